@@ -1,0 +1,275 @@
+"""SQLAlchemy models: questionnaires, people, campaigns, invitations, answers, tickets."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    MetaData,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.types import JsonType, UTCDateTime, utcnow
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a naming convention Alembic can rely on."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dict[str, Any]: JsonType, list[Any]: JsonType, datetime: UTCDateTime}
+
+
+class SurveyRow(Base):
+    __tablename__ = "surveys"
+    __table_args__ = (UniqueConstraint("key", "version", name="uq_surveys_key_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer)
+    definition: Mapped[dict[str, Any]]
+    loaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    factors: Mapped[list[FactorRow]] = relationship(
+        back_populates="survey", cascade="all, delete-orphan", order_by="FactorRow.position"
+    )
+
+
+class FactorRow(Base):
+    __tablename__ = "factors"
+    __table_args__ = (UniqueConstraint("survey_id", "key", name="uq_factors_survey_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(16))
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[dict[str, Any]]
+    weight: Mapped[float] = mapped_column(Float)
+    department: Mapped[str | None] = mapped_column(String(80))
+    survey: Mapped[SurveyRow] = relationship(back_populates="factors")
+    items: Mapped[list[ItemRow]] = relationship(
+        back_populates="factor", cascade="all, delete-orphan", order_by="ItemRow.position"
+    )
+    attributes: Mapped[list[AttributeRow]] = relationship(
+        cascade="all, delete-orphan", order_by="AttributeRow.position",
+        primaryjoin="and_(FactorRow.id == AttributeRow.factor_id, AttributeRow.item_id.is_(None))",
+        overlaps="attributes",
+    )
+
+
+class ItemRow(Base):
+    __tablename__ = "items"
+    __table_args__ = (UniqueConstraint("factor_id", "key", name="uq_items_factor_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    factor_id: Mapped[int] = mapped_column(ForeignKey("factors.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(16))
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[dict[str, Any]]
+    weight: Mapped[float] = mapped_column(Float)
+    factor: Mapped[FactorRow] = relationship(back_populates="items")
+    attributes: Mapped[list[AttributeRow]] = relationship(
+        cascade="all, delete-orphan", order_by="AttributeRow.position", overlaps="attributes"
+    )
+
+
+class AttributeRow(Base):
+    __tablename__ = "attributes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    factor_id: Mapped[int] = mapped_column(ForeignKey("factors.id", ondelete="CASCADE"))
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(16))
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[dict[str, Any]]
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    customer_class: Mapped[str] = mapped_column(String(4), default="B")
+    weight: Mapped[float] = mapped_column(Float, default=1.0)
+    business_unit: Mapped[str | None] = mapped_column(String(80))
+    product_line: Mapped[str | None] = mapped_column(String(80))
+    annual_revenue: Mapped[float | None] = mapped_column(Float)
+    account_owner: Mapped[str | None] = mapped_column(String(120))
+    respondents: Mapped[list[Respondent]] = relationship(back_populates="customer")
+
+
+class Respondent(Base):
+    __tablename__ = "respondents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(80), unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(40), default="user")
+    language: Mapped[str | None] = mapped_column(String(8))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    forgotten_at: Mapped[datetime | None]
+    customer: Mapped[Customer] = relationship(back_populates="respondents")
+
+
+class Campaign(Base):
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"))
+    period: Mapped[str] = mapped_column(String(20), default="ad_hoc")
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    opens_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closes_at: Mapped[datetime | None]
+    targets: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    sample_seed: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    survey: Mapped[SurveyRow] = relationship()
+
+
+class Invitation(Base):
+    __tablename__ = "invitations"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "respondent_id", name="uq_invitations_campaign_respondent"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    respondent_id: Mapped[int] = mapped_column(ForeignKey("respondents.id"), index=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    state: Mapped[str] = mapped_column(String(12), default="created")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    started_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+    reminder_count: Mapped[int] = mapped_column(Integer, default=0)
+    next_reminder_at: Mapped[datetime | None] = mapped_column(index=True)
+    callback_check: Mapped[bool] = mapped_column(Boolean, default=False)
+    campaign: Mapped[Campaign] = relationship()
+    respondent: Mapped[Respondent] = relationship()
+
+
+class ChatSession(Base):
+    """Conversation state of one Telegram user: the only place it lives (SPEC §9)."""
+
+    __tablename__ = "chat_sessions"
+
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"))
+    language: Mapped[str | None] = mapped_column(String(8))
+    mode: Mapped[str] = mapped_column(String(16), default="survey")
+    begun: Mapped[bool] = mapped_column(Boolean, default=False)
+    cursor: Mapped[str | None] = mapped_column(String(40))
+    choosing_change: Mapped[bool] = mapped_column(Boolean, default=False)
+    prompt_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    invitation: Mapped[Invitation | None] = relationship()
+
+
+class Answer(Base):
+    __tablename__ = "answers"
+    __table_args__ = (
+        UniqueConstraint("invitation_id", "question", "kind", name="uq_answers_question_kind"),
+        Index("ix_answers_campaign", "campaign_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
+    respondent_id: Mapped[int] = mapped_column(ForeignKey("respondents.id"), index=True)
+    question: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(10))  # likert | followup | comment | nps | feedback
+    level: Mapped[int | None] = mapped_column(Integer)
+    na: Mapped[bool] = mapped_column(Boolean, default=False)
+    text: Mapped[str | None] = mapped_column(Text)
+    causes: Mapped[list[Any]] = mapped_column(default=list)
+    stage: Mapped[str | None] = mapped_column(String(8))  # follow-ups: causes | text | done
+    channel: Mapped[str] = mapped_column(String(12), default="telegram")
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    changed_at: Mapped[datetime | None]
+
+
+class AnswerChange(Base):
+    """Audit trail: the value an answer had before each change."""
+
+    __tablename__ = "answer_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"), index=True)
+    old_level: Mapped[int | None] = mapped_column(Integer)
+    old_na: Mapped[bool] = mapped_column(Boolean)
+    old_text: Mapped[str | None] = mapped_column(Text)
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Ticket(Base):
+    """A corrective action (纠正预防措施) opened for a 1–2."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (UniqueConstraint("answer_id", name="uq_tickets_answer"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    respondent_id: Mapped[int] = mapped_column(ForeignKey("respondents.id"))
+    question: Mapped[str] = mapped_column(String(40))
+    score: Mapped[int | None] = mapped_column(Integer)
+    causes: Mapped[list[Any]] = mapped_column(default=list)
+    comment: Mapped[str | None] = mapped_column(Text)
+    severity: Mapped[float] = mapped_column(Float, default=0.0)
+    kind: Mapped[str | None] = mapped_column(String(16))
+    department: Mapped[str | None] = mapped_column(String(80))
+    owner: Mapped[str | None] = mapped_column(String(120))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    plan: Mapped[str | None] = mapped_column(Text)
+    plan_due_at: Mapped[datetime | None]
+    due_at: Mapped[datetime | None]
+    alerted_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    events: Mapped[list[TicketEvent]] = relationship(
+        cascade="all, delete-orphan", order_by="TicketEvent.id"
+    )
+
+
+class TicketEvent(Base):
+    """Ticket history: who did what, when."""
+
+    __tablename__ = "ticket_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class ProcessedUpdate(Base):
+    """Telegram update ids already handled: re-deliveries are dropped (SPEC §9)."""
+
+    __tablename__ = "processed_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    processed_at: Mapped[datetime] = mapped_column(default=utcnow)
