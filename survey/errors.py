@@ -6,7 +6,8 @@
     │   ├── InvitationNotFound     unknown token
     │   ├── InvitationExpired      past its expiry or declined
     │   ├── InvitationCompleted    already submitted
-    │   └── CampaignClosed         the campaign no longer takes answers
+    │   ├── CampaignClosed         the campaign no longer takes answers
+    │   └── InvitationInUse        opened already from another Telegram account
     ├── InvalidAnswer              a level/button that does not fit the current question
     └── ImportRowError             one bad row of a CSV import (line, field, what)
 """
@@ -64,3 +65,7 @@ class ImportRowError(SurveyError):
         self.field = field
         self.problem = problem
         super().__init__(f"line {line}: {field}: {problem}")
+
+
+class InvitationInUse(InvitationError):
+    """The invitation is already bound to another Telegram account."""

@@ -13,6 +13,7 @@ from typing import Literal
 from survey.schema import LOW_LEVELS, Question, Survey
 
 FollowUpStage = Literal["causes", "text", "done"]
+NPS_CURSOR = "nps"  # the cursor value that revisits the NPS question
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +113,8 @@ def next_step(survey: Survey, state: FlowState) -> Step:
     if not state.begun:
         return Greeting()
     questions = survey.questions()
+    if state.cursor == NPS_CURSOR and survey.nps:
+        return AskNps()
     if state.cursor is not None:
         for number, question in enumerate(questions, start=1):
             if question.key == state.cursor:
@@ -148,6 +151,8 @@ def previous_question(survey: Survey, step: Step) -> str | None:
         return keys[index - 1] if index > 0 else None
     if isinstance(step, AskCauses | AskWhatHappened):
         return step.question.key
+    if isinstance(step, AskComment) and survey.nps:
+        return NPS_CURSOR
     if isinstance(step, AskNps | AskComment | Summary):
         return keys[-1] if keys else None
     return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -23,10 +24,23 @@ def parse_survey(data: Any, source: str) -> Survey:
     try:
         return Survey.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(part) for part in first["loc"]) or "(survey)"
-        problem = first["msg"].removeprefix("Value error, ")
+        field, problem = _where_and_what(exc.errors()[0])
         raise SurveyDefinitionError(source, field, problem) from None
+
+
+_FIELD_PREFIX = re.compile(r"^([A-Za-z_][\w.\[\]]*): (.+)$", re.DOTALL)
+
+
+def _where_and_what(error: Any) -> tuple[str, str]:
+    """Field path (``factors[0].items[1].text``) and problem of one pydantic error."""
+    problem = error["msg"].removeprefix("Value error, ")
+    if not error["loc"]:  # raised by a model validator: the field leads its message
+        match = _FIELD_PREFIX.match(problem)
+        return (match[1], match[2]) if match else ("(survey)", problem)
+    field = ""
+    for part in error["loc"]:
+        field += f"[{part}]" if isinstance(part, int) else (f".{part}" if field else str(part))
+    return field, problem
 
 
 def parse_survey_text(text: str, source: str) -> Survey:

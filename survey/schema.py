@@ -103,6 +103,8 @@ class Survey(_Model):
             raise ValueError(f"unsupported language(s) {unknown}; use {list(SUPPORTED_LANGUAGES)}")
         if not value:
             raise ValueError("at least one language is needed")
+        if len(set(value)) != len(value):
+            raise ValueError("a language is listed twice")
         return value
 
     @field_validator("points")
@@ -120,24 +122,22 @@ class Survey(_Model):
     @model_validator(mode="after")
     def _consistent(self) -> Survey:
         if self.default_language not in self.languages:
-            raise ValueError(f"default_language {self.default_language!r} is not in languages")
+            raise ValueError(f"default_language: {self.default_language!r} is not in languages")
         _check_texts("title", self.title, self.languages)
         seen: set[str] = set()
         for f_index, factor in enumerate(self.factors):
             where = f"factors[{f_index}]"
             _unique(seen, factor.key, where)
             _check_texts(f"{where}.text", factor.text, self.languages)
-            for a_index, attr in enumerate(factor.attributes):
-                _check_texts(f"{where}.attributes[{a_index}].text", attr.text, self.languages)
+            _check_attributes(f"{where}.attributes", factor.attributes, self.languages)
             items_seen: set[str] = set()
             for i_index, item in enumerate(factor.items):
                 _unique(items_seen, item.key, f"{where}.items[{i_index}]")
                 _check_texts(f"{where}.items[{i_index}].text", item.text, self.languages)
-                for a_index, attr in enumerate(item.attributes):
-                    field = f"{where}.items[{i_index}].attributes[{a_index}].text"
-                    _check_texts(field, attr.text, self.languages)
+                _check_attributes(f"{where}.items[{i_index}].attributes", item.attributes,
+                                  self.languages)
         if self.overall is not None and self.overall not in {q.key for q in self.questions()}:
-            raise ValueError(f"overall {self.overall!r} names no question")
+            raise ValueError(f"overall: {self.overall!r} names no question")
         return self
 
     def point_map(self) -> dict[int, float]:
@@ -193,6 +193,14 @@ def _check_texts(field: str, texts: Texts, languages: tuple[str, ...]) -> None:
     missing = [lang for lang in languages if not texts.get(lang, "").strip()]
     if missing:
         raise ValueError(f"{field}: missing text for {', '.join(missing)}")
+
+
+def _check_attributes(where: str, attributes: tuple[Attribute, ...],
+                      languages: tuple[str, ...]) -> None:
+    seen: set[str] = set()
+    for index, attribute in enumerate(attributes):
+        _unique(seen, attribute.key, f"{where}[{index}]")
+        _check_texts(f"{where}[{index}].text", attribute.text, languages)
 
 
 def _unique(seen: set[str], key: str, where: str) -> None:

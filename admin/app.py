@@ -1,0 +1,62 @@
+"""The FastAPI application factory: admin API, health check and the Telegram webhook."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any, Protocol
+
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from admin import webhook
+from storage.engine import create_engine, create_sessionmaker
+from survey.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class HostedBot(Protocol):
+    """What the app needs of a bot it hosts (bot/ provides it; admin/ never imports bot/)."""
+
+    async def start(self) -> None: ...
+    async def stop(self) -> None: ...
+    async def process_update(self, data: dict[str, Any]) -> None: ...
+
+
+BotFactory = Callable[[async_sessionmaker[AsyncSession]], HostedBot]
+
+
+def create_app(settings: Settings, *, bot_factory: BotFactory | None = None) -> FastAPI:
+    """The admin app; with ``bot_factory`` it also runs the bot for the app's lifetime."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(settings.database_url)
+        sessions = create_sessionmaker(engine)
+        app.state.sessions = sessions
+        bot = bot_factory(sessions) if bot_factory is not None else None
+        if bot is None:
+            log.warning("no CSAT_TELEGRAM_TOKEN: the bot is off, the admin API is served")
+        else:
+            await bot.start()
+        app.state.process_update = bot.process_update if bot and settings.webhook_mode else None
+        try:
+            yield
+        finally:
+            if bot is not None:
+                await bot.stop()
+            await engine.dispose()
+
+    app = FastAPI(title="csat-bot admin API", version="0.1.0", lifespan=lifespan)
+    app.state.webhook_secret = settings.secret
+    app.state.process_update = None
+    app.include_router(webhook.router)
+
+    @app.get("/healthz", tags=["health"])
+    async def healthz() -> dict[str, str]:
+        """Liveness: the process answers."""
+        return {"status": "ok"}
+
+    return app

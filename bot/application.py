@@ -1,0 +1,91 @@
+"""Wiring of the python-telegram-bot Application: the one place handlers are registered."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.request import HTTPXRequest
+
+from bot import handlers
+from bot.conversation import Conversation
+from survey.settings import Settings
+
+log = logging.getLogger(__name__)
+RATE_LIMIT_RETRIES = 5
+
+
+def build_application(
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    polling: bool,
+    request: HTTPXRequest | None = None,
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """A PTB application talking to ``settings.telegram_api_url`` (Telegram, a self-hosted Bot
+    API server or our simulator) with every conversation handler registered."""
+    token = settings.token
+    if token is None:
+        raise ValueError("CSAT_TELEGRAM_TOKEN is not set")
+    builder = (
+        Application.builder()
+        .token(token)
+        .base_url(f"{settings.telegram_api_url}/bot")
+        .base_file_url(f"{settings.telegram_api_url}/file/bot")
+        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .concurrent_updates(16)
+    )
+    if request is not None:
+        builder = builder.request(request)
+    if not polling:
+        builder = builder.updater(None)  # updates arrive through the FastAPI webhook route
+    application = builder.build()
+    application.bot_data[handlers.CONVERSATION_KEY] = Conversation(
+        sessions, max_text=settings.max_text
+    )
+    private = filters.ChatType.PRIVATE
+    application.add_handler(CommandHandler("start", handlers.on_start, filters=private))
+    application.add_handler(MessageHandler(private & filters.COMMAND, handlers.on_command))
+    application.add_handler(MessageHandler(private & filters.TEXT, handlers.on_text))
+    application.add_handler(CallbackQueryHandler(handlers.on_press))
+    application.add_handler(
+        MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, handlers.on_unreadable)
+    )
+    application.add_error_handler(handlers.on_error)
+    return application
+
+
+class BotService:
+    """Starts and stops the bot inside a host (the FastAPI lifespan or the demo)."""
+
+    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        self.application = application
+
+    async def start(self) -> None:
+        await self.application.initialize()
+        await self.application.start()
+        if self.application.updater is not None:
+            await self.application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+            log.info("bot polling %s", self.application.bot.base_url)
+
+    async def stop(self) -> None:
+        if self.application.updater is not None and self.application.updater.running:
+            await self.application.updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    async def process_update(self, data: dict[str, Any]) -> None:
+        """Handle one webhook update to completion (at-least-once with dedupe, SPEC §9)."""
+        update = Update.de_json(data, self.application.bot)
+        await self.application.process_update(update)

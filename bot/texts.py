@@ -1,0 +1,213 @@
+"""Every text the bot shows, in each language (SPEC §3). Handlers never inline a string."""
+
+from __future__ import annotations
+
+from typing import Any
+
+FALLBACK_LANGUAGE = "en"
+LANGUAGE_NAMES = {"zh-CN": "中文", "en": "English"}
+
+TEXTS: dict[str, dict[str, str]] = {
+    "choose_language": {
+        "zh-CN": "请选择语言 / Please choose your language:",
+        "en": "Please choose your language / 请选择语言:",
+    },
+    "greeting": {
+        "zh-CN": "{name}您好！感谢您参加「{title}」。\n共 {count} 个问题，大约需要 {minutes} 分钟。"
+                 "每个回答都会立即保存，您可以随时暂停，稍后继续。",
+        "en": "Hello {name}! Thank you for taking part in “{title}”.\nThere are {count} questions; "
+              "it takes about {minutes} min. Each answer is saved at once, so you can pause and "
+              "come back any time.",
+    },
+    "there": {"zh-CN": "", "en": "there"},
+    "begin": {"zh-CN": "开始", "en": "Begin"},
+    "question": {"zh-CN": "{number}/{total} · {factor}\n\n{text}", "en": "{number}/{total} · {factor}\n\n{text}"},
+    "unable": {"zh-CN": "无法回答", "en": "Unable to comment"},
+    "back": {"zh-CN": "◀ 返回", "en": "◀ Back"},
+    "chosen": {"zh-CN": "✓ {choice}", "en": "✓ {choice}"},
+    "went_back": {"zh-CN": "◀ 已返回上一题", "en": "◀ Went back"},
+    "causes": {
+        "zh-CN": "很抱歉您对「{question}」不满意。主要是哪些原因？（可多选，选好后点“完成”）",
+        "en": "We are sorry about “{question}”. What were the main causes? "
+              "(choose any, then press Done)",
+    },
+    "done": {"zh-CN": "完成", "en": "Done"},
+    "causes_chosen": {"zh-CN": "原因：{causes}", "en": "Causes: {causes}"},
+    "no_causes": {"zh-CN": "（未选择）", "en": "(none chosen)"},
+    "what_happened": {
+        "zh-CN": "能简单说说发生了什么吗？请直接输入文字，或点“跳过”。",
+        "en": "Could you tell us briefly what happened? Type your answer, or press Skip.",
+    },
+    "skip": {"zh-CN": "跳过", "en": "Skip"},
+    "skipped": {"zh-CN": "（已跳过）", "en": "(skipped)"},
+    "nps": {
+        "zh-CN": "您有多大可能把我们推荐给同行或朋友？（0 = 完全不可能，10 = 非常可能）",
+        "en": "How likely are you to recommend us to a colleague? (0 = not at all, 10 = extremely)",
+    },
+    "comment": {
+        "zh-CN": "最后，您还有什么意见或建议吗？请直接输入，或点“跳过”。",
+        "en": "Finally, any comment or suggestion for us? Type it, or press Skip.",
+    },
+    "summary": {
+        "zh-CN": "您的回答：\n{lines}\n\n确认无误请点“提交”，或修改某个回答。",
+        "en": "Your answers:\n{lines}\n\nPress Submit if all is right, or change an answer.",
+    },
+    "submit": {"zh-CN": "提交", "en": "Submit"},
+    "change": {"zh-CN": "修改回答", "en": "Change an answer"},
+    "choose_change": {"zh-CN": "要修改哪个问题？", "en": "Which answer would you like to change?"},
+    "summary_nps": {"zh-CN": "推荐意愿：{value}", "en": "Recommend: {value}"},
+    "summary_comment": {"zh-CN": "意见：{value}", "en": "Comment: {value}"},
+    "thank_you": {
+        "zh-CN": "已提交，衷心感谢您的宝贵意见！我们会认真分析并持续改进。",
+        "en": "Submitted. Thank you very much for your time and feedback! "
+              "We will study every answer and act on it.",
+    },
+    "already_done": {
+        "zh-CN": "您已完成本次调查，谢谢！如有其他意见，请发送 /feedback。",
+        "en": "You have already completed this survey, thank you! For other feedback send /feedback.",
+    },
+    "no_survey": {
+        "zh-CN": "您好！请通过收到的邀请链接打开调查。如需帮助请发送 /help。",
+        "en": "Hello! Please open the survey through the invitation link you received. "
+              "Send /help for help.",
+    },
+    "invitation_not_found": {
+        "zh-CN": "抱歉，这个邀请链接无效。请检查链接，或联系您的客户经理。",
+        "en": "Sorry, this invitation link is not valid. Please check it or ask your account manager.",
+    },
+    "invitation_expired": {
+        "zh-CN": "抱歉，这个邀请已过期。如仍想反馈，请发送 /feedback。",
+        "en": "Sorry, this invitation has expired. To give feedback anyway, send /feedback.",
+    },
+    "invitation_completed": {
+        "zh-CN": "这份调查您已经提交过了，谢谢！",
+        "en": "This survey was already submitted. Thank you!",
+    },
+    "campaign_closed": {
+        "zh-CN": "抱歉，本次调查已结束。如仍想反馈，请发送 /feedback。",
+        "en": "Sorry, this survey has closed. To give feedback anyway, send /feedback.",
+    },
+    "invitation_in_use": {
+        "zh-CN": "这个邀请已在另一个 Telegram 账号上使用。",
+        "en": "This invitation is already in use from another Telegram account.",
+    },
+    "help": {
+        "zh-CN": "本机器人用于客户满意度调查。\n/start 继续调查\n/language 切换语言\n"
+                 "/cancel 暂停\n/feedback 随时提出意见\n/forget 删除我的个人资料\n/help 帮助",
+        "en": "This bot runs our customer-satisfaction survey.\n/start continue the survey\n"
+              "/language switch language\n/cancel pause\n/feedback send feedback any time\n"
+              "/forget erase my personal data\n/help this help",
+    },
+    "paused": {
+        "zh-CN": "已暂停，您的回答都已保存。发送 /start 或任意消息即可继续。",
+        "en": "Paused. Your answers are saved; send /start or any message to continue.",
+    },
+    "use_buttons": {
+        "zh-CN": "请点击下面的按钮作答（也可以直接输入 1–5）。",
+        "en": "Please answer with the buttons below (or type a digit 1–5).",
+    },
+    "use_nps_buttons": {
+        "zh-CN": "请点击按钮，或输入 0–10 的数字。",
+        "en": "Please press a button or type a number from 0 to 10.",
+    },
+    "use_causes_buttons": {
+        "zh-CN": "请选择原因后点“完成”。", "en": "Please pick the causes, then press Done.",
+    },
+    "text_only": {
+        "zh-CN": "抱歉，这里只能接收文字和按钮。", "en": "Sorry, I can only read text and buttons here.",
+    },
+    "unknown_command": {
+        "zh-CN": "抱歉，我不认识这个命令。发送 /help 查看可用命令。",
+        "en": "Sorry, I don't know that command. Send /help to see what I understand.",
+    },
+    "text_cut": {
+        "zh-CN": "您的文字较长，只保存了前 {limit} 个字符。",
+        "en": "Your text was long; the first {limit} characters were kept.",
+    },
+    "stale_button": {
+        "zh-CN": "这个按钮已过期，请回答当前问题。",
+        "en": "That button is from an earlier message; please answer the current question.",
+    },
+    "bad_button": {"zh-CN": "这个按钮无效。", "en": "That button is not valid."},
+    "first_question": {"zh-CN": "这已经是第一题了。", "en": "This is the first question."},
+    "feedback_prompt": {
+        "zh-CN": "请写下您的意见或建议（发送 /cancel 取消）。",
+        "en": "Please write your feedback (send /cancel to stop).",
+    },
+    "feedback_kind": {
+        "zh-CN": "谢谢，已记录。这是投诉吗？", "en": "Thank you, it is recorded. Is this a complaint?",
+    },
+    "feedback_complaint": {"zh-CN": "是，这是投诉", "en": "Yes, a complaint"},
+    "feedback_plain": {"zh-CN": "只是意见", "en": "Just feedback"},
+    "feedback_thanks": {
+        "zh-CN": "谢谢您的反馈！", "en": "Thank you for your feedback!",
+    },
+    "complaint_thanks": {
+        "zh-CN": "我们已将您的投诉转给负责人员，会尽快与您联系。",
+        "en": "Your complaint has been passed to our staff; they will contact you soon.",
+    },
+    "feedback_unknown": {
+        "zh-CN": "请先通过邀请链接打开调查，我们才能记录您的意见。",
+        "en": "Please open your invitation link first so we know who the feedback is from.",
+    },
+    "forget_confirm": {
+        "zh-CN": "确定要删除您的个人资料吗？您的评分会匿名保留，无法撤销。",
+        "en": "Erase your personal data? Your scores stay, anonymised. This cannot be undone.",
+    },
+    "forget_yes": {"zh-CN": "确定删除", "en": "Yes, erase"},
+    "forget_no": {"zh-CN": "取消", "en": "Cancel"},
+    "forgotten": {
+        "zh-CN": "您的个人资料已删除。谢谢！", "en": "Your personal data has been erased. Thank you.",
+    },
+    "forget_cancelled": {"zh-CN": "已取消，什么也没有删除。", "en": "Cancelled; nothing was erased."},
+    "language_set": {"zh-CN": "语言已切换为中文。", "en": "Language set to English."},
+    "error": {
+        "zh-CN": "抱歉，出了点问题，您的回答已保存。请稍后再试或发送 /start。",
+        "en": "Sorry, something went wrong; your answers are safe. Please try again or send /start.",
+    },
+}
+
+SCALES: dict[str, dict[str, dict[int, str]]] = {
+    "satisfaction": {
+        "zh-CN": {5: "非常满意", 4: "满意", 3: "一般", 2: "不满意", 1: "非常不满意"},
+        "en": {5: "Extremely satisfied", 4: "Satisfied", 3: "Neutral", 2: "Dissatisfied",
+               1: "Extremely dissatisfied"},
+    },
+    "agreement": {
+        "zh-CN": {5: "非常同意", 4: "同意", 3: "一般", 2: "不同意", 1: "非常不同意"},
+        "en": {5: "Strongly agree", 4: "Agree", 3: "Neutral", 2: "Disagree",
+               1: "Strongly disagree"},
+    },
+}
+
+
+def t(key: str, language: str | None, **values: Any) -> str:
+    """The text ``key`` in ``language`` (falling back to English), filled with ``values``."""
+    variants = TEXTS[key]
+    template = variants.get(language or FALLBACK_LANGUAGE) or variants[FALLBACK_LANGUAGE]
+    return template.format(**values) if values else template
+
+
+def level_label(scale: str, level: int, language: str | None) -> str:
+    """``4 · Satisfied``: button texts begin with the level digit."""
+    labels = SCALES[scale].get(language or FALLBACK_LANGUAGE) or SCALES[scale][FALLBACK_LANGUAGE]
+    return f"{level} · {labels[level]}"
+
+
+def pick(texts: dict[str, str], language: str | None) -> str:
+    """A questionnaire text in the wanted language, else the first one there is."""
+    if language and texts.get(language):
+        return texts[language]
+    return texts.get(FALLBACK_LANGUAGE) or next(iter(texts.values()))
+
+
+def telegram_language(code: str | None) -> str | None:
+    """Map Telegram's ``language_code`` (``zh-hans``, ``en-US``) to ours."""
+    if not code:
+        return None
+    code = code.lower()
+    if code.startswith("zh"):
+        return "zh-CN"
+    if code.startswith("en"):
+        return "en"
+    return None

@@ -1,0 +1,47 @@
+"""The ``csat`` command."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import typer
+
+from cli import campaigns, data, demo, telegram
+from cli.common import console, settings
+
+app = typer.Typer(help="csat-bot: customer-satisfaction surveys in Telegram.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(data.survey_app, name="survey")
+app.add_typer(data.import_app, name="import")
+app.add_typer(campaigns.campaign_app, name="campaign")
+app.add_typer(telegram.webhook_app, name="webhook")
+app.command("demo")(demo.demo)
+app.command("serve")(telegram.serve)
+app.command("simulator")(telegram.simulator)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Create or migrate the database schema (Alembic)."""
+    from storage.migrate import upgrade
+
+    url = settings().database_url
+    upgrade(url, revision)
+    console.print(f"database at [bold]{_safe(url)}[/bold] is at revision {revision}")
+
+
+def _safe(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@app.callback()
+def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log more.")) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+__all__ = ["Path", "app"]

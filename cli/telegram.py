@@ -1,0 +1,99 @@
+"""``csat serve``, ``csat webhook …`` and ``csat simulator``."""
+
+from __future__ import annotations
+
+import asyncio
+
+import typer
+import uvicorn
+from telegram import Bot
+
+from admin.app import create_app
+from bot.application import BotService, build_application
+from cli.common import console, run_async, settings
+from survey.settings import Settings
+
+webhook_app = typer.Typer(help="Register the webhook with the Bot API (once, not per worker).",
+                          no_args_is_help=True)
+
+
+def make_app(config: Settings):  # type: ignore[no-untyped-def]
+    """The FastAPI app with the bot in it when a token is set."""
+    factory = None
+    if config.token:
+        def factory(sessions):  # type: ignore[no-untyped-def]
+            return BotService(build_application(config, sessions, polling=not config.webhook_mode))
+    return create_app(config, bot_factory=factory)
+
+
+def serve(
+    host: str | None = typer.Option(None, help="Defaults to CSAT_HOST"),
+    port: int | None = typer.Option(None, help="Defaults to CSAT_PORT"),
+) -> None:
+    """Run the admin API, the bot (webhook or long polling) and the scheduler in one process."""
+    config = settings()
+    if not config.token:
+        console.print("[yellow]CSAT_TELEGRAM_TOKEN is not set: the bot is off; "
+                      "serving the admin API only.[/yellow]")
+    else:
+        mode = f"webhook at {config.webhook_url}" if config.webhook_mode else "long polling"
+        console.print(f"bot on ({mode}) via {config.telegram_api_url}")
+    uvicorn.run(make_app(config), host=host or config.host, port=port or config.port)
+
+
+def _bot(config: Settings) -> Bot:
+    if not config.token:
+        raise ValueError("CSAT_TELEGRAM_TOKEN is not set")
+    return Bot(config.token, base_url=f"{config.telegram_api_url}/bot")
+
+
+@webhook_app.command("set")
+@run_async
+async def webhook_set(drop_pending: bool = typer.Option(False, help="Drop queued updates")) -> None:
+    """setWebhook to CSAT_WEBHOOK_URL with CSAT_WEBHOOK_SECRET."""
+    config = settings()
+    if not config.webhook_url or not config.secret:
+        raise ValueError("set CSAT_WEBHOOK_URL and CSAT_WEBHOOK_SECRET first")
+    async with _bot(config) as bot:
+        await bot.set_webhook(config.webhook_url, secret_token=config.secret,
+                              drop_pending_updates=drop_pending, allowed_updates=["message",
+                                                                                  "callback_query"])
+    console.print(f"webhook set to {config.webhook_url}")
+
+
+@webhook_app.command("delete")
+@run_async
+async def webhook_delete() -> None:
+    """deleteWebhook: go back to long polling."""
+    async with _bot(settings()) as bot:
+        await bot.delete_webhook()
+    console.print("webhook deleted")
+
+
+@webhook_app.command("info")
+@run_async
+async def webhook_info() -> None:
+    """getWebhookInfo."""
+    async with _bot(settings()) as bot:
+        info = await bot.get_webhook_info()
+    console.print(f"url: {info.url or '(none: long polling)'}\n"
+                  f"pending updates: {info.pending_update_count}\n"
+                  f"last error: {info.last_error_message or '-'}")
+
+
+def simulator(
+    port: int = typer.Option(8081, help="Port of the simulated Bot API"),
+    token: str = typer.Option("123456:TEST-token", help="Bot token it accepts"),
+) -> None:
+    """Run the local Bot API simulator (offline Telegram) until interrupted."""
+    from bot.simulator import BotApiSimulator
+
+    async def run() -> None:
+        async with BotApiSimulator(token=token, port=port) as sim:
+            console.print(f"Bot API simulator at {sim.api_root} (token {token})")
+            await asyncio.Event().wait()
+
+    try:
+        asyncio.run(run())
+    except KeyboardInterrupt:
+        pass

@@ -1,0 +1,113 @@
+"""Answers, stored the moment they are given, with an audit trail of changes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Answer, AnswerChange, ChatSession, Invitation
+from storage.types import utcnow
+from survey.flow import FlowState, FollowUp
+
+NPS_KEY = "nps"
+COMMENT_KEY = "comment"
+VOID = "void"  # a follow-up whose 1–2 was changed to 3+; kept for the audit trail
+
+
+async def invitation_answers(session: AsyncSession, invitation_id: int) -> list[Answer]:
+    """All answers of one invitation in the order given."""
+    rows = await session.scalars(
+        select(Answer).where(Answer.invitation_id == invitation_id).order_by(Answer.id)
+    )
+    return list(rows)
+
+
+def to_flow_state(chat: ChatSession, invitation: Invitation, answers: list[Answer]) -> FlowState:
+    """The flow's view of a respondent's progress, from the rows."""
+    likert: dict[str, int | None] = {}
+    follow_ups: dict[str, FollowUp] = {}
+    kinds: set[str] = set()
+    for answer in answers:
+        kinds.add(answer.kind)
+        if answer.kind == "likert":
+            likert[answer.question] = None if answer.na else answer.level
+        elif answer.kind == "followup" and answer.stage != VOID:
+            stage = answer.stage if answer.stage in ("causes", "text", "done") else "done"
+            follow_ups[answer.question] = FollowUp(stage, tuple(answer.causes or ()))  # type: ignore[arg-type]
+    return FlowState(
+        language=chat.language,
+        begun=chat.begun or bool(likert),
+        likert=likert,
+        follow_ups=follow_ups,
+        nps_done="nps" in kinds,
+        comment_done="comment" in kinds,
+        cursor=chat.cursor,
+        choosing_change=chat.choosing_change,
+        submitted=invitation.state == "completed",
+    )
+
+
+def _find(answers: list[Answer], question: str, kind: str) -> Answer | None:
+    return next((a for a in answers if a.question == question and a.kind == kind), None)
+
+
+async def put_answer(
+    session: AsyncSession,
+    invitation: Invitation,
+    answers: list[Answer],
+    *,
+    question: str,
+    kind: str,
+    level: int | None = None,
+    na: bool = False,
+    text: str | None = None,
+    now: datetime | None = None,
+) -> tuple[Answer, Answer | None]:
+    """Set an answer, keeping the old value in the audit trail. Returns (answer, before)."""
+    now = now or utcnow()
+    answer = _find(answers, question, kind)
+    if answer is None:
+        answer = Answer(
+            invitation_id=invitation.id, campaign_id=invitation.campaign_id,
+            respondent_id=invitation.respondent_id, question=question, kind=kind,
+            level=level, na=na, text=text, causes=[], answered_at=now,
+        )
+        session.add(answer)
+        answers.append(answer)
+        await session.flush()
+        return answer, None
+    before = Answer(level=answer.level, na=answer.na, text=answer.text)
+    if (answer.level, answer.na, answer.text) != (level, na, text):
+        session.add(
+            AnswerChange(answer_id=answer.id, old_level=answer.level, old_na=answer.na,
+                         old_text=answer.text, changed_at=now)
+        )
+        answer.level, answer.na, answer.text = level, na, text
+        answer.changed_at = now
+        answer.answered_at = now
+    return answer, before
+
+
+async def follow_up_row(
+    session: AsyncSession, invitation: Invitation, answers: list[Answer], question: str
+) -> Answer:
+    """The follow-up row of a 1–2, created at the causes stage."""
+    row = _find(answers, question, "followup")
+    if row is None:
+        row, _ = await put_answer(session, invitation, answers, question=question, kind="followup")
+        row.stage = "causes"
+    elif row.stage == VOID:
+        row.stage = "causes"
+    return row
+
+
+async def drop_follow_up(session: AsyncSession, answers: list[Answer], question: str) -> None:
+    """Forget a follow-up when its answer is raised to 3 or more (history keeps the old text)."""
+    row = _find(answers, question, "followup")
+    if row is not None:
+        if row.text:
+            session.add(AnswerChange(answer_id=row.id, old_level=None, old_na=False,
+                                     old_text=row.text))
+        row.stage, row.text, row.causes = VOID, None, []

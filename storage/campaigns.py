@@ -1,0 +1,125 @@
+"""Campaigns and their invitations (one unguessable deep-link token per respondent)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from storage.models import Campaign, Invitation, Respondent, SurveyRow
+from storage.types import utcnow
+from survey.errors import (
+    CampaignClosed,
+    InvitationCompleted,
+    InvitationExpired,
+    InvitationInUse,
+    InvitationNotFound,
+)
+
+TOKEN_BYTES = 48  # base64url of 48 bytes is 64 characters: the deep-link maximum
+PERIODS = ("quarterly", "half_yearly", "yearly", "ad_hoc")
+
+
+def new_token() -> str:
+    """An unguessable invitation token of 64 characters of ``A-Za-z0-9_-``."""
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def deep_link(bot_username: str, token: str) -> str:
+    """The Telegram deep link that opens the bot with ``/start <token>``."""
+    return f"https://t.me/{bot_username}?start={token}"
+
+
+async def create_campaign(
+    session: AsyncSession,
+    *,
+    key: str,
+    survey_row: SurveyRow,
+    period: str = "ad_hoc",
+    closes_at: datetime | None = None,
+    targets: dict[str, float] | None = None,
+) -> Campaign:
+    """A new open campaign of a stored survey."""
+    if period not in PERIODS:
+        raise ValueError(f"period must be one of {PERIODS}")
+    if await session.scalar(select(Campaign.id).where(Campaign.key == key)) is not None:
+        raise ValueError(f"campaign {key!r} exists already")
+    campaign = Campaign(
+        key=key, survey_id=survey_row.id, period=period, closes_at=closes_at,
+        targets=targets or {}, status="open",
+    )
+    session.add(campaign)
+    await session.flush()
+    return campaign
+
+
+async def campaign_by_key(session: AsyncSession, key: str) -> Campaign | None:
+    return await session.scalar(select(Campaign).where(Campaign.key == key))
+
+
+async def invite(
+    session: AsyncSession, campaign: Campaign, respondents: list[Respondent]
+) -> list[Invitation]:
+    """One invitation per respondent; inviting again returns the existing one."""
+    existing = {
+        inv.respondent_id: inv
+        for inv in await session.scalars(
+            select(Invitation).where(Invitation.campaign_id == campaign.id)
+        )
+    }
+    out: list[Invitation] = []
+    for respondent in respondents:
+        invitation = existing.get(respondent.id)
+        if invitation is None:
+            invitation = Invitation(
+                campaign_id=campaign.id, respondent_id=respondent.id, token=new_token(),
+                expires_at=campaign.closes_at,
+            )
+            session.add(invitation)
+        out.append(invitation)
+    await session.flush()
+    return out
+
+
+async def open_invitation(
+    session: AsyncSession, token: str, telegram_user_id: int, *, now: datetime | None = None
+) -> Invitation:
+    """Validate a deep-link token and bind it to the Telegram user (locks the row)."""
+    now = now or utcnow()
+    invitation = await session.scalar(
+        select(Invitation)
+        .where(Invitation.token == token)
+        .options(selectinload(Invitation.campaign), selectinload(Invitation.respondent))
+        .with_for_update()
+    )
+    if invitation is None:
+        raise InvitationNotFound(token)
+    if invitation.state == "completed":
+        raise InvitationCompleted(token)
+    campaign = invitation.campaign
+    if campaign.status == "closed" or (campaign.closes_at is not None and campaign.closes_at <= now):
+        raise CampaignClosed(token)
+    expired = invitation.expires_at is not None and invitation.expires_at <= now
+    if invitation.state in ("expired", "declined") or expired:
+        raise InvitationExpired(token)
+    respondent = invitation.respondent
+    if respondent.telegram_user_id not in (None, telegram_user_id):
+        raise InvitationInUse(token)
+    respondent.telegram_user_id = telegram_user_id
+    if invitation.state in ("created", "sent"):
+        invitation.state = "started"
+        invitation.started_at = now
+    return invitation
+
+
+async def response_counts(session: AsyncSession, campaign_id: int) -> dict[str, int]:
+    """Invitations per state for a campaign."""
+    rows = await session.execute(
+        select(Invitation.state, func.count())
+        .where(Invitation.campaign_id == campaign_id)
+        .group_by(Invitation.state)
+    )
+    return {state: count for state, count in rows.all()}

@@ -1,0 +1,58 @@
+"""Configuration of a csat deployment, from ``CSAT_*`` environment variables (SPEC §8).
+
+It lives at the bottom layer so the CLI, the admin app factory and the bot builder read the
+same object; nothing else should construct it.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./csat.db"
+DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
+
+
+class Settings(BaseSettings):
+    """Everything a ``csat`` process can be told from the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="CSAT_", env_file=".env", extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    telegram_token: SecretStr | None = None
+    telegram_api_url: str = DEFAULT_TELEGRAM_API_URL
+    bot_username: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    staff_chat_id: int | None = None
+    timezone: str = "Asia/Shanghai"
+    holidays: str = "CN"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    max_text: int = Field(default=1000, ge=50, le=4000)
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _telegram_secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        import re
+
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
+            raise ValueError("must be 1–256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+        return value
+
+    @property
+    def token(self) -> str | None:
+        return self.telegram_token.get_secret_value() if self.telegram_token else None
+
+    @property
+    def secret(self) -> str | None:
+        return self.webhook_secret.get_secret_value() if self.webhook_secret else None
+
+    @property
+    def webhook_mode(self) -> bool:
+        return bool(self.webhook_url)
