@@ -66,9 +66,7 @@ class FactorRow(Base):
         back_populates="factor", cascade="all, delete-orphan", order_by="ItemRow.position"
     )
     attributes: Mapped[list[AttributeRow]] = relationship(
-        cascade="all, delete-orphan", order_by="AttributeRow.position",
-        primaryjoin="and_(FactorRow.id == AttributeRow.factor_id, AttributeRow.item_id.is_(None))",
-        overlaps="attributes",
+        cascade="all, delete-orphan", order_by="AttributeRow.position"
     )
 
 
@@ -84,15 +82,17 @@ class ItemRow(Base):
     weight: Mapped[float] = mapped_column(Float)
     factor: Mapped[FactorRow] = relationship(back_populates="items")
     attributes: Mapped[list[AttributeRow]] = relationship(
-        cascade="all, delete-orphan", order_by="AttributeRow.position", overlaps="attributes"
+        cascade="all, delete-orphan", order_by="AttributeRow.position"
     )
 
 
 class AttributeRow(Base):
+    """A detail cause of a factor or (with ``item_id``) of an item."""
+
     __tablename__ = "attributes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    factor_id: Mapped[int] = mapped_column(ForeignKey("factors.id", ondelete="CASCADE"))
+    factor_id: Mapped[int | None] = mapped_column(ForeignKey("factors.id", ondelete="CASCADE"))
     item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(16))
     position: Mapped[int] = mapped_column(Integer)

@@ -37,10 +37,6 @@ async def save_survey(session: AsyncSession, survey: Survey) -> tuple[SurveyRow,
         row.factors.append(factor_row)
     session.add(row)
     await session.flush()
-    for factor_row in row.factors:
-        for item_row in factor_row.items:
-            for attribute in item_row.attributes:
-                attribute.factor_id = factor_row.id
     return row, True
 
 

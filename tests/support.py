@@ -1,0 +1,137 @@
+"""Test helpers: the app on a real socket, seeded campaigns, a respondent answering."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from datetime import datetime
+
+import uvicorn
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.simulator import BotApiSimulator, SimMessage, SimUser
+from cli.telegram import make_app
+from storage.campaigns import create_campaign, invite
+from storage.engine import create_engine, create_sessionmaker
+from storage.models import Respondent
+from storage.people import upsert_customers, upsert_respondents
+from storage.surveys import save_survey
+from survey.loader import load_template
+from survey.records import CustomerRecord, RespondentRecord
+from survey.settings import Settings
+
+WEBHOOK_SECRET = "test-secret_123"
+
+
+def labels(message: SimMessage | None) -> list[str]:
+    """Texts of a message's inline buttons, row by row."""
+    return [text for row in (message.buttons if message else []) for text, _ in row]
+
+
+def message(user: SimUser, message_id: int) -> SimMessage:
+    """The current state of one of the bot's messages in a user's chat."""
+    return next(m for m in user.messages if m.message_id == message_id)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def make_settings(db_url: str, sim: BotApiSimulator, *, port: int | None = None) -> Settings:
+    port = port or free_port()
+    return Settings(
+        database_url=db_url, telegram_token=sim.token, telegram_api_url=sim.api_root,
+        bot_username="csat_test_bot", webhook_url=f"http://127.0.0.1:{port}/telegram/webhook",
+        webhook_secret=WEBHOOK_SECRET, port=port, _env_file=None,  # type: ignore[call-arg]
+    )
+
+
+class AppServer:
+    """``csat serve`` in-process: uvicorn on a real port running the FastAPI app and the bot."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._server: uvicorn.Server | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.settings.port}"
+
+    @property
+    def webhook_url(self) -> str:
+        assert self.settings.webhook_url is not None
+        return self.settings.webhook_url
+
+    async def start(self) -> None:
+        config = uvicorn.Config(make_app(self.settings), host="127.0.0.1", port=self.settings.port,
+                                log_level="warning", lifespan="on")
+        self._server = uvicorn.Server(config)
+        self._server.capture_signals = _no_signals  # type: ignore[method-assign]
+        self._task = asyncio.create_task(self._server.serve())
+        while not self._server.started:
+            if self._task.done():
+                await self._task
+            await asyncio.sleep(0.01)
+
+    async def stop(self) -> None:
+        if self._server is not None and self._task is not None:
+            self._server.should_exit = True
+            await self._task
+            self._server = self._task = None
+
+    async def register_webhook(self) -> None:
+        """What ``csat webhook set`` does."""
+        from telegram import Bot
+
+        async with Bot(self.settings.token or "", base_url=f"{self.settings.telegram_api_url}/bot") as bot:
+            await bot.set_webhook(self.webhook_url, secret_token=self.settings.secret)
+
+
+def _no_signals():  # type: ignore[no-untyped-def]
+    import contextlib
+
+    return contextlib.nullcontext()
+
+
+PEOPLE = [
+    # (respondent, customer, class, name, role, language)
+    ("r1", "C1", "KA", "Alice", "quality", "en"),
+    ("r2", "C1", "KA", "Bob", "purchasing", "en"),
+    ("r3", "C2", "B", "王芳", "general_manager", "zh-CN"),
+    ("r4", "C3", "B", "Dan", "user", None),
+]
+
+
+async def seed_campaign(
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    template: str = "ecss-5",
+    key: str = "2026-Q4",
+    closes_at: datetime | None = None,
+) -> dict[str, str]:
+    """Load a template, the PEOPLE above and a campaign; returns tokens by respondent id."""
+    survey = load_template(template)
+    customers = {(c, k) for _, c, k, *_ in PEOPLE}
+    async with sessions() as session, session.begin():
+        row, _ = await save_survey(session, survey)
+        await upsert_customers(session, [
+            (n, CustomerRecord(external_id=c, name=f"Customer {c}", customer_class=k,
+                               business_unit="BU1"))
+            for n, (c, k) in enumerate(sorted(customers), start=2)
+        ])
+        await upsert_respondents(session, [
+            (n, RespondentRecord(external_id=r, customer_id=c, name=name, role=role, language=lang))
+            for n, (r, c, _, name, role, lang) in enumerate(PEOPLE, start=2)
+        ])
+        campaign = await create_campaign(session, key=key, survey_row=row, closes_at=closes_at)
+        respondents = list(await session.scalars(select(Respondent).order_by(Respondent.id)))
+        invitations = await invite(session, campaign, respondents)
+        return {r.external_id: i.token for r, i in zip(respondents, invitations, strict=True)}
+
+
+async def sessions_for(url: str) -> async_sessionmaker[AsyncSession]:
+    return create_sessionmaker(create_engine(url))
