@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.context import Context, load_context
+from bot.people import erase_personal_data, feedback_reply, mark_feedback
 from bot.render import Prompt, closed, forget_prompt, language_prompt, render
 from bot.reply import Reply
 from bot.texts import t, telegram_language
 from bot.transitions import accepts, apply, finish_follow_up, prompt_reply
-from bot.people import erase_personal_data, feedback_reply, mark_feedback
 from storage.answers import follow_up_row, put_answer
 from storage.campaigns import open_invitation
 from storage.engine import transaction

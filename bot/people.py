@@ -9,7 +9,7 @@ from bot.context import Context
 from bot.render import feedback_kind_prompt
 from bot.reply import Reply
 from bot.texts import t
-from storage.models import Answer, ChatSession, Respondent, Ticket, TicketEvent
+from storage.models import Answer, ChatSession, Customer, Respondent, Ticket, TicketEvent
 from storage.tickets import severity
 from storage.types import utcnow
 
@@ -54,11 +54,12 @@ async def mark_feedback(session: AsyncSession, chat: ChatSession, ctx: Context |
         choice = t("feedback_complaint" if complaint else "feedback_plain", lang)
         reply.close = (message_id, f"{t('feedback_kind', lang)}\n\n{t('chosen', lang, choice=choice)}")
     if complaint:
-        await respondent.awaitable_attrs.customer
+        customer = await session.get(Customer, respondent.customer_id)
+        assert customer is not None
         ticket = Ticket(
             campaign_id=None, answer_id=answer.id, customer_id=respondent.customer_id,
             respondent_id=respondent.id, question="feedback", score=None, causes=[],
-            comment=answer.text, severity=severity(COMPLAINT_LEVEL, respondent.customer.weight),
+            comment=answer.text, severity=severity(COMPLAINT_LEVEL, customer.weight),
             status="open",
         )
         ticket.events.append(TicketEvent(actor=f"respondent:{respondent.id}", action="opened",

@@ -7,12 +7,12 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
-    MetaData,
     Boolean,
     Float,
     ForeignKey,
     Index,
     Integer,
+    MetaData,
     String,
     Text,
     UniqueConstraint,
@@ -203,7 +203,7 @@ class Answer(Base):
     na: Mapped[bool] = mapped_column(Boolean, default=False)
     text: Mapped[str | None] = mapped_column(Text)
     causes: Mapped[list[Any]] = mapped_column(default=list)
-    stage: Mapped[str | None] = mapped_column(String(8))  # follow-ups: causes | text | done
+    stage: Mapped[str | None] = mapped_column(String(12))  # follow-up stage, or feedback kind
     channel: Mapped[str] = mapped_column(String(12), default="telegram")
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
     changed_at: Mapped[datetime | None]
@@ -248,8 +248,9 @@ class Ticket(Base):
     alerted_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # lazy="raise": an async session cannot lazy-load; add events with session.add instead.
     events: Mapped[list[TicketEvent]] = relationship(
-        cascade="all, delete-orphan", order_by="TicketEvent.id"
+        cascade="all, delete-orphan", order_by="TicketEvent.id", lazy="raise"
     )
 
 

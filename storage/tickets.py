@@ -54,8 +54,8 @@ async def open_or_update_ticket(
         ticket.severity = severity(answer.level, weight)
         if ticket.status == "closed":
             ticket.status = "open"
-        ticket.events.append(TicketEvent(at=now, actor=actor, action="score_changed",
-                                         detail=f"score {answer.level}"))
+        session.add(TicketEvent(ticket_id=ticket.id, at=now, actor=actor, action="score_changed",
+                                detail=f"score {answer.level}"))
     return ticket, False
 
 
@@ -66,8 +66,8 @@ async def withdraw_ticket(
     ticket = await ticket_for_answer(session, answer.id)
     if ticket is not None and ticket.status != "closed":
         ticket.status = "closed"
-        ticket.events.append(
-            TicketEvent(at=now or utcnow(), actor=actor, action="withdrawn",
+        session.add(
+            TicketEvent(ticket_id=ticket.id, at=now or utcnow(), actor=actor, action="withdrawn",
                         detail=f"respondent changed the score to {answer.level or 'n/a'}")
         )
 
@@ -81,5 +81,5 @@ async def describe_follow_up(
         return
     ticket.causes = list(causes)
     ticket.comment = text
-    ticket.events.append(TicketEvent(at=utcnow(), actor=actor, action="follow_up",
-                                     detail=", ".join(causes) or None))
+    session.add(TicketEvent(ticket_id=ticket.id, at=utcnow(), actor=actor, action="follow_up",
+                            detail=", ".join(causes) or None))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.simulator import BotApiSimulator, SimUser
-from storage.models import Answer, AnswerChange, Invitation, Ticket
+from storage.models import Answer, Invitation
 from survey.loader import load_template
 from tests.support import AppServer, labels, message, seed_campaign
 

@@ -201,7 +201,7 @@ def upgrade() -> None:
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),
-        sa.Column("stage", sa.String(length=8), nullable=True),
+        sa.Column("stage", sa.String(length=12), nullable=True),
         sa.Column("channel", sa.String(length=12), nullable=False),
         sa.Column("answered_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("changed_at", storage.types.UTCDateTime(timezone=True), nullable=True),
