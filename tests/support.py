@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import socket
 from datetime import datetime
 
-import uvicorn
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.simulator import BotApiSimulator, SimMessage, SimUser
-from cli.telegram import make_app
+from cli.hosting import AppServer
 from storage.campaigns import create_campaign, invite
 from storage.engine import create_engine, create_sessionmaker
 from storage.models import Respondent
@@ -47,54 +45,6 @@ def make_settings(db_url: str, sim: BotApiSimulator, *, port: int | None = None)
         bot_username="csat_test_bot", webhook_url=f"http://127.0.0.1:{port}/telegram/webhook",
         webhook_secret=WEBHOOK_SECRET, port=port, _env_file=None,  # type: ignore[call-arg]
     )
-
-
-class AppServer:
-    """``csat serve`` in-process: uvicorn on a real port running the FastAPI app and the bot."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self._server: uvicorn.Server | None = None
-        self._task: asyncio.Task[None] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.settings.port}"
-
-    @property
-    def webhook_url(self) -> str:
-        assert self.settings.webhook_url is not None
-        return self.settings.webhook_url
-
-    async def start(self) -> None:
-        config = uvicorn.Config(make_app(self.settings), host="127.0.0.1", port=self.settings.port,
-                                log_level="warning", lifespan="on")
-        self._server = uvicorn.Server(config)
-        self._server.capture_signals = _no_signals  # type: ignore[method-assign]
-        self._task = asyncio.create_task(self._server.serve())
-        while not self._server.started:
-            if self._task.done():
-                await self._task
-            await asyncio.sleep(0.01)
-
-    async def stop(self) -> None:
-        if self._server is not None and self._task is not None:
-            self._server.should_exit = True
-            await self._task
-            self._server = self._task = None
-
-    async def register_webhook(self) -> None:
-        """What ``csat webhook set`` does."""
-        from telegram import Bot
-
-        async with Bot(self.settings.token or "", base_url=f"{self.settings.telegram_api_url}/bot") as bot:
-            await bot.set_webhook(self.webhook_url, secret_token=self.settings.secret)
-
-
-def _no_signals():  # type: ignore[no-untyped-def]
-    import contextlib
-
-    return contextlib.nullcontext()
 
 
 PEOPLE = [
