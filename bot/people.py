@@ -20,9 +20,10 @@ async def _respondent(session: AsyncSession, chat: ChatSession,
                       ctx: Context | None) -> Respondent | None:
     if ctx is not None:
         return ctx.respondent
-    return await session.scalar(
+    respondent: Respondent | None = await session.scalar(
         select(Respondent).where(Respondent.telegram_user_id == chat.telegram_user_id).limit(1)
     )
+    return respondent
 
 
 async def feedback_reply(session: AsyncSession, chat: ChatSession, ctx: Context | None,

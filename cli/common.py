@@ -16,8 +16,8 @@ from storage.engine import create_engine, create_sessionmaker
 from survey.errors import SurveyError
 from survey.settings import Settings
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 P = ParamSpec("P")
 T = TypeVar("T")
 

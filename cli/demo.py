@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.simulator import BotApiSimulator, Limits
 from cli.common import console
@@ -56,7 +57,7 @@ async def _demo(count: int, template: str, seed: int, database: str | None) -> N
         settings = Settings(
             database_url=url, telegram_token=sim.token, telegram_api_url=sim.api_root,
             bot_username="csat_demo_bot", webhook_secret=WEBHOOK_SECRET, port=_free_port(),
-            _env_file=None,  # type: ignore[call-arg]
+            _env_file=None,
         )
         settings.webhook_url = f"http://127.0.0.1:{settings.port}/telegram/webhook"
         server = AppServer(settings)
@@ -74,8 +75,9 @@ async def _demo(count: int, template: str, seed: int, database: str | None) -> N
     await engine.dispose()
 
 
-async def _seed(sessions, template: str, count: int, rng: random.Random
-                ) -> tuple[str, list[tuple[str, str]], dict[str, float]]:  # type: ignore[no-untyped-def]
+async def _seed(
+    sessions: async_sessionmaker[AsyncSession], template: str, count: int, rng: random.Random
+) -> tuple[str, list[tuple[str, str]], dict[str, float]]:
     customers = [
         CustomerRecord(external_id=f"C{n:03d}", name=f"Customer {n:03d}",
                        customer_class=CLASSES[n % len(CLASSES)], business_unit=UNITS[n % 3],

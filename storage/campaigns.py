@@ -57,7 +57,8 @@ async def create_campaign(
 
 
 async def campaign_by_key(session: AsyncSession, key: str) -> Campaign | None:
-    return await session.scalar(select(Campaign).where(Campaign.key == key))
+    campaign: Campaign | None = await session.scalar(select(Campaign).where(Campaign.key == key))
+    return campaign
 
 
 async def invite(

@@ -61,6 +61,7 @@ async def get_survey(session: AsyncSession, survey_id: int) -> Survey:
 
 async def latest_survey_row(session: AsyncSession, key: str) -> SurveyRow | None:
     """The newest loaded version of the survey ``key``."""
-    return await session.scalar(
+    row: SurveyRow | None = await session.scalar(
         select(SurveyRow).where(SurveyRow.key == key).order_by(SurveyRow.version.desc()).limit(1)
     )
+    return row

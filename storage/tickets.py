@@ -17,7 +17,10 @@ def severity(level: int, customer_weight: float) -> float:
 
 
 async def ticket_for_answer(session: AsyncSession, answer_id: int) -> Ticket | None:
-    return await session.scalar(select(Ticket).where(Ticket.answer_id == answer_id))
+    ticket: Ticket | None = await session.scalar(
+        select(Ticket).where(Ticket.answer_id == answer_id)
+    )
+    return ticket
 
 
 async def open_or_update_ticket(

@@ -60,23 +60,23 @@ class SimChat:
 
     def __init__(self, state: SimState, chat: ChatState) -> None:
         self._state = state
-        self.state = chat
+        self._chat = chat
 
     @property
     def id(self) -> int:
         """The chat id (a private chat's id is the user's id; groups are negative)."""
-        return self.state.id
+        return self._chat.id
 
     @property
     def title(self) -> str | None:
         """The group's title; None for a private chat."""
-        return self.state.title
+        return self._chat.title
 
     @property
     def history(self) -> list[SimMessage]:
         """Every message in the chat, from the bot and from people."""
         bot_id = self._state.bot.id
-        return [SimMessage.from_json(m, bot_id) for m in self.state.messages.values()]
+        return [SimMessage.from_json(m, bot_id) for m in self._chat.messages.values()]
 
     @property
     def messages(self) -> list[SimMessage]:
@@ -97,9 +97,9 @@ class SimChat:
 
     def message(self, message_id: int) -> SimMessage:
         """One message by id."""
-        if message_id not in self.state.messages:
+        if message_id not in self._chat.messages:
             raise LookupError(f"no message {message_id} in chat {self.id}")
-        return SimMessage.from_json(self.state.messages[message_id], self._state.bot.id)
+        return SimMessage.from_json(self._chat.messages[message_id], self._state.bot.id)
 
     def keyboard_message(self, message_id: int | None) -> SimMessage:
         """The given message, or the bot's newest one with an inline keyboard."""
@@ -116,14 +116,14 @@ class SimUser:
 
     def __init__(self, state: SimState, account: Account, deliver: Deliver) -> None:
         self._state = state
-        self.account = account
+        self._account = account
         self._deliver = deliver
         self.chat = SimChat(state, state.chats[account.id])
 
     @property
     def id(self) -> int:
         """The user id, also the id of the private chat with the bot."""
-        return self.account.id
+        return self._account.id
 
     @property
     def messages(self) -> list[SimMessage]:
@@ -143,7 +143,7 @@ class SimUser:
     @property
     def callback_answers(self) -> list[str | None]:
         """Texts of the bot's answers to this user's button presses (None: no text)."""
-        return list(self.account.callback_answers)
+        return list(self._account.callback_answers)
 
     async def send_text(self, text: str, *, chat: SimChat | None = None) -> Delivery:
         """Send a text; a leading /command gets its bot_command entity."""
@@ -204,30 +204,30 @@ class SimUser:
         self._check_not_blocked(target)
         message = target.keyboard_message(message_id)
         query = {
-            "id": self._state.new_query_id(self.account),
-            "from": self.account.to_json(),
-            "message": copy.deepcopy(target.state.messages[message.message_id]),
-            "chat_instance": str(abs(target.id) * 2654435761 % 2**63),
+            "id": self._state.new_query_id(self._account),
+            "from": self._account.to_json(),
+            "message": message.raw,
+            "chat_instance": str(abs(target.id) * 2654435761 % 2**63),  # any stable id per chat
             "data": data,
         }
         return await self._deliver(self._state.updates.add("callback_query", query))
 
     async def block_bot(self) -> Delivery:
         """Block the bot: sends fail with 403 and the bot gets a my_chat_member update."""
-        self.account.blocked = True
+        self._account.blocked = True
         return await self._member_change("member", "kicked")
 
     async def unblock_bot(self) -> Delivery:
         """Unblock the bot (Telegram's "Restart" without the /start)."""
-        self.account.blocked = False
+        self._account.blocked = False
         return await self._member_change("kicked", "member")
 
     async def _send(self, content: JSON, chat: SimChat | None) -> Delivery:
         target = chat or self.chat
         self._check_not_blocked(target)
         if target.id == self.id:
-            self.account.started = True
-        message = target.state.post(self.account, self._state.now(), content)
+            self._account.started = True
+        message = target._chat.post(self._account, self._state.now(), content)
         return await self._deliver(self._state.updates.add("message", copy.deepcopy(message)))
 
     async def _member_change(self, old: str, new: str) -> Delivery:
@@ -236,8 +236,8 @@ class SimUser:
         if new == "kicked":
             new_member["until_date"] = 0
         change = {
-            "chat": self.chat.state.to_json(),
-            "from": self.account.to_json(),
+            "chat": self.chat._chat.to_json(),
+            "from": self._account.to_json(),
             "date": self._state.now(),
             "old_chat_member": {"user": bot, "status": old},
             "new_chat_member": new_member,
@@ -245,7 +245,7 @@ class SimUser:
         return await self._deliver(self._state.updates.add("my_chat_member", change))
 
     def _check_not_blocked(self, chat: SimChat) -> None:
-        if chat.id == self.id and self.account.blocked:
+        if chat.id == self.id and self._account.blocked:
             raise RuntimeError(f"user {self.id} blocked the bot; call unblock_bot() first")
 
 

@@ -32,10 +32,6 @@ class WebhookPusher:
         self._client: httpx.AsyncClient | None = None
         self._turn = itertools.count()
 
-    async def open(self) -> None:
-        """Create the HTTP client (inside the running event loop)."""
-        self._client = httpx.AsyncClient(timeout=self._timeout)
-
     async def close(self) -> None:
         """Close the HTTP client."""
         if self._client is not None:
@@ -54,7 +50,8 @@ class WebhookPusher:
         if not webhook.url:
             raise RuntimeError("no webhook is set; updates wait for getUpdates")
         if self._client is None:
-            raise RuntimeError("the simulator is not started")
+            # Made on first use: building its TLS context costs more than most tests take.
+            self._client = httpx.AsyncClient(timeout=self._timeout)
         headers = {SECRET_HEADER: webhook.secret_token} if webhook.secret_token else {}
         try:
             response = await self._client.post(self._target(), json=update, headers=headers)

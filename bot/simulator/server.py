@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import time
+from collections.abc import Iterator
 
+import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -60,6 +63,36 @@ class DroppedConnection(Response):
         # Returning only after uvicorn saw the disconnect keeps it from sending a 500.
         while (await receive())["type"] != "http.disconnect":
             pass
+
+
+class EmbeddedServer(uvicorn.Server):
+    """uvicorn that stops at once when asked and leaves signals to the host program if told."""
+
+    def __init__(self, config: uvicorn.Config, *, handle_signals: bool) -> None:
+        super().__init__(config)
+        self._handle_signals = handle_signals
+        self._exit = asyncio.Event()
+
+    def request_exit(self) -> None:
+        """Stop serving; wakes the main loop instead of waiting for its next 100 ms tick."""
+        self.should_exit = True
+        self._exit.set()
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        # Under pytest or `csat demo` Ctrl-C belongs to the host program, not to uvicorn.
+        if self._handle_signals:
+            with super().capture_signals():
+                yield
+        else:
+            yield
+
+    async def main_loop(self) -> None:
+        counter = 0
+        while not await self.on_tick(counter):
+            counter = (counter + 1) % 864_000
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._exit.wait(), 0.1)
 
 
 class ApiServer:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 
 import uvicorn
@@ -17,42 +16,12 @@ from bot.simulator.faults import Fault, FaultPlan
 from bot.simulator.limits import Clock, Limits, RateLimiter
 from bot.simulator.methods import Api
 from bot.simulator.recording import CallLog, RecordedCall
-from bot.simulator.server import ApiServer, tracking_protocol
+from bot.simulator.server import ApiServer, EmbeddedServer, tracking_protocol
 from bot.simulator.state import JSON, Account, SimState
 
 DEFAULT_TOKEN = "123456:TEST-token"
 DEFAULT_BOT_USERNAME = "csat_test_bot"
 IDLE_QUIET_SECONDS = 0.1
-
-
-class _EmbeddedServer(uvicorn.Server):
-    """uvicorn that stops at once when asked and leaves signals to the host program if told."""
-
-    def __init__(self, config: uvicorn.Config, *, handle_signals: bool) -> None:
-        super().__init__(config)
-        self._handle_signals = handle_signals
-        self._exit = asyncio.Event()
-
-    def request_exit(self) -> None:
-        """Stop serving; wakes the main loop instead of waiting for its next 100 ms tick."""
-        self.should_exit = True
-        self._exit.set()
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        # Under pytest or `csat demo` Ctrl-C belongs to the host program, not to uvicorn.
-        if self._handle_signals:
-            with super().capture_signals():
-                yield
-        else:
-            yield
-
-    async def main_loop(self) -> None:
-        counter = 0
-        while not await self.on_tick(counter):
-            counter = (counter + 1) % 864_000
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._exit.wait(), 0.1)
 
 
 class BotApiSimulator:
@@ -79,7 +48,7 @@ class BotApiSimulator:
         self._server = ApiServer(self._api, self._faults, token)
         self._pusher = WebhookPusher(self._state, webhook_timeout)
         self._users: dict[int, SimUser] = {}
-        self._uvicorn: _EmbeddedServer | None = None
+        self._uvicorn: EmbeddedServer | None = None
         self._task: asyncio.Task[None] | None = None
 
     @property
@@ -109,9 +78,11 @@ class BotApiSimulator:
             log_level="warning",
             access_log=False,
             timeout_graceful_shutdown=2,
+            # Longer than httpx's 5 s keep-alive, so clients drop idle connections first and
+            # never reuse one the server is closing (a spurious NetworkError in long runs).
+            timeout_keep_alive=30,
         )
-        self._uvicorn = _EmbeddedServer(config, handle_signals=handle_signals)
-        await self._pusher.open()
+        self._uvicorn = EmbeddedServer(config, handle_signals=handle_signals)
         self._api.closing = False
         self._task = asyncio.create_task(self._uvicorn.serve())
         while not self._uvicorn.started:
