@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dtm
+import re
 
 import pytest
 from telegram import Bot, ChatMemberBanned, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -18,6 +19,14 @@ def keyboard(*buttons: tuple[str, str]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(text, callback_data=data)] for text, data in buttons]
     )
+
+
+def raises(
+    exception: type[Exception], message: str, *, prefix: bool = False
+) -> pytest.RaisesExc[Exception]:
+    """Expect `exception` whose message (as PTB rewrote it) is `message` or starts with it."""
+    pattern = re.escape(message) + ("" if prefix else "$")
+    return pytest.raises(exception, match=f"^{pattern}")
 
 
 class FakeClock:
@@ -60,11 +69,11 @@ async def test_send_edit_delete_round_trip(sim: BotApiSimulator, bot: Bot) -> No
 
     assert await bot.delete_message(alice.id, sent.message_id)
     assert alice.messages == []
-    with pytest.raises(BadRequest, match="^Message to delete not found$"):
+    with raises(BadRequest, "Message to delete not found"):
         await bot.delete_message(alice.id, sent.message_id)
-    with pytest.raises(BadRequest, match="^Message to edit not found$"):
+    with raises(BadRequest, "Message to edit not found"):
         await bot.edit_message_text("again", chat_id=alice.id, message_id=sent.message_id)
-    with pytest.raises(BadRequest, match="^Message can't be edited$"):
+    with raises(BadRequest, "Message can't be edited"):
         await bot.edit_message_text("hers", chat_id=alice.id, message_id=1)
 
 
@@ -89,7 +98,7 @@ async def test_answer_callback_query_once(sim: BotApiSimulator, bot: Bot) -> Non
     assert isinstance(query.message, Message) and query.message.text == "Rate us"
 
     assert await bot.answer_callback_query(query.id, text="Thanks")
-    with pytest.raises(BadRequest, match="^Query is too old and response timeout expired"):
+    with raises(BadRequest, "Query is too old and response timeout expired", prefix=True):
         await bot.answer_callback_query(query.id)
     assert alice.callback_answers == ["Thanks"]
 
@@ -105,7 +114,7 @@ async def test_answer_callback_query_once(sim: BotApiSimulator, bot: Bot) -> Non
 async def test_text_length_limits(sim: BotApiSimulator, bot: Bot, text: str, error: str) -> None:
     alice = sim.user(1001)
     await alice.send_text("/start")
-    with pytest.raises(BadRequest, match=f"^{error}$"):
+    with raises(BadRequest, error):
         await bot.send_message(alice.id, text)
     assert alice.messages == []
     assert (await bot.send_message(alice.id, "é" * 4096)).text == "é" * 4096
@@ -117,7 +126,7 @@ async def test_callback_data_over_64_bytes_is_rejected(
 ) -> None:
     alice = sim.user(1001)
     await alice.send_text("/start")
-    with pytest.raises(BadRequest, match="^Button_data_invalid$"):
+    with raises(BadRequest, "Button_data_invalid"):
         await bot.send_message(alice.id, "Rate", reply_markup=keyboard(("1", data)))
     await bot.send_message(alice.id, "Rate", reply_markup=keyboard(("1", "é" * 32)))
 
@@ -198,14 +207,14 @@ async def test_global_limit() -> None:
 
 async def test_forbidden_and_not_found_chats(sim: BotApiSimulator, bot: Bot) -> None:
     alice = sim.user(1001)
-    with pytest.raises(Forbidden, match="^Forbidden: bot can't initiate conversation with a user$"):
+    with raises(Forbidden, "Forbidden: bot can't initiate conversation with a user"):
         await bot.send_message(alice.id, "hello")
-    with pytest.raises(BadRequest, match="^Chat not found$"):
+    with raises(BadRequest, "Chat not found"):
         await bot.send_message(999, "hello")
 
     await alice.send_text("/start")
     await alice.block_bot()
-    with pytest.raises(Forbidden, match="^Forbidden: bot was blocked by the user$"):
+    with raises(Forbidden, "Forbidden: bot was blocked by the user"):
         await bot.send_message(alice.id, "hello")
     member_update = (await bot.get_updates())[-1].my_chat_member
     assert member_update is not None and isinstance(member_update.new_chat_member, ChatMemberBanned)
@@ -216,7 +225,7 @@ async def test_forbidden_and_not_found_chats(sim: BotApiSimulator, bot: Bot) -> 
 
 async def test_get_updates_conflicts_with_a_webhook(bot: Bot) -> None:
     assert await bot.set_webhook("http://127.0.0.1:9/hook")
-    with pytest.raises(Conflict, match="^Conflict: can't use getUpdates method while webhook"):
+    with raises(Conflict, "Conflict: can't use getUpdates method while webhook", prefix=True):
         await bot.get_updates()
     await bot.delete_webhook()
     assert await bot.get_updates() == ()

@@ -114,7 +114,7 @@ async def test_long_poll_wakes_at_once_and_offset_confirms(
 
 async def test_newer_get_updates_terminates_a_waiting_one(http: httpx.AsyncClient) -> None:
     first = asyncio.create_task(http.post("getUpdates", json={"timeout": 5}))
-    await asyncio.sleep(0.05)
+    await asyncio.sleep(0.2)  # let the first poll arrive and start waiting
     await http.post("getUpdates", json={"timeout": 0})
     response = await first
     assert response.status_code == 409

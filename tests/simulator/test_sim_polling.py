@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -19,6 +20,8 @@ from telegram.ext import (
 from bot.simulator import BotApiSimulator
 
 pytestmark = pytest.mark.asyncio
+
+App = Application[Any, Any, Any, Any, Any, Any]
 
 
 async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -44,7 +47,7 @@ async def rate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @pytest_asyncio.fixture
-async def app(sim: BotApiSimulator) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+async def app(sim: BotApiSimulator) -> AsyncIterator[App]:
     """The echo/rating bot, polling the simulator."""
     application = Application.builder().token(sim.token).base_url(sim.base_url).build()
     application.add_handler(CommandHandler("rate", ask))
@@ -59,7 +62,7 @@ async def app(sim: BotApiSimulator) -> AsyncIterator[Application]:  # type: igno
         await application.stop()
 
 
-async def test_echo_over_polling(sim: BotApiSimulator, app: Application) -> None:  # type: ignore[type-arg]
+async def test_echo_over_polling(sim: BotApiSimulator, app: App) -> None:
     alice = sim.user(1001, first_name="Alice")
     for text in ("hello", "again"):
         await alice.send_text(text)
@@ -68,7 +71,7 @@ async def test_echo_over_polling(sim: BotApiSimulator, app: Application) -> None
     assert [m.message_id for m in alice.chat.history] == [1, 2, 3, 4]
 
 
-async def test_press_delivers_the_full_message(sim: BotApiSimulator, app: Application) -> None:  # type: ignore[type-arg]
+async def test_press_delivers_the_full_message(sim: BotApiSimulator, app: App) -> None:
     alice = sim.user(1001)
     await alice.send_text("/rate")
     await sim.wait_for(lambda: alice.last_message is not None)
@@ -84,7 +87,7 @@ async def test_press_delivers_the_full_message(sim: BotApiSimulator, app: Applic
     assert alice.last_text == "Thanks for r:4" and alice.last_message.buttons == []
 
 
-async def test_group_press(sim: BotApiSimulator, app: Application) -> None:  # type: ignore[type-arg]
+async def test_group_press(sim: BotApiSimulator, app: App) -> None:
     staff = sim.group(-100123, title="Quality staff")
     bob = sim.user(1002, first_name="Bob")
     await app.bot.send_message(

@@ -1,0 +1,45 @@
+"""The package surface: `__all__` and the standalone `python -m bot.simulator`."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+
+import httpx
+
+import bot.simulator
+
+_MODULES = {
+    "client",
+    "delivery",
+    "errors",
+    "faults",
+    "limits",
+    "messaging",
+    "methods",
+    "params",
+    "recording",
+    "server",
+    "simulator",
+    "state",
+    "validation",
+}
+
+
+def test_all_is_complete() -> None:
+    public = {name for name in vars(bot.simulator) if not name.startswith("_")}
+    assert public - _MODULES == set(bot.simulator.__all__)
+
+
+def test_standalone_serves_and_stops_on_ctrl_c() -> None:
+    command = [sys.executable, "-m", "bot.simulator", "--port", "0", "--token", "42:standalone"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
+        try:
+            assert process.stdout is not None
+            api_root = process.stdout.readline().strip()
+            me = httpx.get(f"{api_root}/bot42:standalone/getMe", timeout=5).json()
+            assert me["ok"] and me["result"]["id"] == 42
+        finally:
+            process.send_signal(signal.SIGINT)
+            assert process.wait(timeout=5) == 0
