@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import pandas as pd
+import pytest
 
-# The repository root must be importable (``scoring``, ``survey``, ``tests.scoring.factories``)
-# however pytest is started; pyproject's pytest settings may later make this redundant.
-ROOT = str(Path(__file__).resolve().parents[2])
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
-
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-
-from scoring.frames import scored_answers  # noqa: E402
-from scoring.report import CampaignReport, build_report  # noqa: E402
-from survey.schema import Survey  # noqa: E402
-from tests.scoring import factories  # noqa: E402
+from scoring.frames import scored_answers
+from scoring.report import CampaignReport, build_report
+from survey.schema import Survey
+from tests.scoring import factories
 
 
 @pytest.fixture

@@ -166,7 +166,10 @@ def weighted_four_answers(packaging: int | None = 5) -> pd.DataFrame:
 
 
 def invitations_frame(
-    states: Mapping[str, str], *, campaign: str = "2026Q1", minutes: Mapping[str, float] | None = None,
+    states: Mapping[str, str],
+    *,
+    campaign: str = "2026Q1",
+    minutes: Mapping[str, float] | None = None,
     customers: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Invitations with a state per respondent; completed ones take ``minutes`` (default 5)."""

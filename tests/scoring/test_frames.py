@@ -92,7 +92,8 @@ def test_levels_may_come_as_floats_or_objects(ecss: Survey, worked: pd.DataFrame
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda f: f.drop(columns=["customer_weight", "role"]), r"lacks column\(s\) \['customer_weight', 'role'\]"),
+        (lambda f: f.drop(columns=["customer_weight", "role"]),
+         r"lacks column\(s\) \['customer_weight', 'role'\]"),
         (lambda f: f.assign(kind="rating"), r"unknown kind value\(s\) \['rating'\]"),
         (lambda f: f.assign(survey="other"), r"unknown survey value\(s\) \['other'\]"),
         (lambda f: f.assign(customer_class="D"), r"unknown customer_class value\(s\) \['D'\]"),

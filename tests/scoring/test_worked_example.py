@@ -13,6 +13,7 @@ from scoring.indices import customer_scores, factor_scores, loyalty, satisfactio
 from scoring.report import CampaignReport
 from scoring.stats import wilson_interval
 from scoring.tickets import low_answers, split_tickets
+from survey.loader import load_template
 from survey.schema import Survey
 from tests.scoring import factories
 
@@ -115,3 +116,24 @@ def test_weighted_four_packaging_unable_to_comment_renormalises() -> None:
     quality = factor_scores(survey, points).set_index("factor")["points"]["QU"]
     assert round(quality, 2) == 62.22
     assert math.isclose(quality, (0.1 * 80 + 0.8 * 60) / 0.9)
+
+
+@pytest.mark.parametrize(("packaging", "quality", "total"), [
+    (5, 66.0, 71.6), (None, (0.1 * 80 + 0.8 * 60) / 0.9, None)])
+def test_the_shipped_weighted_four_template_scores_the_seed_example(
+    packaging: int | None, quality: float, total: float | None
+) -> None:
+    survey = load_template("weighted-4")
+    levels = {
+        "QU.appearance": 4, "QU.packaging": packaging, "QU.performance": 3,
+        "SV.timeliness": 5, "SV.effectiveness": 4, "SV.attitude": 4, "SV.opinions": 2,
+        "PR.price": 3, "PR.freight": 4, "DL.timeliness": 4, "DL.reliability": 5,
+    }  # fmt: skip
+    answers = factories.answers_frame([factories.Respondent("r1", "C1", levels)],
+                                      survey="weighted-4")
+    points = scored_answers(survey, answers)
+    factors = factor_scores(survey, points).set_index("factor")["points"]
+    assert factors["QU"] == pytest.approx(quality)
+    score = customer_scores(survey, points)["score"].iloc[0]
+    if total is not None:
+        assert round(score, 1) == total

@@ -1,0 +1,224 @@
+"""Benchmark: build the full campaign report from a realistic campaign of ~1,000,000 answers.
+
+    python bench/scoring.py [--answers 1000000] [--seed 7] [--json]
+
+Generates (NumPy, vectorised) an ECSS-like survey of 20 questions answered by ~48,000
+respondents of ~4,800 customers with classes, weights, business units and roles, ~3 % "unable
+to comment", skewed levels, an NPS answer each, invitations with completion times, and a
+previous campaign; then times ``build_report`` (and rendering, JSON, chart) on it.
+``BenchResult.load_seconds`` is the slot for the time to load the same answers from the
+database once storage exists; the ratio is printed when it is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+# This file is bench/scoring.py: make sure ``import scoring`` finds the package, not this file.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+sys.path.insert(0, str(_HERE.parent))
+
+from scoring import (  # noqa: E402
+    CampaignData,
+    build_report,
+    render_tables,
+    write_trend_chart,
+)
+from survey.schema import Survey  # noqa: E402
+
+FACTORS: tuple[tuple[str, float, tuple[str, ...]], ...] = (
+    ("GI", 1.0, ()),
+    ("TS", 1.5, ("response", "attitude", "competence", "complaints", "contact")),
+    ("QU", 2.0, ("conformity", "rohs", "stability", "documents", "packaging")),
+    ("SP", 1.0, ("quotation", "delivery", "samples", "changes")),
+    ("VA", 1.0, ("price", "terms", "cost_down", "support", "value")),
+)
+CLASSES = np.array(["KA", "A", "B", "C"], dtype=object)
+CLASS_SHARES = (0.05, 0.15, 0.40, 0.40)
+ROLES = np.array(["general_manager", "product_manager", "quality", "purchasing", "marketing",
+                  "user"], dtype=object)
+BUSINESS_UNITS = np.array([f"BU{i}" for i in range(1, 7)], dtype=object)
+ROWS_PER_RESPONDENT = 21  # 20 Likert questions and one NPS answer
+NA_SHARE = 0.03
+
+
+def bench_survey() -> Survey:
+    """An ECSS-like questionnaire: General impression (overall) and four factors with items."""
+    def texts(key: str) -> dict[str, str]:
+        return {"en": key, "zh-CN": key}
+
+    return Survey.model_validate({
+        "key": "ecss-bench", "title": texts("bench"), "overall": "GI",
+        "factors": [{"key": key, "text": texts(key), "weight": weight,
+                     "items": [{"key": i, "text": texts(i)} for i in items]}
+                    for key, weight, items in FACTORS],
+    })
+
+
+def generate(
+    survey: Survey, n_answers: int, *, campaign: str, seed: int, shift: float = 0.0
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(answers, invitations) of one campaign with about ``n_answers`` rows, fully vectorised."""
+    rng = np.random.default_rng(seed)
+    questions = survey.questions()
+    n_q = len(questions)
+    n_resp = max(1, n_answers // ROWS_PER_RESPONDENT)
+    n_cust = max(1, n_resp // 10)
+    cust_class = rng.choice(len(CLASSES), n_cust, p=CLASS_SHARES)
+    cust_ids = np.array([f"C{i:06d}" for i in range(n_cust)], dtype=object)
+    cust_names = np.array([f"Customer {i}" for i in range(n_cust)], dtype=object)
+    cust_bu = rng.integers(0, len(BUSINESS_UNITS), n_cust)
+    cust_effect = rng.normal(0, 0.5, n_cust)
+    resp_cust = rng.integers(0, n_cust, n_resp)
+    resp_ids = np.array([f"{campaign}-R{i:07d}" for i in range(n_resp)], dtype=object)
+    resp_role = rng.choice(len(ROLES), n_resp, p=(0.1, 0.15, 0.25, 0.25, 0.1, 0.15))
+    resp_effect = rng.normal(0, 0.4, n_resp)
+    # items keep their character from one campaign to the next, with a little drift
+    question_effect = (np.random.default_rng(0).normal(0, 0.3, n_q)
+                       + rng.normal(0, 0.05, n_q))
+    # latent satisfaction per respondent and question; the overall impression (question 0)
+    # follows the other factors so the key-driver analysis has something to find
+    latent = (0.7 + shift + cust_effect[resp_cust, None] + resp_effect[:, None]
+              + question_effect[None, :] + rng.normal(0, 0.7, (n_resp, n_q)))
+    latent[:, 0] = latent[:, 1:].mean(axis=1) + rng.normal(0, 0.3, n_resp)
+    levels = np.digitize(latent, [-1.7, -0.9, 0.0, 1.1]) + 1
+    unable = rng.random((n_resp, n_q)) < NA_SHARE
+    nps = np.clip(np.rint(latent.mean(axis=1) * 2.2 + 7.0), 0, 10)
+
+    resp = np.repeat(np.arange(n_resp), n_q + 1)
+    cust = resp_cust[resp]
+    q_index = np.tile(np.arange(n_q + 1), n_resp)
+    is_nps = q_index == n_q
+    level = np.column_stack([levels, nps]).ravel().astype(float)
+    na = np.column_stack([unable, np.zeros(n_resp, dtype=bool)]).ravel()
+    level[na] = np.nan
+    keys = np.array([q.key for q in questions] + ["nps"], dtype=object)
+    factor_keys = np.array([q.factor for q in questions] + [None], dtype=object)
+    item_keys = np.array([q.item for q in questions] + [None], dtype=object)
+    started = np.datetime64("2026-03-02T00:00:00", "us") + (
+        rng.integers(0, 14 * 86400, n_resp) * 1_000_000).astype("timedelta64[us]")
+    seconds = rng.lognormal(np.log(20), 0.4, n_resp * (n_q + 1)).reshape(n_resp, n_q + 1)
+    elapsed = np.cumsum(seconds, axis=1)
+    elapsed[rng.random(n_resp) < 0.03] /= 4  # a few speeders
+    answered = started[resp] + (elapsed.ravel() * 1e6).astype("timedelta64[us]")
+    answers = pd.DataFrame({
+        "campaign": campaign, "survey": survey.key, "customer_id": cust_ids[cust],
+        "customer_name": cust_names[cust], "customer_class": CLASSES[cust_class][cust],
+        "customer_weight": np.where(cust_class[cust] == 0, 2.0, 1.0),
+        "business_unit": BUSINESS_UNITS[cust_bu][cust], "respondent_id": resp_ids[resp],
+        "role": ROLES[resp_role][resp], "language": "en", "question": keys[q_index],
+        "factor": factor_keys[q_index], "item": item_keys[q_index],
+        "kind": np.where(is_nps, "nps", "likert"),
+        "level": pd.array(level, dtype="Int64"), "na": na, "text": None,
+        "answered_at": pd.DatetimeIndex(answered).tz_localize("UTC"), "channel": "telegram",
+    })
+    state = np.where(rng.random(n_resp) < 0.03, "started", "completed").astype(object)
+    completed = np.where(state == "completed", answered[n_q::n_q + 1], np.datetime64("NaT"))
+    n_silent = n_resp // 8  # invited, never answered
+    invitations = pd.DataFrame({
+        "campaign": campaign,
+        "respondent_id": np.concatenate([resp_ids, [f"{campaign}-S{i:07d}" for i in
+                                                    range(n_silent)]]),
+        "customer_id": np.concatenate([cust_ids[resp_cust], cust_ids[rng.integers(0, n_cust,
+                                                                                  n_silent)]]),
+        "state": np.concatenate([state, rng.choice(["sent", "expired", "declined"], n_silent)]),
+        "started_at": _utc(np.concatenate([started, _nat(n_silent)])),
+        "completed_at": _utc(np.concatenate([completed, _nat(n_silent)])),
+    })
+    return answers, invitations
+
+
+def _nat(n: int) -> np.ndarray:
+    return np.full(n, np.datetime64("NaT"), dtype="datetime64[us]")
+
+
+def _utc(values: np.ndarray) -> pd.DatetimeIndex:
+    return pd.DatetimeIndex(values).tz_localize("UTC")
+
+
+@dataclass
+class BenchResult:
+    """Timings of one run (seconds); ``load_seconds`` is filled in once storage exists."""
+
+    answers: int
+    respondents: int
+    customers: int
+    generate_seconds: float
+    report_seconds: float
+    render_seconds: float
+    json_seconds: float
+    chart_seconds: float
+    peak_rss_mb: float
+    load_seconds: float | None = None
+
+    @property
+    def answers_per_second(self) -> float:
+        return self.answers / self.report_seconds
+
+    @property
+    def report_to_load_ratio(self) -> float | None:
+        return None if not self.load_seconds else self.report_seconds / self.load_seconds
+
+
+def run(n_answers: int, seed: int = 7) -> BenchResult:
+    """Generate a campaign and its previous one, then time the report on them."""
+    survey = bench_survey()
+    t0 = time.perf_counter()
+    answers, invitations = generate(survey, n_answers, campaign="2026H1", seed=seed)
+    before, before_inv = generate(survey, n_answers, campaign="2025H2", seed=seed + 1,
+                                  shift=-0.1)
+    t1 = time.perf_counter()
+    report = build_report(survey, answers, invitations, campaign="2026H1",
+                          previous=CampaignData("2025H2", before, before_inv))
+    t2 = time.perf_counter()
+    render_tables(report)
+    t3 = time.perf_counter()
+    report.to_json()
+    t4 = time.perf_counter()
+    with tempfile.TemporaryDirectory() as folder:
+        write_trend_chart(report, Path(folder) / "trend.png")
+    t5 = time.perf_counter()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    return BenchResult(len(answers), report.summary.n_respondents, report.summary.n_customers,
+                       t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, peak)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--answers", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args(argv)
+    result = run(args.answers, args.seed)
+    if args.json:
+        print(json.dumps(asdict(result) | {"answers_per_second": result.answers_per_second,
+                                           "report_to_load_ratio": result.report_to_load_ratio}))
+        return
+    print(f"answers                {result.answers:>12,} (this campaign; the previous one "
+          f"is as large)")
+    print(f"respondents / customers {result.respondents:>11,} / {result.customers:,}")
+    print(f"generate (both)        {result.generate_seconds:>12.2f} s")
+    print(f"build_report           {result.report_seconds:>12.2f} s  "
+          f"({result.answers_per_second:,.0f} answers/s, both campaigns scored)")
+    print(f"render_tables          {result.render_seconds:>12.2f} s")
+    print(f"to_json                {result.json_seconds:>12.2f} s")
+    print(f"trend chart            {result.chart_seconds:>12.2f} s")
+    print(f"peak RSS               {result.peak_rss_mb:>12.0f} MiB")
+    if result.load_seconds is not None:
+        print(f"load from database     {result.load_seconds:>12.2f} s  "
+              f"(report/load ratio {result.report_to_load_ratio:.2f})")
+
+
+if __name__ == "__main__":
+    main()
