@@ -161,6 +161,8 @@ class BenchResult:
     chart_seconds: float
     peak_rss_mb: float
     load_seconds: float | None = None
+    store_seconds: float | None = None
+    database: str | None = None
 
     @property
     def answers_per_second(self) -> float:
@@ -171,7 +173,7 @@ class BenchResult:
         return None if not self.load_seconds else self.report_seconds / self.load_seconds
 
 
-def run(n_answers: int, seed: int = 7) -> BenchResult:
+def run(n_answers: int, seed: int = 7, database: str | None = None) -> BenchResult:
     """Generate a campaign and its previous one, then time the report on them."""
     survey = bench_survey()
     t0 = time.perf_counter()
@@ -190,8 +192,18 @@ def run(n_answers: int, seed: int = 7) -> BenchResult:
         write_trend_chart(report, Path(folder) / "trend.png")
     t5 = time.perf_counter()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    return BenchResult(len(answers), report.summary.n_respondents, report.summary.n_customers,
-                       t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, peak)
+    result = BenchResult(len(answers), report.summary.n_respondents, report.summary.n_customers,
+                         t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, peak)
+    if database is not None:
+        import asyncio
+
+        from bench.storage_load import load_seconds
+
+        campaigns = [("2025H2", before, before_inv), ("2026H1", answers, invitations)]
+        result.store_seconds, result.load_seconds = asyncio.run(
+            load_seconds(database, survey, campaigns))
+        result.database = database.split(":")[0]
+    return result
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -199,8 +211,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--answers", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--database", default="sqlite",
+                        help="'sqlite' (a temporary file), a database URL, or 'none' to skip "
+                             "the store-and-load timing")
     args = parser.parse_args(argv)
-    result = run(args.answers, args.seed)
+    with tempfile.TemporaryDirectory() as folder:
+        database = {"none": None, "sqlite": f"sqlite+aiosqlite:///{folder}/bench.db"}.get(
+            args.database, args.database)
+        result = run(args.answers, args.seed, database)
     if args.json:
         print(json.dumps(asdict(result) | {"answers_per_second": result.answers_per_second,
                                            "report_to_load_ratio": result.report_to_load_ratio}))
@@ -216,8 +234,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"trend chart            {result.chart_seconds:>12.2f} s")
     print(f"peak RSS               {result.peak_rss_mb:>12.0f} MiB")
     if result.load_seconds is not None:
-        print(f"load from database     {result.load_seconds:>12.2f} s  "
-              f"(report/load ratio {result.report_to_load_ratio:.2f})")
+        print(f"store in {result.database:<14}{result.store_seconds:>12.2f} s  (both campaigns)")
+        print(f"load from database     {result.load_seconds:>12.2f} s  (both campaigns' answers "
+              f"and invitations; report/load ratio {result.report_to_load_ratio:.2f})")
 
 
 if __name__ == "__main__":

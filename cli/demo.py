@@ -16,6 +16,7 @@ from bot.simulator import BotApiSimulator, Limits
 from cli.common import console
 from cli.hosting import AppServer
 from cli.personas import answer_survey, make_persona
+from cli.reporting import print_campaign_report
 from storage.campaigns import create_campaign, invite
 from storage.engine import create_engine, create_sessionmaker
 from storage.migrate import upgrade_async
@@ -39,12 +40,13 @@ def demo(
     survey: str = typer.Option("ecss-5", help="Questionnaire template"),
     seed: int = typer.Option(2026, help="Random seed of the simulated answers"),
     database: str | None = typer.Option(None, help="Database URL (default: a new SQLite file)"),
+    out: Path = typer.Option(Path("reports"), help="Where the report JSON and chart go"),
 ) -> None:
     """Run a campaign of simulated respondents through the simulator and the real bot."""
-    asyncio.run(_demo(respondents, survey, seed, database))
+    asyncio.run(_demo(respondents, survey, seed, database, out))
 
 
-async def _demo(count: int, template: str, seed: int, database: str | None) -> None:
+async def _demo(count: int, template: str, seed: int, database: str | None, out: Path) -> None:
     rng = random.Random(seed)
     url = database or f"sqlite+aiosqlite:///{Path(tempfile.mkdtemp(prefix='csat-demo-')) / 'csat.db'}"
     await upgrade_async(url)
@@ -69,9 +71,7 @@ async def _demo(count: int, template: str, seed: int, database: str | None) -> N
             await server.stop()
     console.print(f"simulated outcomes: {dict(sorted(outcomes.items()))}; "
                   f"Bot API calls: {len(sim.calls())}")
-    from cli.reporting import print_campaign_report
-
-    await print_campaign_report(sessions, campaign_key)
+    await print_campaign_report(sessions, campaign_key, out)
     await engine.dispose()
 
 

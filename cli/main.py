@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
-
 import typer
 
-from cli import campaigns, data, demo, telegram
+from cli import campaigns, data, demo, reporting, telegram
 from cli.common import console, settings
 
 app = typer.Typer(help="csat-bot: customer-satisfaction surveys in Telegram.", no_args_is_help=True)
@@ -20,6 +18,7 @@ app.add_typer(telegram.webhook_app, name="webhook")
 app.command("demo")(demo.demo)
 app.command("serve")(telegram.serve)
 app.command("simulator")(telegram.simulator)
+app.command("report")(reporting.report)
 
 
 @db_app.command("upgrade")
@@ -43,5 +42,3 @@ def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log more.
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-
-__all__ = ["Path", "app"]

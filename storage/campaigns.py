@@ -124,3 +124,17 @@ async def response_counts(session: AsyncSession, campaign_id: int) -> dict[str, 
         .group_by(Invitation.state)
     )
     return {state: count for state, count in rows.all()}
+
+
+async def previous_campaign(session: AsyncSession, campaign: Campaign) -> Campaign | None:
+    """The campaign of the same survey (any version) opened just before this one."""
+    survey_key = select(SurveyRow.key).where(SurveyRow.id == campaign.survey_id).scalar_subquery()
+    previous: Campaign | None = await session.scalar(
+        select(Campaign)
+        .join(SurveyRow, SurveyRow.id == Campaign.survey_id)
+        .where(SurveyRow.key == survey_key, Campaign.id != campaign.id,
+               Campaign.opens_at <= campaign.opens_at)
+        .order_by(Campaign.opens_at.desc(), Campaign.id.desc())
+        .limit(1)
+    )
+    return previous
