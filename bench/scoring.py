@@ -46,8 +46,10 @@ FACTORS: tuple[tuple[str, float, tuple[str, ...]], ...] = (
 )
 CLASSES = np.array(["KA", "A", "B", "C"], dtype=object)
 CLASS_SHARES = (0.05, 0.15, 0.40, 0.40)
-ROLES = np.array(["general_manager", "product_manager", "quality", "purchasing", "marketing",
-                  "user"], dtype=object)
+ROLES = np.array(
+    ["general_manager", "product_manager", "quality", "purchasing", "marketing", "user"],
+    dtype=object,
+)
 BUSINESS_UNITS = np.array([f"BU{i}" for i in range(1, 7)], dtype=object)
 ROWS_PER_RESPONDENT = 21  # 20 Likert questions and one NPS answer
 NA_SHARE = 0.03
@@ -55,15 +57,26 @@ NA_SHARE = 0.03
 
 def bench_survey() -> Survey:
     """An ECSS-like questionnaire: General impression (overall) and four factors with items."""
+
     def texts(key: str) -> dict[str, str]:
         return {"en": key, "zh-CN": key}
 
-    return Survey.model_validate({
-        "key": "ecss-bench", "title": texts("bench"), "overall": "GI",
-        "factors": [{"key": key, "text": texts(key), "weight": weight,
-                     "items": [{"key": i, "text": texts(i)} for i in items]}
-                    for key, weight, items in FACTORS],
-    })
+    return Survey.model_validate(
+        {
+            "key": "ecss-bench",
+            "title": texts("bench"),
+            "overall": "GI",
+            "factors": [
+                {
+                    "key": key,
+                    "text": texts(key),
+                    "weight": weight,
+                    "items": [{"key": i, "text": texts(i)} for i in items],
+                }
+                for key, weight, items in FACTORS
+            ],
+        }
+    )
 
 
 def generate(
@@ -85,12 +98,17 @@ def generate(
     resp_role = rng.choice(len(ROLES), n_resp, p=(0.1, 0.15, 0.25, 0.25, 0.1, 0.15))
     resp_effect = rng.normal(0, 0.4, n_resp)
     # items keep their character from one campaign to the next, with a little drift
-    question_effect = (np.random.default_rng(0).normal(0, 0.3, n_q)
-                       + rng.normal(0, 0.05, n_q))
+    question_effect = np.random.default_rng(0).normal(0, 0.3, n_q) + rng.normal(0, 0.05, n_q)
     # latent satisfaction per respondent and question; the overall impression (question 0)
     # follows the other factors so the key-driver analysis has something to find
-    latent = (0.7 + shift + cust_effect[resp_cust, None] + resp_effect[:, None]
-              + question_effect[None, :] + rng.normal(0, 0.7, (n_resp, n_q)))
+    latent = (
+        0.7
+        + shift
+        + cust_effect[resp_cust, None]
+        + resp_effect[:, None]
+        + question_effect[None, :]
+        + rng.normal(0, 0.7, (n_resp, n_q))
+    )
     latent[:, 0] = latent[:, 1:].mean(axis=1) + rng.normal(0, 0.3, n_resp)
     levels = np.digitize(latent, [-1.7, -0.9, 0.0, 1.1]) + 1
     unable = rng.random((n_resp, n_q)) < NA_SHARE
@@ -107,35 +125,52 @@ def generate(
     factor_keys = np.array([q.factor for q in questions] + [None], dtype=object)
     item_keys = np.array([q.item for q in questions] + [None], dtype=object)
     started = np.datetime64("2026-03-02T00:00:00", "us") + (
-        rng.integers(0, 14 * 86400, n_resp) * 1_000_000).astype("timedelta64[us]")
+        rng.integers(0, 14 * 86400, n_resp) * 1_000_000
+    ).astype("timedelta64[us]")
     seconds = rng.lognormal(np.log(20), 0.4, n_resp * (n_q + 1)).reshape(n_resp, n_q + 1)
     elapsed = np.cumsum(seconds, axis=1)
     elapsed[rng.random(n_resp) < 0.03] /= 4  # a few speeders
     answered = started[resp] + (elapsed.ravel() * 1e6).astype("timedelta64[us]")
-    answers = pd.DataFrame({
-        "campaign": campaign, "survey": survey.key, "customer_id": cust_ids[cust],
-        "customer_name": cust_names[cust], "customer_class": CLASSES[cust_class][cust],
-        "customer_weight": np.where(cust_class[cust] == 0, 2.0, 1.0),
-        "business_unit": BUSINESS_UNITS[cust_bu][cust], "respondent_id": resp_ids[resp],
-        "role": ROLES[resp_role][resp], "language": "en", "question": keys[q_index],
-        "factor": factor_keys[q_index], "item": item_keys[q_index],
-        "kind": np.where(is_nps, "nps", "likert"),
-        "level": pd.array(level, dtype="Int64"), "na": na, "text": None,
-        "answered_at": pd.DatetimeIndex(answered).tz_localize("UTC"), "channel": "telegram",
-    })
+    answers = pd.DataFrame(
+        {
+            "campaign": campaign,
+            "survey": survey.key,
+            "customer_id": cust_ids[cust],
+            "customer_name": cust_names[cust],
+            "customer_class": CLASSES[cust_class][cust],
+            "customer_weight": np.where(cust_class[cust] == 0, 2.0, 1.0),
+            "business_unit": BUSINESS_UNITS[cust_bu][cust],
+            "respondent_id": resp_ids[resp],
+            "role": ROLES[resp_role][resp],
+            "language": "en",
+            "question": keys[q_index],
+            "factor": factor_keys[q_index],
+            "item": item_keys[q_index],
+            "kind": np.where(is_nps, "nps", "likert"),
+            "level": pd.array(level, dtype="Int64"),
+            "na": na,
+            "text": None,
+            "answered_at": pd.DatetimeIndex(answered).tz_localize("UTC"),
+            "channel": "telegram",
+        }
+    )
     state = np.where(rng.random(n_resp) < 0.03, "started", "completed").astype(object)
-    completed = np.where(state == "completed", answered[n_q::n_q + 1], np.datetime64("NaT"))
+    completed = np.where(state == "completed", answered[n_q :: n_q + 1], np.datetime64("NaT"))
     n_silent = n_resp // 8  # invited, never answered
-    invitations = pd.DataFrame({
-        "campaign": campaign,
-        "respondent_id": np.concatenate([resp_ids, [f"{campaign}-S{i:07d}" for i in
-                                                    range(n_silent)]]),
-        "customer_id": np.concatenate([cust_ids[resp_cust], cust_ids[rng.integers(0, n_cust,
-                                                                                  n_silent)]]),
-        "state": np.concatenate([state, rng.choice(["sent", "expired", "declined"], n_silent)]),
-        "started_at": _utc(np.concatenate([started, _nat(n_silent)])),
-        "completed_at": _utc(np.concatenate([completed, _nat(n_silent)])),
-    })
+    invitations = pd.DataFrame(
+        {
+            "campaign": campaign,
+            "respondent_id": np.concatenate(
+                [resp_ids, [f"{campaign}-S{i:07d}" for i in range(n_silent)]]
+            ),
+            "customer_id": np.concatenate(
+                [cust_ids[resp_cust], cust_ids[rng.integers(0, n_cust, n_silent)]]
+            ),
+            "state": np.concatenate([state, rng.choice(["sent", "expired", "declined"], n_silent)]),
+            "started_at": _utc(np.concatenate([started, _nat(n_silent)])),
+            "completed_at": _utc(np.concatenate([completed, _nat(n_silent)])),
+        }
+    )
     return answers, invitations
 
 
@@ -178,11 +213,15 @@ def run(n_answers: int, seed: int = 7, database: str | None = None) -> BenchResu
     survey = bench_survey()
     t0 = time.perf_counter()
     answers, invitations = generate(survey, n_answers, campaign="2026H1", seed=seed)
-    before, before_inv = generate(survey, n_answers, campaign="2025H2", seed=seed + 1,
-                                  shift=-0.1)
+    before, before_inv = generate(survey, n_answers, campaign="2025H2", seed=seed + 1, shift=-0.1)
     t1 = time.perf_counter()
-    report = build_report(survey, answers, invitations, campaign="2026H1",
-                          previous=CampaignData("2025H2", before, before_inv))
+    report = build_report(
+        survey,
+        answers,
+        invitations,
+        campaign="2026H1",
+        previous=CampaignData("2025H2", before, before_inv),
+    )
     t2 = time.perf_counter()
     render_tables(report)
     t3 = time.perf_counter()
@@ -192,8 +231,17 @@ def run(n_answers: int, seed: int = 7, database: str | None = None) -> BenchResu
         write_trend_chart(report, Path(folder) / "trend.png")
     t5 = time.perf_counter()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    result = BenchResult(len(answers), report.summary.n_respondents, report.summary.n_customers,
-                         t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, peak)
+    result = BenchResult(
+        len(answers),
+        report.summary.n_respondents,
+        report.summary.n_customers,
+        t1 - t0,
+        t2 - t1,
+        t3 - t2,
+        t4 - t3,
+        t5 - t4,
+        peak,
+    )
     if database is not None:
         import asyncio
 
@@ -201,7 +249,8 @@ def run(n_answers: int, seed: int = 7, database: str | None = None) -> BenchResu
 
         campaigns = [("2025H2", before, before_inv), ("2026H1", answers, invitations)]
         result.store_seconds, result.load_seconds = asyncio.run(
-            load_seconds(database, survey, campaigns))
+            load_seconds(database, survey, campaigns)
+        )
         result.database = database.split(":")[0]
     return result
 
@@ -211,32 +260,49 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--answers", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    parser.add_argument("--database", default="sqlite",
-                        help="'sqlite' (a temporary file), a database URL, or 'none' to skip "
-                             "the store-and-load timing")
+    parser.add_argument(
+        "--database",
+        default="sqlite",
+        help="'sqlite' (a temporary file), a database URL, or 'none' to skip "
+        "the store-and-load timing",
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
         database = {"none": None, "sqlite": f"sqlite+aiosqlite:///{folder}/bench.db"}.get(
-            args.database, args.database)
+            args.database, args.database
+        )
         result = run(args.answers, args.seed, database)
     if args.json:
-        print(json.dumps(asdict(result) | {"answers_per_second": result.answers_per_second,
-                                           "report_to_load_ratio": result.report_to_load_ratio}))
+        print(
+            json.dumps(
+                asdict(result)
+                | {
+                    "answers_per_second": result.answers_per_second,
+                    "report_to_load_ratio": result.report_to_load_ratio,
+                }
+            )
+        )
         return
-    print(f"answers                {result.answers:>12,} (this campaign; the previous one "
-          f"is as large)")
+    print(
+        f"answers                {result.answers:>12,} (this campaign; the previous one "
+        f"is as large)"
+    )
     print(f"respondents / customers {result.respondents:>11,} / {result.customers:,}")
     print(f"generate (both)        {result.generate_seconds:>12.2f} s")
-    print(f"build_report           {result.report_seconds:>12.2f} s  "
-          f"({result.answers_per_second:,.0f} answers/s, both campaigns scored)")
+    print(
+        f"build_report           {result.report_seconds:>12.2f} s  "
+        f"({result.answers_per_second:,.0f} answers/s, both campaigns scored)"
+    )
     print(f"render_tables          {result.render_seconds:>12.2f} s")
     print(f"to_json                {result.json_seconds:>12.2f} s")
     print(f"trend chart            {result.chart_seconds:>12.2f} s")
     print(f"peak RSS               {result.peak_rss_mb:>12.0f} MiB")
     if result.load_seconds is not None:
         print(f"store in {result.database:<14}{result.store_seconds:>12.2f} s  (both campaigns)")
-        print(f"load from database     {result.load_seconds:>12.2f} s  (both campaigns' answers "
-              f"and invitations; report/load ratio {result.report_to_load_ratio:.2f})")
+        print(
+            f"load from database     {result.load_seconds:>12.2f} s  (both campaigns' answers "
+            f"and invitations; report/load ratio {result.report_to_load_ratio:.2f})"
+        )
 
 
 if __name__ == "__main__":

@@ -58,8 +58,9 @@ Handler = Callable[[AsyncSession, ChatSession, Context | None], Awaitable[Reply]
 class Conversation:
     """Survey conversations over the database; stateless between updates."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], *,
-                 max_text: int = DEFAULT_MAX_TEXT) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], *, max_text: int = DEFAULT_MAX_TEXT
+    ) -> None:
         self._sessions = sessions
         self.max_text = max_text
 
@@ -74,6 +75,7 @@ class Conversation:
 
     async def start(self, update_id: int, sender: Sender, token: str | None) -> Reply | None:
         """``/start [token]``: open an invitation, or resume the one in progress."""
+
         async def handle(session: AsyncSession, chat: ChatSession, ctx: Context | None) -> Reply:
             chat.mode = "survey"
             if not token:
@@ -81,8 +83,11 @@ class Conversation:
             try:
                 invitation = await open_invitation(session, token, sender.user_id)
             except InvitationError as exc:
-                return Reply(notices=[t(INVITATION_MESSAGES.get(type(exc), "invitation_not_found"),
-                                        chat.language)])
+                return Reply(
+                    notices=[
+                        t(INVITATION_MESSAGES.get(type(exc), "invitation_not_found"), chat.language)
+                    ]
+                )
             if chat.invitation_id != invitation.id:
                 chat.invitation_id = invitation.id
                 chat.begun = False
@@ -91,11 +96,14 @@ class Conversation:
             new_ctx = await load_context(session, chat)
             assert new_ctx is not None
             return prompt_reply(new_ctx)
+
         return await self._run(update_id, sender, handle)
 
-    async def press(self, update_id: int, sender: Sender, data: str | None,
-                    message_id: int | None) -> Reply | None:
+    async def press(
+        self, update_id: int, sender: Sender, data: str | None, message_id: int | None
+    ) -> Reply | None:
         """A button press (callback query)."""
+
         async def handle(session: AsyncSession, chat: ChatSession, ctx: Context | None) -> Reply:
             try:
                 action = act.decode(data)
@@ -111,10 +119,12 @@ class Conversation:
             if ctx is None or not accepts(ctx.step, action):
                 return _again(chat, ctx, t("stale_button", chat.language))
             return await apply(ctx, action, message_id)
+
         return await self._run(update_id, sender, handle)
 
     async def text(self, update_id: int, sender: Sender, text: str) -> Reply | None:
         """A plain text message: a typed answer, follow-up text, comment or feedback."""
+
         async def handle(session: AsyncSession, chat: ChatSession, ctx: Context | None) -> Reply:
             body, notices = self._cut(text, chat.language)
             if chat.mode == "feedback":
@@ -126,10 +136,12 @@ class Conversation:
             reply = await self._typed(ctx, body)
             reply.notices[:0] = notices
             return reply
+
         return await self._run(update_id, sender, handle)
 
     async def command(self, update_id: int, sender: Sender, name: str) -> Reply | None:
         """``/help``, ``/language``, ``/cancel``, ``/feedback``, ``/forget`` and unknown ones."""
+
         async def handle(session: AsyncSession, chat: ChatSession, ctx: Context | None) -> Reply:
             lang = chat.language
             match name:
@@ -148,12 +160,15 @@ class Conversation:
                     chat.mode = "forget"
                     return Reply(prompt=forget_prompt(lang))
             return _again(chat, ctx, t("unknown_command", lang))
+
         return await self._run(update_id, sender, handle)
 
     async def unreadable(self, update_id: int, sender: Sender) -> Reply | None:
         """Stickers, photos, voice, files: a polite word and the current question again."""
+
         async def handle(session: AsyncSession, chat: ChatSession, ctx: Context | None) -> Reply:
             return _again(chat, ctx, t("text_only", chat.language))
+
         return await self._run(update_id, sender, handle)
 
     async def remember_prompt(self, user_id: int, message_id: int) -> None:
@@ -188,15 +203,22 @@ class Conversation:
                 return _closing(ctx, old, body)
             case AskComment():
                 old = render(ctx.survey, ctx.state, step, ctx.respondent.name)
-                await put_answer(ctx.session, ctx.invitation, ctx.answers, question="comment",
-                                 kind="comment", text=body)
+                await put_answer(
+                    ctx.session,
+                    ctx.invitation,
+                    ctx.answers,
+                    question="comment",
+                    kind="comment",
+                    text=body,
+                )
                 return _closing(ctx, old, body)
             case Done():
                 return Reply(notices=[t("already_done", lang)])
         return prompt_reply(ctx)
 
-    async def _choose_language(self, chat: ChatSession, ctx: Context | None, language: str,
-                               message_id: int | None) -> Reply:
+    async def _choose_language(
+        self, chat: ChatSession, ctx: Context | None, language: str, message_id: int | None
+    ) -> Reply:
         chat.language = language
         reply = Reply(notices=[t("language_set", language)])
         if message_id is not None:

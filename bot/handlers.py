@@ -56,8 +56,9 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     assert query is not None
     message_id = query.message.message_id if query.message is not None else None
-    reply = await _conversation(context).press(update.update_id, _sender(update), query.data,
-                                               message_id)
+    reply = await _conversation(context).press(
+        update.update_id, _sender(update), query.data, message_id
+    )
     await carry_out(update, context, reply)
 
 
@@ -67,7 +68,9 @@ async def on_unreadable(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await carry_out(update, context, reply)
 
 
-async def carry_out(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply | None) -> None:
+async def carry_out(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply | None
+) -> None:
     """Send and edit messages for a committed transition (nothing for a duplicate update)."""
     query = update.callback_query
     if reply is None:
@@ -80,17 +83,24 @@ async def carry_out(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: R
     assert chat is not None
     bot = context.bot
     if reply.close is not None:
-        await _quietly(bot.edit_message_text(reply.close[1], chat_id=chat.id,
-                                             message_id=reply.close[0], reply_markup=None))
+        await _quietly(
+            bot.edit_message_text(
+                reply.close[1], chat_id=chat.id, message_id=reply.close[0], reply_markup=None
+            )
+        )
     if reply.markup is not None:
-        await _quietly(bot.edit_message_reply_markup(chat_id=chat.id, message_id=reply.markup[0],
-                                                     reply_markup=reply.markup[1]))
+        await _quietly(
+            bot.edit_message_reply_markup(
+                chat_id=chat.id, message_id=reply.markup[0], reply_markup=reply.markup[1]
+            )
+        )
     for notice in reply.notices:
         if query is None or notice != reply.callback_text:
             await bot.send_message(chat.id, notice)
     if reply.prompt is not None:
-        message = await bot.send_message(chat.id, reply.prompt.text,
-                                         reply_markup=reply.prompt.keyboard)
+        message = await bot.send_message(
+            chat.id, reply.prompt.text, reply_markup=reply.prompt.keyboard
+        )
         if reply.prompt.keyboard is not None:
             await _conversation(context).remember_prompt(chat.id, message.message_id)
     hook = context.application.bot_data.get("on_tickets")

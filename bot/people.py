@@ -16,8 +16,9 @@ from storage.types import utcnow
 COMPLAINT_LEVEL = 1  # a complaint weighs like the lowest score when ranking tickets
 
 
-async def _respondent(session: AsyncSession, chat: ChatSession,
-                      ctx: Context | None) -> Respondent | None:
+async def _respondent(
+    session: AsyncSession, chat: ChatSession, ctx: Context | None
+) -> Respondent | None:
     if ctx is not None:
         return ctx.respondent
     respondent: Respondent | None = await session.scalar(
@@ -26,66 +27,108 @@ async def _respondent(session: AsyncSession, chat: ChatSession,
     return respondent
 
 
-async def feedback_reply(session: AsyncSession, chat: ChatSession, ctx: Context | None,
-                         text: str) -> Reply:
+async def feedback_reply(
+    session: AsyncSession, chat: ChatSession, ctx: Context | None, text: str
+) -> Reply:
     """Store spontaneous feedback outside any campaign; ask whether it is a complaint."""
     chat.mode = "survey"
     respondent = await _respondent(session, chat, ctx)
     if respondent is None:
         return Reply(notices=[t("feedback_unknown", chat.language)])
-    answer = Answer(respondent_id=respondent.id, question="feedback", kind="feedback", text=text,
-                    causes=[], answered_at=utcnow())
+    answer = Answer(
+        respondent_id=respondent.id,
+        question="feedback",
+        kind="feedback",
+        text=text,
+        causes=[],
+        answered_at=utcnow(),
+    )
     session.add(answer)
     await session.flush()
     return Reply(prompt=feedback_kind_prompt(chat.language, answer.id))
 
 
-async def mark_feedback(session: AsyncSession, chat: ChatSession, ctx: Context | None,
-                        answer_id: int, complaint: bool, message_id: int | None) -> Reply:
+async def mark_feedback(
+    session: AsyncSession,
+    chat: ChatSession,
+    ctx: Context | None,
+    answer_id: int,
+    complaint: bool,
+    message_id: int | None,
+) -> Reply:
     """The respondent says whether their feedback is a complaint; a complaint opens a ticket."""
     lang = chat.language
     respondent = await _respondent(session, chat, ctx)
     answer = await session.get(Answer, answer_id)
-    if (respondent is None or answer is None or answer.kind != "feedback"
-            or answer.respondent_id != respondent.id or answer.stage is not None):
+    if (
+        respondent is None
+        or answer is None
+        or answer.kind != "feedback"
+        or answer.respondent_id != respondent.id
+        or answer.stage is not None
+    ):
         return Reply(callback_text=t("stale_button", lang))
     answer.stage = "complaint" if complaint else "feedback"
     reply = Reply(notices=[t("complaint_thanks" if complaint else "feedback_thanks", lang)])
     if message_id is not None:
         choice = t("feedback_complaint" if complaint else "feedback_plain", lang)
-        reply.close = (message_id, f"{t('feedback_kind', lang)}\n\n{t('chosen', lang, choice=choice)}")
+        reply.close = (
+            message_id,
+            f"{t('feedback_kind', lang)}\n\n{t('chosen', lang, choice=choice)}",
+        )
     if complaint:
         customer = await session.get(Customer, respondent.customer_id)
         assert customer is not None
         ticket = Ticket(
-            campaign_id=None, answer_id=answer.id, customer_id=respondent.customer_id,
-            respondent_id=respondent.id, question="feedback", score=None, causes=[],
-            comment=answer.text, severity=severity(COMPLAINT_LEVEL, customer.weight),
+            campaign_id=None,
+            answer_id=answer.id,
+            customer_id=respondent.customer_id,
+            respondent_id=respondent.id,
+            question="feedback",
+            score=None,
+            causes=[],
+            comment=answer.text,
+            severity=severity(COMPLAINT_LEVEL, customer.weight),
             status="open",
         )
-        ticket.events.append(TicketEvent(actor=f"respondent:{respondent.id}", action="opened",
-                                         detail="complaint sent with /feedback"))
+        ticket.events.append(
+            TicketEvent(
+                actor=f"respondent:{respondent.id}",
+                action="opened",
+                detail="complaint sent with /feedback",
+            )
+        )
         session.add(ticket)
         await session.flush()
         reply.opened_tickets.append(ticket.id)
     return reply
 
 
-async def erase_personal_data(session: AsyncSession, chat: ChatSession, ctx: Context | None,
-                              confirmed: bool, message_id: int | None) -> Reply:
+async def erase_personal_data(
+    session: AsyncSession,
+    chat: ChatSession,
+    ctx: Context | None,
+    confirmed: bool,
+    message_id: int | None,
+) -> Reply:
     """``/forget``: erase name, ids and free texts; scores stay, anonymised."""
     lang = chat.language
     chat.mode = "survey"
     reply = Reply()
     if message_id is not None:
         choice = t("forget_yes" if confirmed else "forget_no", lang)
-        reply.close = (message_id, f"{t('forget_confirm', lang)}\n\n{t('chosen', lang, choice=choice)}")
+        reply.close = (
+            message_id,
+            f"{t('forget_confirm', lang)}\n\n{t('chosen', lang, choice=choice)}",
+        )
     if not confirmed:
         reply.notices.append(t("forget_cancelled", lang))
         return reply
-    respondents = list(await session.scalars(
-        select(Respondent).where(Respondent.telegram_user_id == chat.telegram_user_id)
-    ))
+    respondents = list(
+        await session.scalars(
+            select(Respondent).where(Respondent.telegram_user_id == chat.telegram_user_id)
+        )
+    )
     if ctx is not None and ctx.respondent not in respondents:
         respondents.append(ctx.respondent)
     now = utcnow()
@@ -96,7 +139,8 @@ async def erase_personal_data(session: AsyncSession, chat: ChatSession, ctx: Con
         respondent.timezone = None
         respondent.forgotten_at = now
         await session.execute(
-            update(Answer).where(Answer.respondent_id == respondent.id, Answer.text.is_not(None))
+            update(Answer)
+            .where(Answer.respondent_id == respondent.id, Answer.text.is_not(None))
             .values(text=None)
         )
         await session.execute(

@@ -44,36 +44,60 @@ def render(survey: Survey, state: FlowState, step: Step, name: str | None) -> Pr
         case AskLanguage():
             return language_prompt(lang, survey.languages)
         case Greeting():
-            text = t("greeting", lang, name=name or t("there", lang), title=pick(survey.title, lang),
-                     count=len(survey.questions()), minutes=survey.estimated_minutes())
+            text = t(
+                "greeting",
+                lang,
+                name=name or t("there", lang),
+                title=pick(survey.title, lang),
+                count=len(survey.questions()),
+                minutes=survey.estimated_minutes(),
+            )
             return Prompt(text, InlineKeyboardMarkup([[_button(t("begin", lang), act.Begin())]]))
         case AskLikert(question, number, total):
-            return Prompt(question_text(survey, question, number, total, lang),
-                          likert_keyboard(question, lang))
+            return Prompt(
+                question_text(survey, question, number, total, lang),
+                likert_keyboard(question, lang),
+            )
         case AskCauses(question, selected):
-            return Prompt(t("causes", lang, question=pick(question.text, lang)),
-                          causes_keyboard(question, selected, lang))
+            return Prompt(
+                t("causes", lang, question=pick(question.text, lang)),
+                causes_keyboard(question, selected, lang),
+            )
         case AskWhatHappened(question):
             skip = _button(t("skip", lang), act.SkipText(question.key))
             return Prompt(t("what_happened", lang), InlineKeyboardMarkup([[skip]]))
         case AskNps():
             scores = [_button(str(s), act.GiveNps(s)) for s in act.NPS_RANGE]
-            rows = [scores[:6], scores[6:],
-                    [_button(t("skip", lang), act.GiveNps(None)),
-                     _button(t("back", lang), act.Back("nps"))]]
+            rows = [
+                scores[:6],
+                scores[6:],
+                [
+                    _button(t("skip", lang), act.GiveNps(None)),
+                    _button(t("back", lang), act.Back("nps")),
+                ],
+            ]
             return Prompt(t("nps", lang), InlineKeyboardMarkup(rows))
         case AskComment():
-            rows = [[_button(t("skip", lang), act.SkipComment()),
-                     _button(t("back", lang), act.Back("comment"))]]
+            rows = [
+                [
+                    _button(t("skip", lang), act.SkipComment()),
+                    _button(t("back", lang), act.Back("comment")),
+                ]
+            ]
             return Prompt(t("comment", lang), InlineKeyboardMarkup(rows))
         case Summary():
-            rows = [[_button(t("change", lang), act.OpenChangeMenu())],
-                    [_button(t("submit", lang), act.Submit())]]
-            return Prompt(t("summary", lang, lines=summary_lines(survey, state)),
-                          InlineKeyboardMarkup(rows))
+            rows = [
+                [_button(t("change", lang), act.OpenChangeMenu())],
+                [_button(t("submit", lang), act.Submit())],
+            ]
+            return Prompt(
+                t("summary", lang, lines=summary_lines(survey, state)), InlineKeyboardMarkup(rows)
+            )
         case ChooseChange():
-            rows = [[_button(f"{n}. {pick(q.text, lang)[:40]}", act.ChangeAnswer(q.key))]
-                    for n, q in enumerate(survey.questions(), start=1)]
+            rows = [
+                [_button(f"{n}. {pick(q.text, lang)[:40]}", act.ChangeAnswer(q.key))]
+                for n, q in enumerate(survey.questions(), start=1)
+            ]
             return Prompt(t("choose_change", lang), InlineKeyboardMarkup(rows))
         case Done():
             return Prompt(t("already_done", lang))
@@ -82,50 +106,81 @@ def render(survey: Survey, state: FlowState, step: Step, name: str | None) -> Pr
 
 def language_prompt(lang: str | None, languages: tuple[str, ...]) -> Prompt:
     """The language chooser (also behind ``/language``)."""
-    row = [_button(LANGUAGE_NAMES[code], act.ChooseLanguage(code))
-           for code in SUPPORTED_LANGUAGES if code in languages]
+    row = [
+        _button(LANGUAGE_NAMES[code], act.ChooseLanguage(code))
+        for code in SUPPORTED_LANGUAGES
+        if code in languages
+    ]
     return Prompt(t("choose_language", lang), InlineKeyboardMarkup([row]))
 
 
 def forget_prompt(lang: str | None) -> Prompt:
     """``/forget`` asks before erasing anything."""
-    row = [_button(t("forget_yes", lang), act.ConfirmForget(True)),
-           _button(t("forget_no", lang), act.ConfirmForget(False))]
+    row = [
+        _button(t("forget_yes", lang), act.ConfirmForget(True)),
+        _button(t("forget_no", lang), act.ConfirmForget(False)),
+    ]
     return Prompt(t("forget_confirm", lang), InlineKeyboardMarkup([row]))
 
 
 def feedback_kind_prompt(lang: str | None, answer_id: int) -> Prompt:
     """After spontaneous feedback: is it a complaint? (SPEC §2 Daily feedback)."""
-    row = [_button(t("feedback_complaint", lang), act.MarkFeedback(answer_id, True)),
-           _button(t("feedback_plain", lang), act.MarkFeedback(answer_id, False))]
+    row = [
+        _button(t("feedback_complaint", lang), act.MarkFeedback(answer_id, True)),
+        _button(t("feedback_plain", lang), act.MarkFeedback(answer_id, False)),
+    ]
     return Prompt(t("feedback_kind", lang), InlineKeyboardMarkup([row]))
 
 
-def question_text(survey: Survey, question: Question, number: int, total: int,
-                  lang: str | None) -> str:
+def question_text(
+    survey: Survey, question: Question, number: int, total: int, lang: str | None
+) -> str:
     factor = survey.factor(question.factor)
     assert factor is not None
-    return t("question", lang, number=number, total=total, factor=pick(factor.text, lang),
-             text=pick(question.text, lang))
+    return t(
+        "question",
+        lang,
+        number=number,
+        total=total,
+        factor=pick(factor.text, lang),
+        text=pick(question.text, lang),
+    )
 
 
 def likert_keyboard(question: Question, lang: str | None) -> InlineKeyboardMarkup:
     """Five level buttons (5 first, text beginning with the digit), n/a and Back."""
-    rows = [[_button(level_label(question.scale, level, lang), act.Answer(question.key, level))]
-            for level in sorted(LEVELS, reverse=True)]
-    rows.append([_button(t("unable", lang), act.Answer(question.key, None)),
-                 _button(t("back", lang), act.Back(question.key))])
+    rows = [
+        [_button(level_label(question.scale, level, lang), act.Answer(question.key, level))]
+        for level in sorted(LEVELS, reverse=True)
+    ]
+    rows.append(
+        [
+            _button(t("unable", lang), act.Answer(question.key, None)),
+            _button(t("back", lang), act.Back(question.key)),
+        ]
+    )
     return InlineKeyboardMarkup(rows)
 
 
-def causes_keyboard(question: Question, selected: tuple[str, ...],
-                    lang: str | None) -> InlineKeyboardMarkup:
+def causes_keyboard(
+    question: Question, selected: tuple[str, ...], lang: str | None
+) -> InlineKeyboardMarkup:
     """Toggle buttons for the detail attributes, then Done."""
-    rows = [[_button(("☑ " if a.key in selected else "☐ ") + pick(a.text, lang),
-                     act.ToggleCause(question.key, index))]
-            for index, a in enumerate(question.attributes)]
-    rows.append([_button(t("done", lang), act.CausesDone(question.key)),
-                 _button(t("back", lang), act.Back(question.key))])
+    rows = [
+        [
+            _button(
+                ("☑ " if a.key in selected else "☐ ") + pick(a.text, lang),
+                act.ToggleCause(question.key, index),
+            )
+        ]
+        for index, a in enumerate(question.attributes)
+    ]
+    rows.append(
+        [
+            _button(t("done", lang), act.CausesDone(question.key)),
+            _button(t("back", lang), act.Back(question.key)),
+        ]
+    )
     return InlineKeyboardMarkup(rows)
 
 
@@ -135,8 +190,11 @@ def answer_label(question: Question, level: int | None, lang: str | None) -> str
 
 def summary_lines(survey: Survey, state: FlowState) -> str:
     lang = state.language
-    lines = [f"{n}. {pick(q.text, lang)[:60]} — {answer_label(q, state.likert.get(q.key), lang)}"
-             for n, q in enumerate(survey.questions(), start=1) if q.key in state.likert]
+    lines = [
+        f"{n}. {pick(q.text, lang)[:60]} — {answer_label(q, state.likert.get(q.key), lang)}"
+        for n, q in enumerate(survey.questions(), start=1)
+        if q.key in state.likert
+    ]
     return "\n".join(lines)
 
 

@@ -14,14 +14,17 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "greeting": {
         "zh-CN": "{name}您好！感谢您参加「{title}」。\n共 {count} 个问题，大约需要 {minutes} 分钟。"
-                 "每个回答都会立即保存，您可以随时暂停，稍后继续。",
+        "每个回答都会立即保存，您可以随时暂停，稍后继续。",
         "en": "Hello {name}! Thank you for taking part in “{title}”.\nThere are {count} questions; "
-              "it takes about {minutes} min. Each answer is saved at once, so you can pause and "
-              "come back any time.",
+        "it takes about {minutes} min. Each answer is saved at once, so you can pause and "
+        "come back any time.",
     },
     "there": {"zh-CN": "", "en": "there"},
     "begin": {"zh-CN": "开始", "en": "Begin"},
-    "question": {"zh-CN": "{number}/{total} · {factor}\n\n{text}", "en": "{number}/{total} · {factor}\n\n{text}"},
+    "question": {
+        "zh-CN": "{number}/{total} · {factor}\n\n{text}",
+        "en": "{number}/{total} · {factor}\n\n{text}",
+    },
     "unable": {"zh-CN": "无法回答", "en": "Unable to comment"},
     "back": {"zh-CN": "◀ 返回", "en": "◀ Back"},
     "chosen": {"zh-CN": "✓ {choice}", "en": "✓ {choice}"},
@@ -29,7 +32,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "causes": {
         "zh-CN": "很抱歉您对「{question}」不满意。主要是哪些原因？（可多选，选好后点“完成”）",
         "en": "We are sorry about “{question}”. What were the main causes? "
-              "(choose any, then press Done)",
+        "(choose any, then press Done)",
     },
     "done": {"zh-CN": "完成", "en": "Done"},
     "causes_chosen": {"zh-CN": "原因：{causes}", "en": "Causes: {causes}"},
@@ -60,7 +63,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "thank_you": {
         "zh-CN": "已提交，衷心感谢您的宝贵意见！我们会认真分析并持续改进。",
         "en": "Submitted. Thank you very much for your time and feedback! "
-              "We will study every answer and act on it.",
+        "We will study every answer and act on it.",
     },
     "already_done": {
         "zh-CN": "您已完成本次调查，谢谢！如有其他意见，请发送 /feedback。",
@@ -69,7 +72,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "no_survey": {
         "zh-CN": "您好！请通过收到的邀请链接打开调查。如需帮助请发送 /help。",
         "en": "Hello! Please open the survey through the invitation link you received. "
-              "Send /help for help.",
+        "Send /help for help.",
     },
     "invitation_not_found": {
         "zh-CN": "抱歉，这个邀请链接无效。请检查链接，或联系您的客户经理。",
@@ -93,10 +96,10 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "help": {
         "zh-CN": "本机器人用于客户满意度调查。\n/start 继续调查\n/language 切换语言\n"
-                 "/cancel 暂停\n/feedback 随时提出意见\n/forget 删除我的个人资料\n/help 帮助",
+        "/cancel 暂停\n/feedback 随时提出意见\n/forget 删除我的个人资料\n/help 帮助",
         "en": "This bot runs our customer-satisfaction survey.\n/start continue the survey\n"
-              "/language switch language\n/cancel pause\n/feedback send feedback any time\n"
-              "/forget erase my personal data\n/help this help",
+        "/language switch language\n/cancel pause\n/feedback send feedback any time\n"
+        "/forget erase my personal data\n/help this help",
     },
     "paused": {
         "zh-CN": "已暂停，您的回答都已保存。发送 /start 或任意消息即可继续。",
@@ -111,10 +114,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Please press a button or type a number from 0 to 10.",
     },
     "use_causes_buttons": {
-        "zh-CN": "请选择原因后点“完成”。", "en": "Please pick the causes, then press Done.",
+        "zh-CN": "请选择原因后点“完成”。",
+        "en": "Please pick the causes, then press Done.",
     },
     "text_only": {
-        "zh-CN": "抱歉，这里只能接收文字和按钮。", "en": "Sorry, I can only read text and buttons here.",
+        "zh-CN": "抱歉，这里只能接收文字和按钮。",
+        "en": "Sorry, I can only read text and buttons here.",
     },
     "unknown_command": {
         "zh-CN": "抱歉，我不认识这个命令。发送 /help 查看可用命令。",
@@ -135,12 +140,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Please write your feedback (send /cancel to stop).",
     },
     "feedback_kind": {
-        "zh-CN": "谢谢，已记录。这是投诉吗？", "en": "Thank you, it is recorded. Is this a complaint?",
+        "zh-CN": "谢谢，已记录。这是投诉吗？",
+        "en": "Thank you, it is recorded. Is this a complaint?",
     },
     "feedback_complaint": {"zh-CN": "是，这是投诉", "en": "Yes, a complaint"},
     "feedback_plain": {"zh-CN": "只是意见", "en": "Just feedback"},
     "feedback_thanks": {
-        "zh-CN": "谢谢您的反馈！", "en": "Thank you for your feedback!",
+        "zh-CN": "谢谢您的反馈！",
+        "en": "Thank you for your feedback!",
     },
     "complaint_thanks": {
         "zh-CN": "我们已将您的投诉转给负责人员，会尽快与您联系。",
@@ -157,9 +164,13 @@ TEXTS: dict[str, dict[str, str]] = {
     "forget_yes": {"zh-CN": "确定删除", "en": "Yes, erase"},
     "forget_no": {"zh-CN": "取消", "en": "Cancel"},
     "forgotten": {
-        "zh-CN": "您的个人资料已删除。谢谢！", "en": "Your personal data has been erased. Thank you.",
+        "zh-CN": "您的个人资料已删除。谢谢！",
+        "en": "Your personal data has been erased. Thank you.",
     },
-    "forget_cancelled": {"zh-CN": "已取消，什么也没有删除。", "en": "Cancelled; nothing was erased."},
+    "forget_cancelled": {
+        "zh-CN": "已取消，什么也没有删除。",
+        "en": "Cancelled; nothing was erased.",
+    },
     "language_set": {"zh-CN": "语言已切换为中文。", "en": "Language set to English."},
     "error": {
         "zh-CN": "抱歉，出了点问题，您的回答已保存。请稍后再试或发送 /start。",
@@ -170,13 +181,23 @@ TEXTS: dict[str, dict[str, str]] = {
 SCALES: dict[str, dict[str, dict[int, str]]] = {
     "satisfaction": {
         "zh-CN": {5: "非常满意", 4: "满意", 3: "一般", 2: "不满意", 1: "非常不满意"},
-        "en": {5: "Extremely satisfied", 4: "Satisfied", 3: "Neutral", 2: "Dissatisfied",
-               1: "Extremely dissatisfied"},
+        "en": {
+            5: "Extremely satisfied",
+            4: "Satisfied",
+            3: "Neutral",
+            2: "Dissatisfied",
+            1: "Extremely dissatisfied",
+        },
     },
     "agreement": {
         "zh-CN": {5: "非常同意", 4: "同意", 3: "一般", 2: "不同意", 1: "非常不同意"},
-        "en": {5: "Strongly agree", 4: "Agree", 3: "Neutral", 2: "Disagree",
-               1: "Strongly disagree"},
+        "en": {
+            5: "Strongly agree",
+            4: "Agree",
+            3: "Neutral",
+            2: "Disagree",
+            1: "Strongly disagree",
+        },
     },
 }
 

@@ -42,8 +42,9 @@ def accepts(step: Step, action: act.Action) -> bool:
             return True
         case AskLikert(question, _, _), act.Answer(key, _):
             return question.key == key
-        case AskLikert(question, _, _) | AskCauses(question, _) | AskWhatHappened(question), \
-                act.Back(origin):
+        case AskLikert(question, _, _) | AskCauses(question, _) | AskWhatHappened(
+            question
+        ), act.Back(origin):
             return question.key == origin
         case AskNps(), act.Back("nps") | act.GiveNps(_):
             return True
@@ -89,8 +90,11 @@ async def apply(ctx: Context, action: act.Action, message_id: int | None) -> Rep
             row = await follow_up_row(ctx.session, ctx.invitation, ctx.answers, key)
             attribute = ctx.survey.question(key).attributes[index].key  # type: ignore[union-attr]
             causes = list(row.causes or [])
-            row.causes = [c for c in causes if c != attribute] if attribute in causes \
+            row.causes = (
+                [c for c in causes if c != attribute]
+                if attribute in causes
                 else [*causes, attribute]
+            )
             new = render(ctx.survey, ctx.state, ctx.step, ctx.respondent.name)
             if message_id is not None and new.keyboard is not None:
                 reply.markup = (message_id, new.keyboard)
@@ -103,13 +107,26 @@ async def apply(ctx: Context, action: act.Action, message_id: int | None) -> Rep
             await finish_follow_up(ctx, key, None)
             choice = t("skipped", lang)
         case act.GiveNps(score):
-            await put_answer(ctx.session, ctx.invitation, ctx.answers, question="nps", kind="nps",
-                             level=score, na=score is None)
+            await put_answer(
+                ctx.session,
+                ctx.invitation,
+                ctx.answers,
+                question="nps",
+                kind="nps",
+                level=score,
+                na=score is None,
+            )
             chat.cursor = None
             choice = t("skipped", lang) if score is None else str(score)
         case act.SkipComment():
-            await put_answer(ctx.session, ctx.invitation, ctx.answers, question="comment",
-                             kind="comment", na=True)
+            await put_answer(
+                ctx.session,
+                ctx.invitation,
+                ctx.answers,
+                question="comment",
+                kind="comment",
+                na=True,
+            )
             choice = t("skipped", lang)
         case act.OpenChangeMenu():
             chat.choosing_change = True
@@ -132,16 +149,27 @@ async def apply(ctx: Context, action: act.Action, message_id: int | None) -> Rep
     return prompt_reply(ctx, reply)
 
 
-async def record_level(ctx: Context, key: str, level: int | None,
-                       department: str | None) -> list[int]:
+async def record_level(
+    ctx: Context, key: str, level: int | None, department: str | None
+) -> list[int]:
     """Store a Likert answer; open, update or withdraw its ticket. Returns opened ticket ids."""
     session: AsyncSession = ctx.session
-    answer, before = await put_answer(session, ctx.invitation, ctx.answers, question=key,
-                                      kind="likert", level=level, na=level is None)
+    answer, before = await put_answer(
+        session,
+        ctx.invitation,
+        ctx.answers,
+        question=key,
+        kind="likert",
+        level=level,
+        na=level is None,
+    )
     if needs_follow_up(level):
         await follow_up_row(session, ctx.invitation, ctx.answers, key)
         ticket, created = await open_or_update_ticket(
-            session, answer=answer, invitation=ctx.invitation, department=department,
+            session,
+            answer=answer,
+            invitation=ctx.invitation,
+            department=department,
             actor=ctx.actor,
         )
         return [ticket.id] if created else []
@@ -166,7 +194,9 @@ def cause_names(ctx: Context, key: str, causes: list[str]) -> str:
     if question is None or not causes:
         return t("no_causes", lang)
     names = [pick(a.text, lang) for a in question.attributes if a.key in causes]
-    return t("causes_chosen", lang, causes="、".join(names) if lang == "zh-CN" else ", ".join(names))
+    return t(
+        "causes_chosen", lang, causes="、".join(names) if lang == "zh-CN" else ", ".join(names)
+    )
 
 
 def _answer(answers: list[Answer], question: str, kind: str) -> Answer | None:

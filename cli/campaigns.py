@@ -29,8 +29,9 @@ async def campaign_create(
         if survey_row is None:
             raise LookupError(f"no survey {survey!r} is loaded; run `csat survey load` first")
         closes_at = closes.replace(tzinfo=UTC) if closes and closes.tzinfo is None else closes
-        campaign = await create_campaign(session, key=key, survey_row=survey_row, period=period,
-                                         closes_at=closes_at)
+        campaign = await create_campaign(
+            session, key=key, survey_row=survey_row, period=period, closes_at=closes_at
+        )
     console.print(f"campaign [bold]{campaign.key}[/bold] open on {survey} v{survey_row.version}")
 
 

@@ -13,20 +13,25 @@ from survey.loader import load_survey, load_template, template_names
 from survey.records import CustomerRecord, RespondentRecord, read_records
 
 survey_app = typer.Typer(help="Questionnaires.", no_args_is_help=True)
-import_app = typer.Typer(help="Bulk imports from CSV (idempotent on external_id).",
-                         no_args_is_help=True)
+import_app = typer.Typer(
+    help="Bulk imports from CSV (idempotent on external_id).", no_args_is_help=True
+)
 
 
 @survey_app.command("load")
 @run_async
-async def survey_load(source: str = typer.Argument(..., help="A YAML/JSON file or a template name")) -> None:
+async def survey_load(
+    source: str = typer.Argument(..., help="A YAML/JSON file or a template name"),
+) -> None:
     """Load a questionnaire from a file, or a shipped template by name."""
     survey = load_survey(source) if Path(source).exists() else load_template(source)
     async with db_session() as session:
         row, created = await save_survey(session, survey)
     verb = "loaded" if created else "already loaded"
-    console.print(f"survey [bold]{row.key}[/bold] v{row.version} {verb}: "
-                  f"{len(survey.factors)} factors, {len(survey.questions())} questions")
+    console.print(
+        f"survey [bold]{row.key}[/bold] v{row.version} {verb}: "
+        f"{len(survey.factors)} factors, {len(survey.questions())} questions"
+    )
 
 
 @survey_app.command("templates")

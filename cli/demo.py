@@ -48,17 +48,25 @@ def demo(
 
 async def _demo(count: int, template: str, seed: int, database: str | None, out: Path) -> None:
     rng = random.Random(seed)
-    url = database or f"sqlite+aiosqlite:///{Path(tempfile.mkdtemp(prefix='csat-demo-')) / 'csat.db'}"
+    url = (
+        database or f"sqlite+aiosqlite:///{Path(tempfile.mkdtemp(prefix='csat-demo-')) / 'csat.db'}"
+    )
     await upgrade_async(url)
     engine = create_engine(url)
     sessions = create_sessionmaker(engine)
     campaign_key, tokens, moods = await _seed(sessions, template, count, rng)
-    console.print(f"database: {url}\ncampaign [bold]{campaign_key}[/bold]: "
-                  f"{len(tokens)} respondents invited to {template}")
+    console.print(
+        f"database: {url}\ncampaign [bold]{campaign_key}[/bold]: "
+        f"{len(tokens)} respondents invited to {template}"
+    )
     async with BotApiSimulator(limits=DEMO_LIMITS) as sim:
         settings = Settings(
-            database_url=url, telegram_token=sim.token, telegram_api_url=sim.api_root,
-            bot_username="csat_demo_bot", webhook_secret=WEBHOOK_SECRET, port=_free_port(),
+            database_url=url,
+            telegram_token=sim.token,
+            telegram_api_url=sim.api_root,
+            bot_username="csat_demo_bot",
+            webhook_secret=WEBHOOK_SECRET,
+            port=_free_port(),
             _env_file=None,
         )
         settings.webhook_url = f"http://127.0.0.1:{settings.port}/telegram/webhook"
@@ -69,8 +77,9 @@ async def _demo(count: int, template: str, seed: int, database: str | None, out:
             outcomes = await _run_respondents(sim, tokens, moods, rng)
         finally:
             await server.stop()
-    console.print(f"simulated outcomes: {dict(sorted(outcomes.items()))}; "
-                  f"Bot API calls: {len(sim.calls())}")
+    console.print(
+        f"simulated outcomes: {dict(sorted(outcomes.items()))}; Bot API calls: {len(sim.calls())}"
+    )
     await print_campaign_report(sessions, campaign_key, out)
     await engine.dispose()
 
@@ -79,16 +88,24 @@ async def _seed(
     sessions: async_sessionmaker[AsyncSession], template: str, count: int, rng: random.Random
 ) -> tuple[str, list[tuple[str, str]], dict[str, float]]:
     customers = [
-        CustomerRecord(external_id=f"C{n:03d}", name=f"Customer {n:03d}",
-                       customer_class=CLASSES[n % len(CLASSES)], business_unit=UNITS[n % 3],
-                       annual_revenue=round(rng.lognormvariate(13, 1)))
+        CustomerRecord(
+            external_id=f"C{n:03d}",
+            name=f"Customer {n:03d}",
+            customer_class=CLASSES[n % len(CLASSES)],
+            business_unit=UNITS[n % 3],
+            annual_revenue=round(rng.lognormvariate(13, 1)),
+        )
         for n in range(1, count // 3 + 1)
     ]
     moods = {c.external_id: rng.choice([2.4, 3.4, 3.9, 4.2, 4.6]) for c in customers}
     people = [
-        RespondentRecord(external_id=f"R{n:03d}", customer_id=customers[n % len(customers)].external_id,
-                         name=rng.choice(["Li Wei", "Zhang Min", "Anna", "Tom", "王芳", "陈杰"]),
-                         role=ROLES[n % len(ROLES)], language=rng.choice(["en", "zh-CN", None]))
+        RespondentRecord(
+            external_id=f"R{n:03d}",
+            customer_id=customers[n % len(customers)].external_id,
+            name=rng.choice(["Li Wei", "Zhang Min", "Anna", "Tom", "王芳", "陈杰"]),
+            role=ROLES[n % len(ROLES)],
+            language=rng.choice(["en", "zh-CN", None]),
+        )
         for n in range(1, count + 1)
     ]
     async with sessions() as session, session.begin():
@@ -99,11 +116,16 @@ async def _seed(
         rows = list(await session.scalars(select(Respondent).order_by(Respondent.id)))
         invitations = await invite(session, campaign, rows)
         mood_of = {r.external_id: moods[p.customer_id] for r, p in zip(rows, people, strict=True)}
-        return "demo", [(r.external_id, i.token) for r, i in zip(rows, invitations, strict=True)], mood_of
+        return (
+            "demo",
+            [(r.external_id, i.token) for r, i in zip(rows, invitations, strict=True)],
+            mood_of,
+        )
 
 
-async def _run_respondents(sim: BotApiSimulator, tokens: list[tuple[str, str]],
-                           moods: dict[str, float], rng: random.Random) -> dict[str, int]:
+async def _run_respondents(
+    sim: BotApiSimulator, tokens: list[tuple[str, str]], moods: dict[str, float], rng: random.Random
+) -> dict[str, int]:
     outcomes: dict[str, int] = {}
     semaphore = asyncio.Semaphore(CONCURRENT_RESPONDENTS)
     columns = (TextColumn("answering"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -116,8 +138,11 @@ async def _run_respondents(sim: BotApiSimulator, tokens: list[tuple[str, str]],
                 if rng.random() < 0.06:  # never opens the link
                     outcome = "ignored"
                 else:
-                    user = sim.user(500_000 + index, first_name=respondent,
-                                    language_code="zh-hans" if persona.language == "zh-CN" else "en")
+                    user = sim.user(
+                        500_000 + index,
+                        first_name=respondent,
+                        language_code="zh-hans" if persona.language == "zh-CN" else "en",
+                    )
                     outcome = await answer_survey(user, token, persona, random.Random(index))
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
             progress.advance(task)

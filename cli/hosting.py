@@ -42,8 +42,13 @@ class AppServer:
         return self.settings.webhook_url
 
     async def start(self) -> None:
-        config = uvicorn.Config(make_app(self.settings), host=self.settings.host,
-                                port=self.settings.port, log_level="warning", lifespan="on")
+        config = uvicorn.Config(
+            make_app(self.settings),
+            host=self.settings.host,
+            port=self.settings.port,
+            log_level="warning",
+            lifespan="on",
+        )
         self._server = _Embedded(config)
         self._task = asyncio.create_task(self._server.serve())
         while not self._server.started:
@@ -60,6 +65,7 @@ class AppServer:
 
     async def register_webhook(self) -> None:
         """What ``csat webhook set`` does: point the Bot API at this server."""
-        async with Bot(self.settings.token or "",
-                       base_url=f"{self.settings.telegram_api_url}/bot") as bot:
+        async with Bot(
+            self.settings.token or "", base_url=f"{self.settings.telegram_api_url}/bot"
+        ) as bot:
             await bot.set_webhook(self.webhook_url, secret_token=self.settings.secret)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+
 import typer
 
 from cli import campaigns, data, demo, reporting, telegram
@@ -39,6 +40,7 @@ def _safe(url: str) -> str:
 
 @app.callback()
 def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log more.")) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )

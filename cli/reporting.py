@@ -19,8 +19,11 @@ from storage.surveys import to_survey
 
 
 async def _campaign_data(session: AsyncSession, campaign: Campaign) -> CampaignData:
-    return CampaignData(campaign.key, await answers_frame(session, campaign.id),
-                        await invitations_frame(session, campaign.id))
+    return CampaignData(
+        campaign.key,
+        await answers_frame(session, campaign.id),
+        await invitations_frame(session, campaign.id),
+    )
 
 
 async def load_report(sessions: async_sessionmaker[AsyncSession], key: str) -> CampaignReport:
@@ -36,13 +39,18 @@ async def load_report(sessions: async_sessionmaker[AsyncSession], key: str) -> C
         previous = await _campaign_data(session, before) if before is not None else None
     # Scoring is CPU-bound pandas: keep the event loop free while it runs.
     return await asyncio.to_thread(
-        build_report, to_survey(survey_row), current.answers, current.invitations,
-        campaign=key, previous=previous,
+        build_report,
+        to_survey(survey_row),
+        current.answers,
+        current.invitations,
+        campaign=key,
+        previous=previous,
     )
 
 
-async def print_campaign_report(sessions: async_sessionmaker[AsyncSession], key: str,
-                                out: Path | None = None) -> CampaignReport:
+async def print_campaign_report(
+    sessions: async_sessionmaker[AsyncSession], key: str, out: Path | None = None
+) -> CampaignReport:
     """Print the report's tables; with ``out``, also write its JSON and trend chart there."""
     report = await load_report(sessions, key)
     console.print(render_tables(report), highlight=False, markup=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import typer
 import uvicorn
@@ -13,16 +14,19 @@ from bot.application import BotService, build_application
 from cli.common import console, run_async, settings
 from survey.settings import Settings
 
-webhook_app = typer.Typer(help="Register the webhook with the Bot API (once, not per worker).",
-                          no_args_is_help=True)
+webhook_app = typer.Typer(
+    help="Register the webhook with the Bot API (once, not per worker).", no_args_is_help=True
+)
 
 
 def make_app(config: Settings):  # type: ignore[no-untyped-def]
     """The FastAPI app with the bot in it when a token is set."""
     factory = None
     if config.token:
+
         def factory(sessions):  # type: ignore[no-untyped-def]
             return BotService(build_application(config, sessions, polling=not config.webhook_mode))
+
     return create_app(config, bot_factory=factory)
 
 
@@ -33,8 +37,10 @@ def serve(
     """Run the admin API, the bot (webhook or long polling) and the scheduler in one process."""
     config = settings()
     if not config.token:
-        console.print("[yellow]CSAT_TELEGRAM_TOKEN is not set: the bot is off; "
-                      "serving the admin API only.[/yellow]")
+        console.print(
+            "[yellow]CSAT_TELEGRAM_TOKEN is not set: the bot is off; "
+            "serving the admin API only.[/yellow]"
+        )
     else:
         mode = f"webhook at {config.webhook_url}" if config.webhook_mode else "long polling"
         console.print(f"bot on ({mode}) via {config.telegram_api_url}")
@@ -55,9 +61,12 @@ async def webhook_set(drop_pending: bool = typer.Option(False, help="Drop queued
     if not config.webhook_url or not config.secret:
         raise ValueError("set CSAT_WEBHOOK_URL and CSAT_WEBHOOK_SECRET first")
     async with _bot(config) as bot:
-        await bot.set_webhook(config.webhook_url, secret_token=config.secret,
-                              drop_pending_updates=drop_pending, allowed_updates=["message",
-                                                                                  "callback_query"])
+        await bot.set_webhook(
+            config.webhook_url,
+            secret_token=config.secret,
+            drop_pending_updates=drop_pending,
+            allowed_updates=["message", "callback_query"],
+        )
     console.print(f"webhook set to {config.webhook_url}")
 
 
@@ -76,9 +85,11 @@ async def webhook_info() -> None:
     """getWebhookInfo."""
     async with _bot(settings()) as bot:
         info = await bot.get_webhook_info()
-    console.print(f"url: {info.url or '(none: long polling)'}\n"
-                  f"pending updates: {info.pending_update_count}\n"
-                  f"last error: {info.last_error_message or '-'}")
+    console.print(
+        f"url: {info.url or '(none: long polling)'}\n"
+        f"pending updates: {info.pending_update_count}\n"
+        f"last error: {info.last_error_message or '-'}"
+    )
 
 
 def simulator(
@@ -93,7 +104,5 @@ def simulator(
             console.print(f"Bot API simulator at {sim.api_root} (token {token})")
             await asyncio.Event().wait()
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run())
-    except KeyboardInterrupt:
-        pass

@@ -73,8 +73,10 @@ def index_tables(
         raise ValueError(f"cannot break down by {unknown}; use one of {list(DIMENSIONS)}")
     if points.empty:
         empty = pd.DataFrame({c: pd.Series(dtype=float) for c in INDEX_COLUMNS})
-        return {d: _all_questions(survey, d, empty.assign(group=empty["group"].astype(object)))
-                for d in dimensions}
+        return {
+            d: _all_questions(survey, d, empty.assign(group=empty["group"].astype(object)))
+            for d in dimensions
+        }
     if cells is None:
         cells = answer_cells(points, CUSTOMER)
     if customers is None:
@@ -85,8 +87,9 @@ def index_tables(
         units, counts = _units(survey, points, by, cells, customers)
         table = _score_indices(units, bands)
         table = table.merge(_rates(counts, customers), on="group", how="left")
-        table["n_respondents"] = table["group"].map(_respondents(points, by, people, customers,
-                                                                  counts))
+        table["n_respondents"] = table["group"].map(
+            _respondents(points, by, people, customers, counts)
+        )
         tables[by] = _all_questions(survey, by, table[list(INDEX_COLUMNS)])
     return tables
 
@@ -100,14 +103,24 @@ def _all_questions(survey: Survey, by: str | None, table: pd.DataFrame) -> pd.Da
     else:
         return table
     full = table.set_index("group").reindex(keys).rename_axis("group").reset_index()
-    counts = ["n_customers", "n_respondents", "n_answers", "satisfied", "loyal", "favourable",
-              "top3"]
+    counts = [
+        "n_customers",
+        "n_respondents",
+        "n_answers",
+        "satisfied",
+        "loyal",
+        "favourable",
+        "top3",
+    ]
     full[counts] = full[counts].fillna(0).astype(np.int64)
     return full
 
 
 def index_table(
-    survey: Survey, points: pd.DataFrame, by: str | None = None, *,
+    survey: Survey,
+    points: pd.DataFrame,
+    by: str | None = None,
+    *,
     bands: GradeBands = DEFAULT_BANDS,
 ) -> pd.DataFrame:
     """All indices per group of ``by`` (one of ``DIMENSIONS``), columns ``INDEX_COLUMNS``."""
@@ -115,31 +128,47 @@ def index_table(
 
 
 def _units(
-    survey: Survey, points: pd.DataFrame, by: str | None, cells: pd.DataFrame,
+    survey: Survey,
+    points: pd.DataFrame,
+    by: str | None,
+    cells: pd.DataFrame,
     customers: pd.DataFrame,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(units: group, customer_id, score, weight) and, for the answer-level rates,
     (counts: group, customer_id, n, favourable, top3)."""
-    sums = {"n": cells["n"].to_numpy(), "favourable": cells["favourable"].to_numpy(),
-            "top3": cells["top3"].to_numpy()}
+    sums = {
+        "n": cells["n"].to_numpy(),
+        "favourable": cells["favourable"].to_numpy(),
+        "top3": cells["top3"].to_numpy(),
+    }
     if by == "question":
         scores = question_means(survey, cells, CUSTOMER).rename(
-            columns={"question": "group", "points": "score"})
+            columns={"question": "group", "points": "score"}
+        )
         counts = cells.rename(columns={"question": "group"})
     elif by == "factor":
         questions = question_means(survey, cells, CUSTOMER)
         scores = factor_means(survey, questions, CUSTOMER).rename(
-            columns={"factor": "group", "points": "score"})
+            columns={"factor": "group", "points": "score"}
+        )
         counts = cell_sums(questions, ("factor", "customer_id"), sums, count=None)
         counts = counts.rename(columns={"factor": "group"})
     elif by == "role":
         keys = ("role", "customer_id")
         role_cells = answer_cells(points, keys)
-        scores = unit_scores(factor_means(survey, question_means(survey, role_cells, keys), keys),
-                             keys).rename(columns={"role": "group"})
-        counts = cell_sums(role_cells, keys, {
-            "n": role_cells["n"].to_numpy(), "favourable": role_cells["favourable"].to_numpy(),
-            "top3": role_cells["top3"].to_numpy()}, count=None).rename(columns={"role": "group"})
+        scores = unit_scores(
+            factor_means(survey, question_means(survey, role_cells, keys), keys), keys
+        ).rename(columns={"role": "group"})
+        counts = cell_sums(
+            role_cells,
+            keys,
+            {
+                "n": role_cells["n"].to_numpy(),
+                "favourable": role_cells["favourable"].to_numpy(),
+                "top3": role_cells["top3"].to_numpy(),
+            },
+            count=None,
+        ).rename(columns={"role": "group"})
     else:
         scores = customers.assign(group=ALL if by is None else customers[by])
         counts = cell_sums(cells, CUSTOMER, sums, count=None)
@@ -187,7 +216,10 @@ def _rates(counts: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
 
 
 def _respondents(
-    points: pd.DataFrame, by: str | None, people: pd.DataFrame, customers: pd.DataFrame,
+    points: pd.DataFrame,
+    by: str | None,
+    people: pd.DataFrame,
+    customers: pd.DataFrame,
     counts: pd.DataFrame,
 ) -> pd.Series:
     """Distinct respondents per group (a respondent belongs to one customer and one role)."""

@@ -83,8 +83,9 @@ def score_campaign(
     points = scored_answers(survey, answers)
     cells = answer_cells(points, CUSTOMER)
     customers = customer_scores(survey, points, bands, cells=cells)
-    by_dimension = index_tables(survey, points, tuple(BREAKDOWNS.values()), bands=bands,
-                                cells=cells, customers=customers)
+    by_dimension = index_tables(
+        survey, points, tuple(BREAKDOWNS.values()), bands=bands, cells=cells, customers=customers
+    )
     tables = {name: by_dimension[by] for name, by in BREAKDOWNS.items()}
     nps = nps_answers(answers)
     nps_tables = [

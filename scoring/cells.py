@@ -48,17 +48,23 @@ def cell_sums(
         counts = np.bincount(flat, minlength=bins)
         present = np.flatnonzero(counts)
         index, n = present, counts[present]
-        sums = {name: np.bincount(flat, weights=np.asarray(v, dtype=float), minlength=bins)[present]
-                for name, v in values.items()}
+        sums = {
+            name: np.bincount(flat, weights=np.asarray(v, dtype=float), minlength=bins)[present]
+            for name, v in values.items()
+        }
     else:  # too many possible cells: number the observed ones by sorting
         index, inverse = np.unique(flat, return_inverse=True)
         n = np.bincount(inverse, minlength=len(index))
-        sums = {name: np.bincount(inverse, weights=np.asarray(v, dtype=float), minlength=len(index))
-                for name, v in values.items()}
+        sums = {
+            name: np.bincount(inverse, weights=np.asarray(v, dtype=float), minlength=len(index))
+            for name, v in values.items()
+        }
     key_codes = np.unravel_index(index, sizes) if len(keys) > 1 else (index,)
     out = pd.DataFrame(
-        {k: pd.Categorical.from_codes(c, categories=cat)
-         for k, c, cat in zip(keys, key_codes, categories, strict=True)}
+        {
+            k: pd.Categorical.from_codes(c, categories=cat)
+            for k, c, cat in zip(keys, key_codes, categories, strict=True)
+        }
     )
     if count is not None:
         out[count] = n.astype(np.int64)

@@ -48,7 +48,8 @@ def relative_weights(
 ) -> npt.NDArray[np.float64]:
     """Johnson's relative weights (raw: they sum to the R² of the linear model)."""
     corr: npt.NDArray[np.float64] = np.atleast_2d(
-        np.corrcoef(np.column_stack([predictors, outcome]), rowvar=False))
+        np.corrcoef(np.column_stack([predictors, outcome]), rowvar=False)
+    )
     rxx, rxy = corr[:-1, :-1], corr[:-1, -1]
     values, vectors = np.linalg.eigh(rxx)
     root = vectors @ np.diag(np.sqrt(np.clip(values, 0, None))) @ vectors.T
@@ -134,5 +135,7 @@ def _quadrants(importance: pd.Series, performance: pd.Series) -> list[str | None
         return [None] * len(importance)
     important = importance >= importance[known].mean()
     performing = performance >= performance[known].mean()
-    return [QUADRANTS[(bool(i), bool(p))] if k else None
-            for i, p, k in zip(important, performing, known, strict=True)]
+    return [
+        QUADRANTS[(bool(i), bool(p))] if k else None
+        for i, p, k in zip(important, performing, known, strict=True)
+    ]

@@ -60,7 +60,11 @@ class Rate:
 
     @classmethod
     def weighted(
-        cls, value: float | None, count: float, n: float, n_eff: float,
+        cls,
+        value: float | None,
+        count: float,
+        n: float,
+        n_eff: float,
         confidence: float = CONFIDENCE,
     ) -> Rate:
         """A weighted rate: its interval is Wilson's at Kish's effective n."""

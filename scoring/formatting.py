@@ -100,8 +100,9 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     right = [all(_numeric(row[i]) for row in cells) and bool(cells) for i in range(len(headers))]
 
     def line(values: Sequence[str]) -> str:
-        parts = [v.rjust(w) if r else v.ljust(w)
-                 for v, w, r in zip(values, widths, right, strict=True)]
+        parts = [
+            v.rjust(w) if r else v.ljust(w) for v, w, r in zip(values, widths, right, strict=True)
+        ]
         return "  ".join(parts).rstrip()
 
     rule = "  ".join("-" * w for w in widths)

@@ -63,8 +63,9 @@ def unable_mask(answers: pd.DataFrame) -> npt.NDArray[np.bool_]:
 
 def kind_mask(answers: pd.DataFrame, kind: str) -> npt.NDArray[np.bool_]:
     """True on the rows of one kind of answer."""
-    mask: npt.NDArray[np.bool_] = np.asarray(answers["kind"].to_numpy(dtype=object) == kind,
-                                             dtype=bool)
+    mask: npt.NDArray[np.bool_] = np.asarray(
+        answers["kind"].to_numpy(dtype=object) == kind, dtype=bool
+    )
     return mask
 
 
@@ -79,9 +80,11 @@ def validate_answers(survey: Survey, answers: pd.DataFrame) -> None:
         bad = kind_mask(answers, kind) & ~unable & ~np.isin(levels, allowed)
         if bad.any():
             example = answers.loc[bad, ["respondent_id", "question", "level"]].iloc[0].to_dict()
-            raise ValueError(f"answers: {int(bad.sum())} {kind} answer(s) with a level outside "
-                             f"{allowed[0]}..{allowed[-1]} and not 'unable to comment', "
-                             f"e.g. {example}")
+            raise ValueError(
+                f"answers: {int(bad.sum())} {kind} answer(s) with a level outside "
+                f"{allowed[0]}..{allowed[-1]} and not 'unable to comment', "
+                f"e.g. {example}"
+            )
     weights = pd.to_numeric(answers["customer_weight"], errors="coerce").to_numpy(dtype=float)
     if not np.all(np.isfinite(weights) & (weights > 0)):
         raise ValueError("answers: customer_weight must be a positive number on every row")
@@ -93,11 +96,15 @@ def validate_invitations(invitations: pd.DataFrame) -> None:
     _only(invitations["state"], INVITATION_STATES, "state", what="invitations")
 
 
-def _only(column: pd.Series, allowed: set[str] | frozenset[str], name: str,
-          what: str = "answers") -> None:
+def _only(
+    column: pd.Series, allowed: set[str] | frozenset[str], name: str, what: str = "answers"
+) -> None:
     found = pd.unique(column)
-    unknown = sorted(str(v) if isinstance(v, str) else "(null)" for v in found
-                     if not isinstance(v, str) or v not in allowed)
+    unknown = sorted(
+        str(v) if isinstance(v, str) else "(null)"
+        for v in found
+        if not isinstance(v, str) or v not in allowed
+    )
     if unknown:
         raise ValueError(f"{what}: unknown {name} value(s) {unknown[:10]}; use {sorted(allowed)}")
 
@@ -119,8 +126,10 @@ def scored_answers(survey: Survey, answers: pd.DataFrame) -> pd.DataFrame:
     codes = known[raw_codes] if len(raw_codes) else np.zeros(0, dtype=np.int64)
     if (codes < 0).any():
         unknown = sorted(str(u) for u, k in zip(uniques, known, strict=True) if k < 0)
-        raise ValueError(f"answers: question(s) {unknown[:10]} are not factor/item questions "
-                         f"of survey {survey.key!r}")
+        raise ValueError(
+            f"answers: question(s) {unknown[:10]} are not factor/item questions "
+            f"of survey {survey.key!r}"
+        )
     factor_keys = [f.key for f in survey.factors]
     factor_of = np.array([factor_keys.index(q.factor) for q in questions], dtype=np.int64)
     point_map = survey.point_map()
@@ -138,8 +147,10 @@ def scored_answers(survey: Survey, answers: pd.DataFrame) -> pd.DataFrame:
     )
     pair = frame["respondent_id"].cat.codes.to_numpy(np.int64) * len(questions) + codes
     if pd.Series(pair).duplicated().any():
-        raise ValueError("answers: a respondent answered the same question more than once; "
-                         "export the latest answer only")
+        raise ValueError(
+            "answers: a respondent answered the same question more than once; "
+            "export the latest answer only"
+        )
     return frame[list(POINT_COLUMNS)]
 
 
@@ -157,8 +168,12 @@ def _people(answers: pd.DataFrame, mask: npt.NDArray[np.bool_]) -> dict[str, obj
     respondent, respondent_first = _factorise(answers["respondent_id"].to_numpy()[mask])
     columns: dict[str, object] = {"customer_id": customer}
     for name in ("customer_name", "customer_class", "customer_weight", "business_unit"):
-        columns[name] = _attribute(answers[name].to_numpy()[mask], customer, customer_first,
-                                   numeric=name == "customer_weight")
+        columns[name] = _attribute(
+            answers[name].to_numpy()[mask],
+            customer,
+            customer_first,
+            numeric=name == "customer_weight",
+        )
     columns["respondent_id"] = respondent
     columns["role"] = _attribute(answers["role"].to_numpy()[mask], respondent, respondent_first)
     return columns
@@ -175,8 +190,13 @@ def _factorise(values: np.ndarray) -> tuple[pd.Categorical[str], npt.NDArray[np.
     return pd.Categorical.from_codes(codes, categories=pd.Index([str(u) for u in uniques])), first
 
 
-def _attribute(values: np.ndarray, owner: pd.Categorical[str], first: npt.NDArray[np.int64],
-               *, numeric: bool = False) -> pd.Categorical[str] | npt.NDArray[np.float64]:
+def _attribute(
+    values: np.ndarray,
+    owner: pd.Categorical[str],
+    first: npt.NDArray[np.int64],
+    *,
+    numeric: bool = False,
+) -> pd.Categorical[str] | npt.NDArray[np.float64]:
     """A per-owner attribute (the owner's first row wins), spread back over the rows."""
     per_owner = values[first] if len(values) else values[:0]
     if numeric:
@@ -190,7 +210,6 @@ def _attribute(values: np.ndarray, owner: pd.Categorical[str], first: npt.NDArra
 def customer_attributes(points: pd.DataFrame) -> pd.DataFrame:
     """One row per customer in ``points``: customer_id, customer_name, customer_class,
     customer_weight, business_unit."""
-    columns = ["customer_id", "customer_name", "customer_class", "customer_weight",
-               "business_unit"]
+    columns = ["customer_id", "customer_name", "customer_class", "customer_weight", "business_unit"]
     first = pd.Series(points["customer_id"].cat.codes.to_numpy()).drop_duplicates()
     return points.iloc[first.index.to_numpy()][columns].reset_index(drop=True)

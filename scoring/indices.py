@@ -145,9 +145,20 @@ def customer_scores(
     counts = respondents(points)["customer_id"].value_counts()
     customers["customer_id"] = customers["customer_id"].astype(str)
     customers["n_respondents"] = customers["customer_id"].map(counts).astype(np.int64)
-    columns = ["customer_id", "customer_name", "customer_class", "customer_weight",
-               "business_unit", "score", "grade", "satisfied", "loyal", "n_respondents",
-               "n_answers", "n_factors"]
+    columns = [
+        "customer_id",
+        "customer_name",
+        "customer_class",
+        "customer_weight",
+        "business_unit",
+        "score",
+        "grade",
+        "satisfied",
+        "loyal",
+        "n_respondents",
+        "n_answers",
+        "n_factors",
+    ]
     return customers[columns]
 
 
@@ -155,16 +166,20 @@ def respondents(points: pd.DataFrame) -> pd.DataFrame:
     """One row per respondent: respondent_id, customer_id, role (all as str)."""
     first = pd.Series(points["respondent_id"].cat.codes.to_numpy()).drop_duplicates()
     rows = points.iloc[first.index.to_numpy()]
-    return pd.DataFrame({c: rows[c].astype(str).to_numpy()
-                         for c in ("respondent_id", "customer_id", "role")})
+    return pd.DataFrame(
+        {c: rows[c].astype(str).to_numpy() for c in ("respondent_id", "customer_id", "role")}
+    )
 
 
 def satisfaction_counts(scores: npt.ArrayLike) -> tuple[int, int, int]:
     """(surveyed, satisfied > 80, loyal > 90) among the defined scores."""
     values = np.asarray(scores, dtype=float)
     values = values[~np.isnan(values)]
-    return (int(values.size), int((values > SATISFIED_ABOVE).sum()),
-            int((values > LOYAL_ABOVE).sum()))
+    return (
+        int(values.size),
+        int((values > SATISFIED_ABOVE).sum()),
+        int((values > LOYAL_ABOVE).sum()),
+    )
 
 
 def satisfaction_rate(scores: npt.ArrayLike) -> float | None:

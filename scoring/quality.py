@@ -32,8 +32,9 @@ def straight_lining(points: pd.DataFrame, min_answers: int = MIN_STRAIGHT_LINE) 
     same = cells["n"] * cells["square"] == cells["level"] ** 2
     flagged = cells[(cells["n"] >= min_answers) & same]
     first = pd.Series(points["respondent_id"].cat.codes.to_numpy()).drop_duplicates()
-    customer_of = pd.Series(points["customer_id"].to_numpy()[first.index.to_numpy()],
-                            index=first.to_numpy())
+    customer_of = pd.Series(
+        points["customer_id"].to_numpy()[first.index.to_numpy()], index=first.to_numpy()
+    )
     out = pd.DataFrame({
         "respondent_id": flagged["respondent_id"].astype(str).to_numpy(),
         "customer_id": customer_of.reindex(flagged["respondent_id"].cat.codes.to_numpy())
@@ -46,14 +47,22 @@ def straight_lining(points: pd.DataFrame, min_answers: int = MIN_STRAIGHT_LINE) 
 
 def completion_seconds(invitations: pd.DataFrame) -> pd.DataFrame:
     """Completed invitations with both timestamps: respondent_id, customer_id, seconds."""
-    require_columns(invitations, ("respondent_id", "customer_id", "state", "started_at",
-                                  "completed_at"), "invitations")
+    require_columns(
+        invitations,
+        ("respondent_id", "customer_id", "state", "started_at", "completed_at"),
+        "invitations",
+    )
     done = invitations[invitations["state"] == "completed"]
     started = pd.to_datetime(done["started_at"], utc=True)
     completed = pd.to_datetime(done["completed_at"], utc=True)
     seconds = (completed - started).dt.total_seconds()
-    out = pd.DataFrame({"respondent_id": done["respondent_id"].astype(str),
-                        "customer_id": done["customer_id"].astype(str), "seconds": seconds})
+    out = pd.DataFrame(
+        {
+            "respondent_id": done["respondent_id"].astype(str),
+            "customer_id": done["customer_id"].astype(str),
+            "seconds": seconds,
+        }
+    )
     return out[out["seconds"].notna()].reset_index(drop=True)
 
 

@@ -49,12 +49,16 @@ def box_rates(points: pd.DataFrame, levels: tuple[int, ...], by: str | None = No
         "count": np.isin(points["level"].to_numpy(), levels),
         "weight": points["customer_weight"].to_numpy(),
     })  # fmt: skip
-    groups = np.zeros(len(cells), np.int64) if by is None else np.asarray(
-        cells[by].cat.codes, dtype=np.int64)
+    groups = (
+        np.zeros(len(cells), np.int64)
+        if by is None
+        else np.asarray(cells[by].cat.codes, dtype=np.int64)
+    )
     labels = [ALL] if by is None else [str(c) for c in cells[by].cat.categories]
     n = cells["n"].to_numpy(dtype=float)
-    rates = weighted_rates(groups, len(labels), cells["count"].to_numpy(dtype=float), n,
-                           cells["weight"].to_numpy() / n)
+    rates = weighted_rates(
+        groups, len(labels), cells["count"].to_numpy(dtype=float), n, cells["weight"].to_numpy() / n
+    )
     present = rates.pop("present")
     out = pd.DataFrame({"group": np.asarray(labels, dtype=object)[present], **rates})
     return out[list(BOX_COLUMNS)]
@@ -69,6 +73,7 @@ def weighted_rates(
 ) -> dict[str, npt.NDArray[Any]]:
     """Box-rate columns per group from one row per (group, customer): its group code, count of
     answers at the levels, n answers and customer weight. ``present`` marks groups with rows."""
+
     def total(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         return np.asarray(np.bincount(groups, weights=values, minlength=n_groups), dtype=float)
 
@@ -150,5 +155,6 @@ def response_rate(invitations: pd.DataFrame | None, target: float = 0.8) -> Resp
     partial = int((state == "started").sum())
     rate = Rate.of(completed, invited)
     representative = rate.value is not None and rate.value >= target
-    return ResponseRate(invited, completed, partial, rate, Rate.of(partial, invited), target,
-                        representative)
+    return ResponseRate(
+        invited, completed, partial, rate, Rate.of(partial, invited), target, representative
+    )

@@ -137,14 +137,19 @@ def build_report(
         raise ValueError(f"the previous campaign cannot be {campaign!r} itself")
     current = score_campaign(survey, CampaignData(campaign, answers, invitations), bands=bands)
     before = None if previous is None else score_campaign(survey, previous, bands=bands)
-    targets = ReportTargets(survey.targets.satisfaction_rate, survey.targets.loyalty,
-                            survey.targets.response_rate, score_target)
+    targets = ReportTargets(
+        survey.targets.satisfaction_rate,
+        survey.targets.loyalty,
+        survey.targets.response_rate,
+        score_target,
+    )
     trends = trend_table(survey, current, before, score_target=score_target)
     rises, falls = largest_changes(trends, top_n)
     matrix = respondent_matrix(survey, current.points)
     factors = current.tables["factor"]
-    drivers = key_drivers(survey, current.points, factors.set_index("group")["mean_score"],
-                          matrix=matrix)
+    drivers = key_drivers(
+        survey, current.points, factors.set_index("group")["mean_score"], matrix=matrix
+    )
     split = split_tickets(low_answers(current.answers))
     summary = _summary(current, bands, finite(cronbach_alpha(matrix)), r_squared(drivers), split)
     report = CampaignReport(
@@ -178,8 +183,13 @@ def build_report(
     return replace(report, notes=report_notes(report, has_overall=survey.overall is not None))
 
 
-def _summary(current: CampaignScores, bands: GradeBands, alpha: float | None,
-             r2: float | None, split: pd.DataFrame) -> Summary:
+def _summary(
+    current: CampaignScores,
+    bands: GradeBands,
+    alpha: float | None,
+    r2: float | None,
+    split: pd.DataFrame,
+) -> Summary:
     total = current.tables["total"]
     row = total.iloc[0] if len(total) else None
     customers = current.customers
@@ -201,8 +211,11 @@ def _summary(current: CampaignScores, bands: GradeBands, alpha: float | None,
         favourable_weighted=_weighted(row, "favourable"),
         top3_rate=_rate(row, "top3", "n_answers"),
         top3_weighted=_weighted(row, "top3"),
-        nps=Nps.of(0, 0, 0) if nps.empty else Nps.of(
-            int(nps.iloc[0]["promoters"]), int(nps.iloc[0]["detractors"]), int(nps.iloc[0]["n"])),
+        nps=Nps.of(0, 0, 0)
+        if nps.empty
+        else Nps.of(
+            int(nps.iloc[0]["promoters"]), int(nps.iloc[0]["detractors"]), int(nps.iloc[0]["n"])
+        ),
         cronbach_alpha=alpha,
         drivers_r_squared=r2,
         tickets=len(split),
@@ -220,8 +233,12 @@ def _rate(row: pd.Series | None, count: str, n: str, scale: float = 1.0) -> Rate
 def _weighted(row: pd.Series | None, name: str) -> Rate:
     if row is None:
         return Rate.weighted(None, 0, 0, 0)
-    return Rate.weighted(finite(row[f"{name}_weighted"]), float(row[name]),
-                         float(row["n_answers"]), float(row[f"{name}_n_eff"]))
+    return Rate.weighted(
+        finite(row[f"{name}_weighted"]),
+        float(row[name]),
+        float(row["n_answers"]),
+        float(row[f"{name}_n_eff"]),
+    )
 
 
 def _customers(current: CampaignScores) -> pd.DataFrame:

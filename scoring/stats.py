@@ -114,9 +114,7 @@ def _are_levels(values: npt.NDArray[np.float64]) -> bool:
     return bool(values.min() >= 0 and values.max() <= 100 and np.all(values == np.rint(values)))
 
 
-def _mann_whitney_levels(
-    a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]
-) -> tuple[float, float]:
+def _mann_whitney_levels(a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> tuple[float, float]:
     """SciPy's asymptotic Mann–Whitney U (the method it uses for n > 8) from level counts."""
     size = int(max(a.max(), b.max())) + 1
     count_a = np.bincount(a, minlength=size).astype(float)

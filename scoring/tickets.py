@@ -33,7 +33,8 @@ SPLIT_COLUMNS: tuple[str, ...] = (
 def severity(level: npt.ArrayLike, customer_weight: npt.ArrayLike) -> npt.NDArray[np.float64]:
     """(3 − level) × customer weight: 1 → 2w, 2 → w."""
     result: npt.NDArray[np.float64] = (3 - np.asarray(level, dtype=float)) * np.asarray(
-        customer_weight, dtype=float)
+        customer_weight, dtype=float
+    )
     return result
 
 

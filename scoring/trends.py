@@ -51,21 +51,41 @@ def trend_table(
     targets = targets or survey.targets
     rows: list[dict[str, Any]] = []
     total_now, total_before = _row(current, "total", "all"), _row(previous, "total", "all")
-    rows.append(_score_change("index", "all", total_now, total_before, score_target,
-                              current.customers["score"],
-                              None if previous is None else previous.customers["score"]))
+    rows.append(
+        _score_change(
+            "index",
+            "all",
+            total_now,
+            total_before,
+            score_target,
+            current.customers["score"],
+            None if previous is None else previous.customers["score"],
+        )
+    )
     rows += _rate_changes("index", "all", total_now, total_before, targets)
     rows.append(_nps_change(current, previous))
     rows.append(_response_change(current, previous, targets))
     for scope, table, column in (("factor", "factor", "factor"), ("item", "item", "question")):
-        keys = [f.key for f in survey.factors] if scope == "factor" else [
-            q.key for q in survey.questions()]
+        keys = (
+            [f.key for f in survey.factors]
+            if scope == "factor"
+            else [q.key for q in survey.questions()]
+        )
         now_levels = _levels(current, column)
         before_levels = _levels(previous, column) if previous is not None else {}
         for key in keys:
             now, before = _row(current, table, key), _row(previous, table, key)
-            rows.append(_score_change(scope, key, now, before, score_target,
-                                      now_levels.get(key), before_levels.get(key)))
+            rows.append(
+                _score_change(
+                    scope,
+                    key,
+                    now,
+                    before,
+                    score_target,
+                    now_levels.get(key),
+                    before_levels.get(key),
+                )
+            )
             if scope == "factor":
                 rows += _rate_changes(scope, key, now, before, targets)
     return pd.DataFrame(rows, columns=list(TREND_COLUMNS))
@@ -85,8 +105,10 @@ def largest_changes(trends: pd.DataFrame, n: int = 5) -> tuple[pd.DataFrame, pd.
     columns = ["key", "current", "previous", "change", "p_value", "significant"]
     rises = items[items["change"] > 0].sort_values("change", ascending=False, kind="stable")
     falls = items[items["change"] < 0].sort_values("change", kind="stable")
-    return (rises[columns].head(n).rename(columns={"key": "item"}).reset_index(drop=True),
-            falls[columns].head(n).rename(columns={"key": "item"}).reset_index(drop=True))
+    return (
+        rises[columns].head(n).rename(columns={"key": "item"}).reset_index(drop=True),
+        falls[columns].head(n).rename(columns={"key": "item"}).reset_index(drop=True),
+    )
 
 
 def _row(scores: CampaignScores | None, table: str, group: str) -> pd.Series | None:
@@ -104,37 +126,62 @@ def _levels(scores: CampaignScores | None, column: str) -> dict[str, np.ndarray]
     return {str(key): values.to_numpy() for key, values in grouped}
 
 
-def _change(scope: str, key: str, metric: str, now: float | None, before: float | None,
-            target: float | None) -> dict[str, Any]:
+def _change(
+    scope: str, key: str, metric: str, now: float | None, before: float | None, target: float | None
+) -> dict[str, Any]:
     change = None if now is None or before is None else now - before
     meets = None if now is None or target is None else bool(now >= target)
-    return {"scope": scope, "key": key, "metric": metric, "current": now, "previous": before,
-            "change": change, "target": target, "meets_target": meets, "test": None,
-            "statistic": None, "p_value": None, "significant": None}
+    return {
+        "scope": scope,
+        "key": key,
+        "metric": metric,
+        "current": now,
+        "previous": before,
+        "change": change,
+        "target": target,
+        "meets_target": meets,
+        "test": None,
+        "statistic": None,
+        "p_value": None,
+        "significant": None,
+    }
 
 
 def _tested(row: dict[str, Any], test: str, statistic: float, p_value: float) -> dict[str, Any]:
     if math.isnan(p_value):
         return row
-    return row | {"test": test, "statistic": finite(statistic), "p_value": p_value,
-                  "significant": bool(p_value < SIGNIFICANCE)}
+    return row | {
+        "test": test,
+        "statistic": finite(statistic),
+        "p_value": p_value,
+        "significant": bool(p_value < SIGNIFICANCE),
+    }
 
 
 def _value(row: pd.Series | None, column: str) -> float | None:
     return None if row is None else finite(row[column])
 
 
-def _score_change(scope: str, key: str, now: pd.Series | None, before: pd.Series | None,
-                  target: float, now_values: Any, before_values: Any) -> dict[str, Any]:
-    row = _change(scope, key, "mean_score", _value(now, "mean_score"),
-                  _value(before, "mean_score"), target)
+def _score_change(
+    scope: str,
+    key: str,
+    now: pd.Series | None,
+    before: pd.Series | None,
+    target: float,
+    now_values: Any,
+    before_values: Any,
+) -> dict[str, Any]:
+    row = _change(
+        scope, key, "mean_score", _value(now, "mean_score"), _value(before, "mean_score"), target
+    )
     if now_values is None or before_values is None:
         return row
     return _tested(row, "mann_whitney", *mann_whitney(now_values, before_values))
 
 
-def _rate_changes(scope: str, key: str, now: pd.Series | None, before: pd.Series | None,
-                  targets: Targets) -> list[dict[str, Any]]:
+def _rate_changes(
+    scope: str, key: str, now: pd.Series | None, before: pd.Series | None, targets: Targets
+) -> list[dict[str, Any]]:
     rows = []
     for metric, (count, n, target_name) in _RATES.items():
         target = None if target_name is None else float(getattr(targets, target_name))
@@ -171,12 +218,19 @@ def _nps_total(scores: CampaignScores | None) -> pd.Series | None:
     return None if total.empty else total.iloc[0]
 
 
-def _response_change(current: CampaignScores, previous: CampaignScores | None,
-                     targets: Targets) -> dict[str, Any]:
+def _response_change(
+    current: CampaignScores, previous: CampaignScores | None, targets: Targets
+) -> dict[str, Any]:
     now = current.response
     before = None if previous is None else previous.response
-    row = _change("index", "all", "response_rate", now.rate.value,
-                  None if before is None else before.rate.value, targets.response_rate)
+    row = _change(
+        "index",
+        "all",
+        "response_rate",
+        now.rate.value,
+        None if before is None else before.rate.value,
+        targets.response_rate,
+    )
     if before is None or not now.invited or not before.invited:
         return row
     z, p = two_proportion_ztest(now.completed, now.invited, before.completed, before.invited)

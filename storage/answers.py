@@ -70,9 +70,16 @@ async def put_answer(
     answer = _find(answers, question, kind)
     if answer is None:
         answer = Answer(
-            invitation_id=invitation.id, campaign_id=invitation.campaign_id,
-            respondent_id=invitation.respondent_id, question=question, kind=kind,
-            level=level, na=na, text=text, causes=[], answered_at=now,
+            invitation_id=invitation.id,
+            campaign_id=invitation.campaign_id,
+            respondent_id=invitation.respondent_id,
+            question=question,
+            kind=kind,
+            level=level,
+            na=na,
+            text=text,
+            causes=[],
+            answered_at=now,
         )
         session.add(answer)
         answers.append(answer)
@@ -81,8 +88,13 @@ async def put_answer(
     before = Answer(level=answer.level, na=answer.na, text=answer.text)
     if (answer.level, answer.na, answer.text) != (level, na, text):
         session.add(
-            AnswerChange(answer_id=answer.id, old_level=answer.level, old_na=answer.na,
-                         old_text=answer.text, changed_at=now)
+            AnswerChange(
+                answer_id=answer.id,
+                old_level=answer.level,
+                old_na=answer.na,
+                old_text=answer.text,
+                changed_at=now,
+            )
         )
         answer.level, answer.na, answer.text = level, na, text
         answer.changed_at = now
@@ -108,6 +120,7 @@ async def drop_follow_up(session: AsyncSession, answers: list[Answer], question:
     row = _find(answers, question, "followup")
     if row is not None:
         if row.text:
-            session.add(AnswerChange(answer_id=row.id, old_level=None, old_na=False,
-                                     old_text=row.text))
+            session.add(
+                AnswerChange(answer_id=row.id, old_level=None, old_na=False, old_text=row.text)
+            )
         row.stage, row.text, row.causes = VOID, None, []

@@ -48,8 +48,12 @@ async def create_campaign(
     if await session.scalar(select(Campaign.id).where(Campaign.key == key)) is not None:
         raise ValueError(f"campaign {key!r} exists already")
     campaign = Campaign(
-        key=key, survey_id=survey_row.id, period=period, closes_at=closes_at,
-        targets=targets or {}, status="open",
+        key=key,
+        survey_id=survey_row.id,
+        period=period,
+        closes_at=closes_at,
+        targets=targets or {},
+        status="open",
     )
     session.add(campaign)
     await session.flush()
@@ -76,7 +80,9 @@ async def invite(
         invitation = existing.get(respondent.id)
         if invitation is None:
             invitation = Invitation(
-                campaign_id=campaign.id, respondent_id=respondent.id, token=new_token(),
+                campaign_id=campaign.id,
+                respondent_id=respondent.id,
+                token=new_token(),
                 expires_at=campaign.closes_at,
             )
             session.add(invitation)
@@ -101,7 +107,9 @@ async def open_invitation(
     if invitation.state == "completed":
         raise InvitationCompleted(token)
     campaign = invitation.campaign
-    if campaign.status == "closed" or (campaign.closes_at is not None and campaign.closes_at <= now):
+    if campaign.status == "closed" or (
+        campaign.closes_at is not None and campaign.closes_at <= now
+    ):
         raise CampaignClosed(token)
     expired = invitation.expires_at is not None and invitation.expires_at <= now
     if invitation.state in ("expired", "declined") or expired:
@@ -132,8 +140,11 @@ async def previous_campaign(session: AsyncSession, campaign: Campaign) -> Campai
     previous: Campaign | None = await session.scalar(
         select(Campaign)
         .join(SurveyRow, SurveyRow.id == Campaign.survey_id)
-        .where(SurveyRow.key == survey_key, Campaign.id != campaign.id,
-               Campaign.opens_at <= campaign.opens_at)
+        .where(
+            SurveyRow.key == survey_key,
+            Campaign.id != campaign.id,
+            Campaign.opens_at <= campaign.opens_at,
+        )
         .order_by(Campaign.opens_at.desc(), Campaign.id.desc())
         .limit(1)
     )

@@ -11,33 +11,70 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import Answer, Campaign, Customer, Invitation, Respondent, SurveyRow
 
 ANSWER_COLUMNS = [
-    "campaign", "survey", "customer_id", "customer_name", "customer_class", "customer_weight",
-    "business_unit", "respondent_id", "role", "language", "question", "factor", "item", "kind",
-    "level", "na", "text", "answered_at", "channel",
+    "campaign",
+    "survey",
+    "customer_id",
+    "customer_name",
+    "customer_class",
+    "customer_weight",
+    "business_unit",
+    "respondent_id",
+    "role",
+    "language",
+    "question",
+    "factor",
+    "item",
+    "kind",
+    "level",
+    "na",
+    "text",
+    "answered_at",
+    "channel",
 ]
-INVITATION_COLUMNS = ["campaign", "respondent_id", "customer_id", "state", "started_at",
-                      "completed_at"]
+INVITATION_COLUMNS = [
+    "campaign",
+    "respondent_id",
+    "customer_id",
+    "state",
+    "started_at",
+    "completed_at",
+]
 SCORED_KINDS = ("likert", "followup", "comment", "nps")
 
 
 def _answers_query(campaign_id: int) -> Select[Any]:
     return (
         select(
-            Campaign.key.label("campaign"), SurveyRow.key.label("survey"),
-            Customer.external_id.label("customer_id"), Customer.name.label("customer_name"),
-            Customer.customer_class, Customer.weight.label("customer_weight"),
-            Customer.business_unit, Respondent.external_id.label("respondent_id"),
-            Respondent.role, Respondent.language, Answer.question, literal(None).label("factor"),
-            literal(None).label("item"), Answer.kind, Answer.level, Answer.na, Answer.text,
-            Answer.answered_at, Answer.channel,
+            Campaign.key.label("campaign"),
+            SurveyRow.key.label("survey"),
+            Customer.external_id.label("customer_id"),
+            Customer.name.label("customer_name"),
+            Customer.customer_class,
+            Customer.weight.label("customer_weight"),
+            Customer.business_unit,
+            Respondent.external_id.label("respondent_id"),
+            Respondent.role,
+            Respondent.language,
+            Answer.question,
+            literal(None).label("factor"),
+            literal(None).label("item"),
+            Answer.kind,
+            Answer.level,
+            Answer.na,
+            Answer.text,
+            Answer.answered_at,
+            Answer.channel,
         )
         .select_from(Answer)
         .join(Campaign, Campaign.id == Answer.campaign_id)
         .join(SurveyRow, SurveyRow.id == Campaign.survey_id)
         .join(Respondent, Respondent.id == Answer.respondent_id)
         .join(Customer, Customer.id == Respondent.customer_id)
-        .where(Answer.campaign_id == campaign_id, Answer.kind.in_(SCORED_KINDS),
-               (Answer.stage.is_(None)) | (Answer.stage != "void"))
+        .where(
+            Answer.campaign_id == campaign_id,
+            Answer.kind.in_(SCORED_KINDS),
+            (Answer.stage.is_(None)) | (Answer.stage != "void"),
+        )
         .order_by(Answer.id)
     )
 
@@ -55,8 +92,9 @@ def _tidy_answers(frame: pd.DataFrame) -> pd.DataFrame:
     likert = frame["kind"].isin(["likert", "followup"])
     parts = frame["question"].str.split(".", n=1, expand=True)
     frame["factor"] = parts[0].where(likert)
-    frame["item"] = (parts[1] if parts.shape[1] > 1 else pd.Series(None, index=frame.index)
-                     ).where(likert)
+    frame["item"] = (parts[1] if parts.shape[1] > 1 else pd.Series(None, index=frame.index)).where(
+        likert
+    )
     frame["level"] = frame["level"].astype("Int64")
     frame["na"] = frame["na"].astype(bool)
     frame["customer_weight"] = frame["customer_weight"].astype(float)
@@ -67,9 +105,14 @@ def _tidy_answers(frame: pd.DataFrame) -> pd.DataFrame:
 async def invitations_frame(session: AsyncSession, campaign_id: int) -> pd.DataFrame:
     """One row per invitation: who was invited, and whether they started and completed."""
     statement = (
-        select(Campaign.key.label("campaign"), Respondent.external_id.label("respondent_id"),
-               Customer.external_id.label("customer_id"), Invitation.state,
-               Invitation.started_at, Invitation.completed_at)
+        select(
+            Campaign.key.label("campaign"),
+            Respondent.external_id.label("respondent_id"),
+            Customer.external_id.label("customer_id"),
+            Invitation.state,
+            Invitation.started_at,
+            Invitation.completed_at,
+        )
         .select_from(Invitation)
         .join(Campaign, Campaign.id == Invitation.campaign_id)
         .join(Respondent, Respondent.id == Invitation.respondent_id)

@@ -27,4 +27,3 @@ def upgrade(url: str, revision: str = "head") -> None:
 async def upgrade_async(url: str, revision: str = "head") -> None:
     """``upgrade`` from inside a running event loop."""
     await asyncio.to_thread(upgrade, url, revision)
-

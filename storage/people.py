@@ -62,7 +62,9 @@ async def upsert_respondents(
     existing = {
         r.external_id: r
         for r in await session.scalars(
-            select(Respondent).where(Respondent.external_id.in_([r.external_id for _, r in records]))
+            select(Respondent).where(
+                Respondent.external_id.in_([r.external_id for _, r in records])
+            )
         )
     }
     for line, record in records:

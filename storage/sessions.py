@@ -17,8 +17,13 @@ async def claim_update(session: AsyncSession, update_id: int) -> bool:
 async def lock_chat_session(session: AsyncSession, telegram_user_id: int) -> ChatSession:
     """The user's session row, created if new, locked until the transaction ends."""
     await insert_ignore(
-        session, ChatSession, telegram_user_id=telegram_user_id, mode="survey", begun=False,
-        choosing_change=False, version=0,
+        session,
+        ChatSession,
+        telegram_user_id=telegram_user_id,
+        mode="survey",
+        begun=False,
+        choosing_change=False,
+        version=0,
     )
     chat = await session.scalar(
         select(ChatSession)

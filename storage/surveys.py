@@ -20,18 +20,25 @@ async def save_survey(session: AsyncSession, survey: Survey) -> tuple[SurveyRow,
     if existing is not None:
         if existing.definition != definition:
             raise SurveyDefinitionError(
-                survey.key, "version",
+                survey.key,
+                "version",
                 f"version {survey.version} is already loaded with other content; raise the version",
             )
         return existing, False
     row = SurveyRow(key=survey.key, version=survey.version, definition=definition)
     for f_pos, factor in enumerate(survey.factors):
         factor_row = FactorRow(
-            key=factor.key, position=f_pos, text=dict(factor.text), weight=factor.weight,
-            department=factor.department, attributes=_attributes(factor.attributes),
+            key=factor.key,
+            position=f_pos,
+            text=dict(factor.text),
+            weight=factor.weight,
+            department=factor.department,
+            attributes=_attributes(factor.attributes),
         )
         for i_pos, item in enumerate(factor.items):
-            item_row = ItemRow(key=item.key, position=i_pos, text=dict(item.text), weight=item.weight)
+            item_row = ItemRow(
+                key=item.key, position=i_pos, text=dict(item.text), weight=item.weight
+            )
             item_row.attributes = _attributes(item.attributes)
             factor_row.items.append(item_row)
         row.factors.append(factor_row)

@@ -42,13 +42,21 @@ async def open_or_update_ticket(
     weight = customer.weight
     if ticket is None:
         ticket = Ticket(
-            campaign_id=invitation.campaign_id, answer_id=answer.id, customer_id=customer.id,
-            respondent_id=respondent.id, question=answer.question, score=answer.level,
-            severity=severity(answer.level, weight), department=department, status="open",
-            causes=[], created_at=now,
+            campaign_id=invitation.campaign_id,
+            answer_id=answer.id,
+            customer_id=customer.id,
+            respondent_id=respondent.id,
+            question=answer.question,
+            score=answer.level,
+            severity=severity(answer.level, weight),
+            department=department,
+            status="open",
+            causes=[],
+            created_at=now,
         )
-        ticket.events.append(TicketEvent(at=now, actor=actor, action="opened",
-                                         detail=f"score {answer.level}"))
+        ticket.events.append(
+            TicketEvent(at=now, actor=actor, action="opened", detail=f"score {answer.level}")
+        )
         session.add(ticket)
         await session.flush()
         return ticket, True
@@ -57,8 +65,15 @@ async def open_or_update_ticket(
         ticket.severity = severity(answer.level, weight)
         if ticket.status == "closed":
             ticket.status = "open"
-        session.add(TicketEvent(ticket_id=ticket.id, at=now, actor=actor, action="score_changed",
-                                detail=f"score {answer.level}"))
+        session.add(
+            TicketEvent(
+                ticket_id=ticket.id,
+                at=now,
+                actor=actor,
+                action="score_changed",
+                detail=f"score {answer.level}",
+            )
+        )
     return ticket, False
 
 
@@ -70,8 +85,13 @@ async def withdraw_ticket(
     if ticket is not None and ticket.status != "closed":
         ticket.status = "closed"
         session.add(
-            TicketEvent(ticket_id=ticket.id, at=now or utcnow(), actor=actor, action="withdrawn",
-                        detail=f"respondent changed the score to {answer.level or 'n/a'}")
+            TicketEvent(
+                ticket_id=ticket.id,
+                at=now or utcnow(),
+                actor=actor,
+                action="withdrawn",
+                detail=f"respondent changed the score to {answer.level or 'n/a'}",
+            )
         )
 
 
@@ -84,5 +104,12 @@ async def describe_follow_up(
         return
     ticket.causes = list(causes)
     ticket.comment = text
-    session.add(TicketEvent(ticket_id=ticket.id, at=utcnow(), actor=actor, action="follow_up",
-                            detail=", ".join(causes) or None))
+    session.add(
+        TicketEvent(
+            ticket_id=ticket.id,
+            at=utcnow(),
+            actor=actor,
+            action="follow_up",
+            detail=", ".join(causes) or None,
+        )
+    )

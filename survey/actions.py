@@ -97,8 +97,20 @@ class TakeTicket:
 
 
 Action = (
-    ChooseLanguage | Begin | Answer | Back | ToggleCause | CausesDone | SkipText | GiveNps
-    | SkipComment | Submit | OpenChangeMenu | ChangeAnswer | ConfirmForget | MarkFeedback
+    ChooseLanguage
+    | Begin
+    | Answer
+    | Back
+    | ToggleCause
+    | CausesDone
+    | SkipText
+    | GiveNps
+    | SkipComment
+    | Submit
+    | OpenChangeMenu
+    | ChangeAnswer
+    | ConfirmForget
+    | MarkFeedback
     | TakeTicket
 )
 
@@ -161,7 +173,10 @@ def decode(data: str | None) -> Action:
 
 def _decode(code: str, args: list[str]) -> Action:
     simple: dict[str, Action] = {
-        "B": Begin(), "M": SkipComment(), "X": Submit(), "H": OpenChangeMenu(),
+        "B": Begin(),
+        "M": SkipComment(),
+        "X": Submit(),
+        "H": OpenChangeMenu(),
     }
     if code in simple and not args:
         return simple[code]

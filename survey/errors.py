@@ -1,15 +1,15 @@
 """Domain errors of csat-bot, one hierarchy, translated only at the edges.
 
-    SurveyError
-    ├── SurveyDefinitionError      a questionnaire file is broken (file, field, what)
-    ├── InvitationError
-    │   ├── InvitationNotFound     unknown token
-    │   ├── InvitationExpired      past its expiry or declined
-    │   ├── InvitationCompleted    already submitted
-    │   ├── CampaignClosed         the campaign no longer takes answers
-    │   └── InvitationInUse        opened already from another Telegram account
-    ├── InvalidAnswer              a level/button that does not fit the current question
-    └── ImportRowError             one bad row of a CSV import (line, field, what)
+SurveyError
+├── SurveyDefinitionError      a questionnaire file is broken (file, field, what)
+├── InvitationError
+│   ├── InvitationNotFound     unknown token
+│   ├── InvitationExpired      past its expiry or declined
+│   ├── InvitationCompleted    already submitted
+│   ├── CampaignClosed         the campaign no longer takes answers
+│   └── InvitationInUse        opened already from another Telegram account
+├── InvalidAnswer              a level/button that does not fit the current question
+└── ImportRowError             one bad row of a CSV import (line, field, what)
 """
 
 from __future__ import annotations

@@ -99,8 +99,16 @@ class Done:
 
 
 Step = (
-    AskLanguage | Greeting | AskLikert | AskCauses | AskWhatHappened | AskNps | AskComment
-    | Summary | ChooseChange | Done
+    AskLanguage
+    | Greeting
+    | AskLikert
+    | AskCauses
+    | AskWhatHappened
+    | AskNps
+    | AskComment
+    | Summary
+    | ChooseChange
+    | Done
 )
 
 

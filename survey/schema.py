@@ -134,8 +134,9 @@ class Survey(_Model):
             for i_index, item in enumerate(factor.items):
                 _unique(items_seen, item.key, f"{where}.items[{i_index}]")
                 _check_texts(f"{where}.items[{i_index}].text", item.text, self.languages)
-                _check_attributes(f"{where}.items[{i_index}].attributes", item.attributes,
-                                  self.languages)
+                _check_attributes(
+                    f"{where}.items[{i_index}].attributes", item.attributes, self.languages
+                )
         if self.overall is not None and self.overall not in {q.key for q in self.questions()}:
             raise ValueError(f"overall: {self.overall!r} names no question")
         return self
@@ -154,14 +155,29 @@ class Survey(_Model):
         for factor in self.factors:
             if not factor.items:
                 out.append(
-                    Question(factor.key, factor.key, None, factor.text, 1.0, factor.scale,
-                             factor.attributes, factor.department)
+                    Question(
+                        factor.key,
+                        factor.key,
+                        None,
+                        factor.text,
+                        1.0,
+                        factor.scale,
+                        factor.attributes,
+                        factor.department,
+                    )
                 )
             for item in factor.items:
                 out.append(
-                    Question(f"{factor.key}.{item.key}", factor.key, item.key, item.text,
-                             item.weight, factor.scale, item.attributes or factor.attributes,
-                             factor.department)
+                    Question(
+                        f"{factor.key}.{item.key}",
+                        factor.key,
+                        item.key,
+                        item.text,
+                        item.weight,
+                        factor.scale,
+                        item.attributes or factor.attributes,
+                        factor.department,
+                    )
                 )
         return out
 
@@ -195,8 +211,9 @@ def _check_texts(field: str, texts: Texts, languages: tuple[str, ...]) -> None:
         raise ValueError(f"{field}: missing text for {', '.join(missing)}")
 
 
-def _check_attributes(where: str, attributes: tuple[Attribute, ...],
-                      languages: tuple[str, ...]) -> None:
+def _check_attributes(
+    where: str, attributes: tuple[Attribute, ...], languages: tuple[str, ...]
+) -> None:
     seen: set[str] = set()
     for index, attribute in enumerate(attributes):
         _unique(seen, attribute.key, f"{where}[{index}]")

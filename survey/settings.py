@@ -41,7 +41,9 @@ class Settings(BaseSettings):
     def _telegram_secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
         import re
 
-        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
+        if value is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()
+        ):
             raise ValueError("must be 1–256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
         return value
 

@@ -16,10 +16,11 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.simulator import BotApiSimulator, Limits
+from cli.hosting import AppServer
 from storage.engine import create_engine, create_sessionmaker
 from storage.migrate import upgrade
 from storage.models import Base
-from tests.support import AppServer, make_settings
+from tests.support import make_settings
 
 PG_ADMIN_URL = os.environ.get(
     "CSAT_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
@@ -43,8 +44,9 @@ async def _pg_admin(statement: str) -> None:
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-                 ) -> Iterator[str]:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """A migrated database of each backend, made once per test session."""
     if request.param == "sqlite":
         path: Path = tmp_path_factory.mktemp("db") / "csat.db"

@@ -9,7 +9,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.simulator import BotApiSimulator, SimMessage, SimUser
-from cli.hosting import AppServer
 from storage.campaigns import create_campaign, invite
 from storage.engine import create_engine, create_sessionmaker
 from storage.models import Respondent
@@ -41,9 +40,14 @@ def free_port() -> int:
 def make_settings(db_url: str, sim: BotApiSimulator, *, port: int | None = None) -> Settings:
     port = port or free_port()
     return Settings(
-        database_url=db_url, telegram_token=sim.token, telegram_api_url=sim.api_root,
-        bot_username="csat_test_bot", webhook_url=f"http://127.0.0.1:{port}/telegram/webhook",
-        webhook_secret=WEBHOOK_SECRET, port=port, _env_file=None,  # type: ignore[call-arg]
+        database_url=db_url,
+        telegram_token=sim.token,
+        telegram_api_url=sim.api_root,
+        bot_username="csat_test_bot",
+        webhook_url=f"http://127.0.0.1:{port}/telegram/webhook",
+        webhook_secret=WEBHOOK_SECRET,
+        port=port,
+        _env_file=None,  # type: ignore[call-arg]
     )
 
 
@@ -68,15 +72,30 @@ async def seed_campaign(
     customers = {(c, k) for _, c, k, *_ in PEOPLE}
     async with sessions() as session, session.begin():
         row, _ = await save_survey(session, survey)
-        await upsert_customers(session, [
-            (n, CustomerRecord(external_id=c, name=f"Customer {c}", customer_class=k,
-                               business_unit="BU1"))
-            for n, (c, k) in enumerate(sorted(customers), start=2)
-        ])
-        await upsert_respondents(session, [
-            (n, RespondentRecord(external_id=r, customer_id=c, name=name, role=role, language=lang))
-            for n, (r, c, _, name, role, lang) in enumerate(PEOPLE, start=2)
-        ])
+        await upsert_customers(
+            session,
+            [
+                (
+                    n,
+                    CustomerRecord(
+                        external_id=c, name=f"Customer {c}", customer_class=k, business_unit="BU1"
+                    ),
+                )
+                for n, (c, k) in enumerate(sorted(customers), start=2)
+            ],
+        )
+        await upsert_respondents(
+            session,
+            [
+                (
+                    n,
+                    RespondentRecord(
+                        external_id=r, customer_id=c, name=name, role=role, language=lang
+                    ),
+                )
+                for n, (r, c, _, name, role, lang) in enumerate(PEOPLE, start=2)
+            ],
+        )
         campaign = await create_campaign(session, key=key, survey_row=row, closes_at=closes_at)
         respondents = list(await session.scalars(select(Respondent).order_by(Respondent.id)))
         invitations = await invite(session, campaign, respondents)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from bot.simulator import BotApiSimulator, SimUser
+from cli.hosting import AppServer
 from storage.models import Answer
 from survey import actions as act
 from survey.loader import load_template
-from tests.support import AppServer, labels, seed_campaign
+from tests.support import labels, seed_campaign
 
 QUESTIONS = load_template("ecss-5").questions()
 
@@ -42,35 +43,45 @@ async def test_stickers_photos_voice_and_files_get_a_polite_answer(
     assert await _answers(sessions) == 0
 
 
-async def test_over_long_text_is_cut_at_the_stated_limit(app: AppServer, sim: BotApiSimulator,
-                                                         sessions) -> None:
+async def test_over_long_text_is_cut_at_the_stated_limit(
+    app: AppServer, sim: BotApiSimulator, sessions
+) -> None:
     tokens = await seed_campaign(sessions)
     alice = await _begin(sim, tokens["r1"])
     await alice.press("1")
     await alice.press("Done")
     await alice.send_text("x" * 4000)
-    assert any(m.text == "Your text was long; the first 1000 characters were kept."
-               for m in alice.messages)
+    assert any(
+        m.text == "Your text was long; the first 1000 characters were kept." for m in alice.messages
+    )
     assert alice.last_text.startswith("2/")
     async with sessions() as session:
         follow_up = await session.scalar(select(Answer).where(Answer.kind == "followup"))
     assert follow_up.text == "x" * 1000
 
 
-async def test_forged_and_stale_button_presses(app: AppServer, sim: BotApiSimulator,
-                                               sessions) -> None:
+async def test_forged_and_stale_button_presses(
+    app: AppServer, sim: BotApiSimulator, sessions
+) -> None:
     tokens = await seed_campaign(sessions)
     alice = await _begin(sim, tokens["r1"])
     first = alice.last_message
     await alice.press("5")
     # The old question's keyboard is gone; replay its button data as a forged press.
     await alice.press_data(act.encode(act.Answer(QUESTIONS[0].key, 1)), message_id=first.message_id)
-    assert alice.callback_answers[-1] == "That button is from an earlier message; please answer the current question."
+    assert (
+        alice.callback_answers[-1]
+        == "That button is from an earlier message; please answer the current question."
+    )
     assert alice.last_text.startswith("2/")
     await alice.press_data("garbage:data", message_id=alice.last_message.message_id)
     assert alice.callback_answers[-1] == "That button is not valid."
-    await alice.press_data(act.encode(act.Answer("NOPE", 3)), message_id=alice.last_message.message_id)
-    await alice.press_data("1:A:" + QUESTIONS[1].key + ":9", message_id=alice.last_message.message_id)
+    await alice.press_data(
+        act.encode(act.Answer("NOPE", 3)), message_id=alice.last_message.message_id
+    )
+    await alice.press_data(
+        "1:A:" + QUESTIONS[1].key + ":9", message_id=alice.last_message.message_id
+    )
     assert alice.callback_answers[-1] == "That button is not valid."
     assert alice.last_text.startswith("2/")
     async with sessions() as session:
@@ -78,8 +89,9 @@ async def test_forged_and_stale_button_presses(app: AppServer, sim: BotApiSimula
     assert levels == [5]
 
 
-async def test_a_stranger_pressing_without_an_invitation(app: AppServer, sim: BotApiSimulator,
-                                                         sessions) -> None:
+async def test_a_stranger_pressing_without_an_invitation(
+    app: AppServer, sim: BotApiSimulator, sessions
+) -> None:
     await seed_campaign(sessions)
     eve = sim.user(6666, first_name="Eve", language_code="en")
     await eve.send_text("hi")

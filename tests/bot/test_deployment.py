@@ -7,10 +7,11 @@ import httpx
 from sqlalchemy import func, select
 
 from bot.simulator import BotApiSimulator
+from cli.hosting import AppServer
 from storage.models import Answer, ProcessedUpdate
 from survey.loader import load_template
 from survey.settings import Settings
-from tests.support import WEBHOOK_SECRET, AppServer, make_settings, seed_campaign
+from tests.support import WEBHOOK_SECRET, make_settings, seed_campaign
 
 QUESTIONS = load_template("ecss-5").questions()
 
@@ -47,8 +48,9 @@ async def test_restart_mid_survey_resumes_at_first_unanswered(
     assert levels == [5, 4, 3]
 
 
-async def test_the_same_update_twice_is_processed_once(app: AppServer, sim: BotApiSimulator,
-                                                       sessions) -> None:
+async def test_the_same_update_twice_is_processed_once(
+    app: AppServer, sim: BotApiSimulator, sessions
+) -> None:
     tokens = await seed_campaign(sessions)
     alice = sim.user(1001, first_name="Alice", language_code="en")
     await alice.send_text(f"/start {tokens['r1']}")
@@ -66,8 +68,9 @@ async def test_the_same_update_twice_is_processed_once(app: AppServer, sim: BotA
     assert await _count(sessions, Ticket) == 1
 
 
-async def test_two_instances_serve_alternating_updates(db_url: str, sim: BotApiSimulator,
-                                                       sessions) -> None:
+async def test_two_instances_serve_alternating_updates(
+    db_url: str, sim: BotApiSimulator, sessions
+) -> None:
     tokens = await seed_campaign(sessions)
     first, second = AppServer(make_settings(db_url, sim)), AppServer(make_settings(db_url, sim))
     await first.start()
@@ -89,22 +92,36 @@ async def test_two_instances_serve_alternating_updates(db_url: str, sim: BotApiS
     assert levels == [5, 4, 3, 5, 4]
 
 
-async def test_webhook_with_a_wrong_secret_is_refused(app: AppServer, sim: BotApiSimulator,
-                                                      sessions) -> None:
+async def test_webhook_with_a_wrong_secret_is_refused(
+    app: AppServer, sim: BotApiSimulator, sessions
+) -> None:
     tokens = await seed_campaign(sessions)
-    update = {"update_id": 99, "message": {
-        "message_id": 1, "date": 1_700_000_000, "text": f"/start {tokens['r1']}",
-        "chat": {"id": 1001, "type": "private", "first_name": "Alice"},
-        "from": {"id": 1001, "is_bot": False, "first_name": "Alice"},
-        "entities": [{"type": "bot_command", "offset": 0, "length": 6}]}}
+    update = {
+        "update_id": 99,
+        "message": {
+            "message_id": 1,
+            "date": 1_700_000_000,
+            "text": f"/start {tokens['r1']}",
+            "chat": {"id": 1001, "type": "private", "first_name": "Alice"},
+            "from": {"id": 1001, "is_bot": False, "first_name": "Alice"},
+            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+        },
+    }
     async with httpx.AsyncClient() as client:
-        wrong = await client.post(app.webhook_url, json=update,
-                                  headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"})
+        wrong = await client.post(
+            app.webhook_url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}
+        )
         missing = await client.post(app.webhook_url, json=update)
-        garbage = await client.post(app.webhook_url, content=b"{not json",
-                                    headers={"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET})
-        right = await client.post(app.webhook_url, json=update,
-                                  headers={"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET})
+        garbage = await client.post(
+            app.webhook_url,
+            content=b"{not json",
+            headers={"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET},
+        )
+        right = await client.post(
+            app.webhook_url,
+            json=update,
+            headers={"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET},
+        )
     assert (wrong.status_code, missing.status_code) == (403, 403)
     assert garbage.status_code == 400
     assert right.status_code == 200
@@ -115,8 +132,7 @@ async def test_webhook_with_a_wrong_secret_is_refused(app: AppServer, sim: BotAp
 async def test_long_polling_mode(db_url: str, sim: BotApiSimulator, sessions) -> None:
     tokens = await seed_campaign(sessions)
     settings = make_settings(db_url, sim)
-    polling = AppServer(Settings(**{**settings.model_dump(), "webhook_url": None},
-                                 _env_file=None))  # type: ignore[call-arg]
+    polling = AppServer(Settings(**{**settings.model_dump(), "webhook_url": None}, _env_file=None))  # type: ignore[call-arg]
     await polling.start()
     try:
         alice = sim.user(1001, first_name="Alice", language_code="en")

@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.simulator import BotApiSimulator
+from cli.hosting import AppServer
 from storage.models import Answer, Ticket, TicketEvent
 from survey.loader import load_template
-from tests.support import AppServer, labels, seed_campaign
+from tests.support import labels, seed_campaign
 
 QUESTIONS = load_template("ecss-5").questions()
 

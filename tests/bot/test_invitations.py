@@ -7,9 +7,10 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from bot.simulator import BotApiSimulator
+from cli.hosting import AppServer
 from storage.models import Campaign, Invitation, Respondent
 from storage.types import utcnow
-from tests.support import AppServer, seed_campaign
+from tests.support import seed_campaign
 
 
 async def test_unknown_token(app: AppServer, sim: BotApiSimulator, sessions) -> None:
@@ -25,8 +26,11 @@ async def test_unknown_token(app: AppServer, sim: BotApiSimulator, sessions) -> 
 async def test_expired_and_closed(app: AppServer, sim: BotApiSimulator, sessions) -> None:
     tokens = await seed_campaign(sessions)
     async with sessions() as session, session.begin():
-        await session.execute(update(Invitation).where(Invitation.token == tokens["r1"])
-                              .values(expires_at=utcnow() - timedelta(days=1)))
+        await session.execute(
+            update(Invitation)
+            .where(Invitation.token == tokens["r1"])
+            .values(expires_at=utcnow() - timedelta(days=1))
+        )
     alice = sim.user(1001, first_name="Alice", language_code="en")
     await alice.send_text(f"/start {tokens['r1']}")
     assert alice.last_text.startswith("Sorry, this invitation has expired")
@@ -37,8 +41,9 @@ async def test_expired_and_closed(app: AppServer, sim: BotApiSimulator, sessions
     assert bob.last_text.startswith("Sorry, this survey has closed")
 
 
-async def test_completed_and_used_by_another_account(app: AppServer, sim: BotApiSimulator,
-                                                     sessions) -> None:
+async def test_completed_and_used_by_another_account(
+    app: AppServer, sim: BotApiSimulator, sessions
+) -> None:
     tokens = await seed_campaign(sessions)
     alice = sim.user(1001, first_name="Alice", language_code="en")
     await alice.send_text(f"/start {tokens['r1']}")
@@ -46,8 +51,11 @@ async def test_completed_and_used_by_another_account(app: AppServer, sim: BotApi
     await mallory.send_text(f"/start {tokens['r1']}")
     assert mallory.last_text == "This invitation is already in use from another Telegram account."
     async with sessions() as session, session.begin():
-        await session.execute(update(Invitation).where(Invitation.token == tokens["r1"])
-                              .values(state="completed", completed_at=utcnow()))
+        await session.execute(
+            update(Invitation)
+            .where(Invitation.token == tokens["r1"])
+            .values(state="completed", completed_at=utcnow())
+        )
     await alice.send_text(f"/start {tokens['r1']}")
     assert alice.last_text == "This survey was already submitted. Thank you!"
     async with sessions() as session:
@@ -62,5 +70,7 @@ async def test_starting_binds_the_telegram_user_and_marks_started(
     alice = sim.user(1001, first_name="Alice", language_code="en")
     await alice.send_text(f"/start {tokens['r1']}")
     async with sessions() as session:
-        invitation = await session.scalar(select(Invitation).where(Invitation.token == tokens["r1"]))
+        invitation = await session.scalar(
+            select(Invitation).where(Invitation.token == tokens["r1"])
+        )
     assert invitation.state == "started" and invitation.started_at is not None

@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.simulator import BotApiSimulator, SimUser
+from cli.hosting import AppServer
 from storage.models import Answer, AnswerChange
 from survey.loader import load_template
-from tests.support import AppServer, labels, seed_campaign
+from tests.support import labels, seed_campaign
 
 QUESTIONS = load_template("ecss-5").questions()
 
@@ -40,8 +41,9 @@ async def test_back_reasks_the_previous_question_and_keeps_history(
     assert [(c.answer_id, c.old_level) for c in changes] == [(second.id, 4)]
 
 
-async def test_change_an_answer_from_the_summary(app: AppServer, sim: BotApiSimulator,
-                                                 sessions) -> None:
+async def test_change_an_answer_from_the_summary(
+    app: AppServer, sim: BotApiSimulator, sessions
+) -> None:
     tokens = await seed_campaign(sessions)
     alice = await _begin(sim, tokens["r1"])
     for _ in QUESTIONS:
@@ -66,8 +68,9 @@ async def test_change_an_answer_from_the_summary(app: AppServer, sim: BotApiSimu
     assert third.level == 2
 
 
-async def test_pause_and_resume_with_any_message(app: AppServer, sim: BotApiSimulator,
-                                                 sessions) -> None:
+async def test_pause_and_resume_with_any_message(
+    app: AppServer, sim: BotApiSimulator, sessions
+) -> None:
     tokens = await seed_campaign(sessions)
     alice = await _begin(sim, tokens["r1"])
     await alice.press("5")
@@ -79,8 +82,9 @@ async def test_pause_and_resume_with_any_message(app: AppServer, sim: BotApiSimu
     assert alice.last_text.startswith("2/")
 
 
-async def test_language_is_asked_when_unknown_and_switchable(app: AppServer, sim: BotApiSimulator,
-                                                             sessions) -> None:
+async def test_language_is_asked_when_unknown_and_switchable(
+    app: AppServer, sim: BotApiSimulator, sessions
+) -> None:
     tokens = await seed_campaign(sessions)
     dan = sim.user(1004, first_name="Dan", language_code="en")
     await dan.send_text(f"/start {tokens['r4']}")  # r4 has no language on file
@@ -92,6 +96,7 @@ async def test_language_is_asked_when_unknown_and_switchable(app: AppServer, sim
     await dan.send_text("/language")
     await dan.press("English")
     assert dan.last_text.startswith("1/") and "Extremely satisfied" in " ".join(
-        labels(dan.last_message))
+        labels(dan.last_message)
+    )
     await dan.send_text("/help")
     assert "/feedback" in dan.last_text

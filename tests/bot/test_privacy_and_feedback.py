@@ -5,13 +5,15 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.simulator import BotApiSimulator
+from cli.hosting import AppServer
 from storage.models import Answer, ChatSession, Respondent, Ticket
 from survey import actions as act
-from tests.support import AppServer, seed_campaign
+from tests.support import seed_campaign
 
 
-async def test_forget_erases_personal_data_and_keeps_scores(app: AppServer, sim: BotApiSimulator,
-                                                            sessions) -> None:
+async def test_forget_erases_personal_data_and_keeps_scores(
+    app: AppServer, sim: BotApiSimulator, sessions
+) -> None:
     tokens = await seed_campaign(sessions)
     alice = sim.user(1001, first_name="Alice", language_code="en")
     await alice.send_text(f"/start {tokens['r1']}")
@@ -54,8 +56,9 @@ async def test_feedback_and_complaint(app: AppServer, sim: BotApiSimulator, sess
     async with sessions() as session:
         feedback = await session.scalar(select(Answer).where(Answer.kind == "feedback"))
     # Pressing the complaint button again (a replayed press) opens no second ticket.
-    await bob.press_data(act.encode(act.MarkFeedback(feedback.id, True)),
-                         message_id=bob.messages[-2].message_id)
+    await bob.press_data(
+        act.encode(act.MarkFeedback(feedback.id, True)), message_id=bob.messages[-2].message_id
+    )
     async with sessions() as session:
         tickets = list(await session.scalars(select(Ticket)))
     assert feedback.invitation_id is None and feedback.stage == "complaint"

@@ -6,9 +6,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.simulator import BotApiSimulator, SimUser
+from cli.hosting import AppServer
 from storage.models import Answer, Invitation
 from survey.loader import load_template
-from tests.support import AppServer, labels, message, seed_campaign
+from tests.support import labels, message, seed_campaign
 
 ECSS = load_template("ecss-5")
 QUESTIONS = ECSS.questions()
@@ -35,8 +36,13 @@ async def test_happy_path_to_thank_you(app: AppServer, sim: BotApiSimulator, ses
     first = alice.last_message
     assert first.text.startswith(f"1/{len(QUESTIONS)}")
     shown = labels(first)
-    assert shown[:5] == ["5 · Extremely satisfied", "4 · Satisfied", "3 · Neutral",
-                          "2 · Dissatisfied", "1 · Extremely dissatisfied"]
+    assert shown[:5] == [
+        "5 · Extremely satisfied",
+        "4 · Satisfied",
+        "3 · Neutral",
+        "2 · Dissatisfied",
+        "1 · Extremely dissatisfied",
+    ]
     assert "Unable to comment" in shown and "◀ Back" in shown
     await alice.press("5")
     answered = message(alice, first.message_id)
@@ -53,17 +59,24 @@ async def test_happy_path_to_thank_you(app: AppServer, sim: BotApiSimulator, ses
     await alice.press("Submit")
     assert "Thank you" in alice.last_text
     async with sessions() as session:
-        invitation = await session.scalar(select(Invitation).where(Invitation.token == tokens["r1"]))
-        answers = list(await session.scalars(select(Answer).where(Answer.invitation_id == invitation.id)))
+        invitation = await session.scalar(
+            select(Invitation).where(Invitation.token == tokens["r1"])
+        )
+        answers = list(
+            await session.scalars(select(Answer).where(Answer.invitation_id == invitation.id))
+        )
     assert invitation.state == "completed" and invitation.completed_at is not None
     likert = {a.question: a.level for a in answers if a.kind == "likert"}
     assert likert[QUESTIONS[0].key] == 5 and len(likert) == len(QUESTIONS)
     assert {a.kind: (a.level, a.text) for a in answers if a.kind in ("nps", "comment")} == {
-        "nps": (9, None), "comment": (None, "Great service overall.")}
+        "nps": (9, None),
+        "comment": (None, "Great service overall."),
+    }
 
 
-async def test_typed_digit_and_unable_to_comment(app: AppServer, sim: BotApiSimulator,
-                                                 sessions) -> None:
+async def test_typed_digit_and_unable_to_comment(
+    app: AppServer, sim: BotApiSimulator, sessions
+) -> None:
     tokens = await seed_campaign(sessions)
     alice = sim.user(1001, first_name="Alice", language_code="en")
     await open_survey(sim, alice, tokens["r1"])
@@ -76,4 +89,6 @@ async def test_typed_digit_and_unable_to_comment(app: AppServer, sim: BotApiSimu
     async with sessions() as session:
         rows = list(await session.scalars(select(Answer).order_by(Answer.id)))
     assert [(a.question, a.level, a.na) for a in rows] == [
-        (QUESTIONS[0].key, 3, False), (QUESTIONS[1].key, None, True)]
+        (QUESTIONS[0].key, 3, False),
+        (QUESTIONS[1].key, None, True),
+    ]

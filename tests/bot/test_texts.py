@@ -30,4 +30,9 @@ def test_scales_have_every_level_and_labels_start_with_the_digit() -> None:
 def test_language_fallbacks() -> None:
     assert t("begin", None) == "Begin" and t("begin", "zh-CN") == "开始"
     assert [telegram_language(c) for c in ["zh-hans", "zh-TW", "en-US", "de", None]] == [
-        "zh-CN", "zh-CN", "en", None, None]
+        "zh-CN",
+        "zh-CN",
+        "en",
+        None,
+        None,
+    ]

@@ -41,29 +41,49 @@ async def test_a_campaign_from_the_command_line(db_url: str, sessions, tmp_path:
     code, out = await csat(db_url, "import", "customers", str(customers))
     assert "0 created, 2 updated" in out  # idempotent on external id
     respondents = tmp_path / "respondents.csv"
-    respondents.write_text("external_id,customer_id,name,role,language\n"
-                           "R1,C1,Li,quality,zh-CN\nR2,C9,Tom,user,en\nR3,C3,Ann,user,en\n")
+    respondents.write_text(
+        "external_id,customer_id,name,role,language\n"
+        "R1,C1,Li,quality,zh-CN\nR2,C9,Tom,user,en\nR3,C3,Ann,user,en\n"
+    )
     code, out = await csat(db_url, "import", "respondents", str(respondents))
     assert code == 2 and "line 3: customer_id: unknown customer 'C9'" in out
-    code, out = await csat(db_url, "campaign", "create", "2026-Q4", "--survey", "weighted-4",
-                           "--period", "quarterly", "--closes", "2026-12-31")
+    code, out = await csat(
+        db_url,
+        "campaign",
+        "create",
+        "2026-Q4",
+        "--survey",
+        "weighted-4",
+        "--period",
+        "quarterly",
+        "--closes",
+        "2026-12-31",
+    )
     assert code == 0, out
     code, out = await csat(db_url, "campaign", "invite", "2026-Q4")
     assert code == 0, out
-    links = re.findall(r"^(R\d)\s+https://t\.me/csat_test_bot\?start=([A-Za-z0-9_-]{64})$", out,
-                       re.MULTILINE)
+    links = re.findall(
+        r"^(R\d)\s+https://t\.me/csat_test_bot\?start=([A-Za-z0-9_-]{64})$", out, re.MULTILINE
+    )
     assert [r for r, _ in links] == ["R1", "R3"]
     code, again = await csat(db_url, "campaign", "invite", "2026-Q4")
     assert again.split("\n")[:2] == out.split("\n")[:2]  # inviting twice hands out the same links
-    assert (await count(sessions, Customer), await count(sessions, Respondent),
-            await count(sessions, Invitation), await count(sessions, SurveyRow)) == (2, 2, 2, 1)
+    assert (
+        await count(sessions, Customer),
+        await count(sessions, Respondent),
+        await count(sessions, Invitation),
+        await count(sessions, SurveyRow),
+    ) == (2, 2, 2, 1)
 
 
-@pytest.mark.parametrize("args", [
-    ["campaign", "create", "X", "--survey", "nope"],
-    ["campaign", "invite", "nope"],
-    ["survey", "load", "no-such-template"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["campaign", "create", "X", "--survey", "nope"],
+        ["campaign", "invite", "nope"],
+        ["survey", "load", "no-such-template"],
+    ],
+)
 async def test_errors_are_one_line_without_a_traceback(db_url: str, args: list[str]) -> None:
     code, out = await csat(db_url, *args)
     assert code == 1 and out.startswith("error:") and "Traceback" not in out
@@ -71,8 +91,10 @@ async def test_errors_are_one_line_without_a_traceback(db_url: str, args: list[s
 
 async def test_broken_survey_file_names_file_and_field(db_url: str, tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
-    broken.write_text("key: broken\ntitle: {en: B}\nlanguages: [en]\ndefault_language: en\n"
-                      "factors:\n  - key: QU\n    text: {en: Quality}\n    weight: -2\n")
+    broken.write_text(
+        "key: broken\ntitle: {en: B}\nlanguages: [en]\ndefault_language: en\n"
+        "factors:\n  - key: QU\n    text: {en: Quality}\n    weight: -2\n"
+    )
     code, out = await csat(db_url, "survey", "load", str(broken))
     assert code == 1
     assert str(broken) in out.replace("\n", "") and "factors[0].weight" in out

@@ -58,8 +58,9 @@ def make_survey(
 
 def ecss_survey(*, overall: str | None = "GI", points: Any = "default") -> Survey:
     """Five equally weighted item-less factors, as in SPEC §4's worked example."""
-    return make_survey([{"key": k} for k in ECSS_FACTORS], key="ecss-5", overall=overall,
-                       points=points)
+    return make_survey(
+        [{"key": k} for k in ECSS_FACTORS], key="ecss-5", overall=overall, points=points
+    )
 
 
 def weighted_four_survey() -> Survey:
@@ -94,7 +95,10 @@ class Respondent:
 
 
 def answers_frame(
-    respondents: Iterable[Respondent], *, campaign: str = "2026Q1", survey: str = "ecss-5",
+    respondents: Iterable[Respondent],
+    *,
+    campaign: str = "2026Q1",
+    survey: str = "ecss-5",
     start: datetime = START,
 ) -> pd.DataFrame:
     """The answers export (SPEC §7 columns) of some respondents, one minute per answer."""
@@ -110,13 +114,32 @@ def answers_frame(
         }  # fmt: skip
         for question, level in r.answers.items():
             factor, _, item = question.partition(".")
-            rows.append({**base, "question": question, "factor": factor, "item": item or None,
-                         "kind": "likert", "level": level, "na": level is None,
-                         "answered_at": clock})
+            rows.append(
+                {
+                    **base,
+                    "question": question,
+                    "factor": factor,
+                    "item": item or None,
+                    "kind": "likert",
+                    "level": level,
+                    "na": level is None,
+                    "answered_at": clock,
+                }
+            )
             clock += timedelta(minutes=1)
         if r.nps is not None:
-            rows.append({**base, "question": "nps", "factor": None, "item": None, "kind": "nps",
-                         "level": r.nps, "na": False, "answered_at": clock})
+            rows.append(
+                {
+                    **base,
+                    "question": "nps",
+                    "factor": None,
+                    "item": None,
+                    "kind": "nps",
+                    "level": r.nps,
+                    "na": False,
+                    "answered_at": clock,
+                }
+            )
         rows.extend({**base, **extra} for extra in r.extra)
     frame = pd.DataFrame(rows, columns=list(ANSWER_COLUMNS))
     frame["level"] = frame["level"].astype("Int64")
@@ -143,9 +166,15 @@ WORKED_EXAMPLE: tuple[tuple[str, str, str, float, tuple[int | None, ...]], ...] 
 def worked_respondents() -> list[Respondent]:
     """SPEC §4's five respondents (C1 in BU1, C2 and C3 in BU2)."""
     return [
-        Respondent(rid, cid, dict(zip(ECSS_FACTORS, levels, strict=True)), cls, weight,
-                   business_unit="BU1" if cid == "C1" else "BU2",
-                   role="quality" if rid in {"r1", "r3", "r4"} else "purchasing")
+        Respondent(
+            rid,
+            cid,
+            dict(zip(ECSS_FACTORS, levels, strict=True)),
+            cls,
+            weight,
+            business_unit="BU1" if cid == "C1" else "BU2",
+            role="quality" if rid in {"r1", "r3", "r4"} else "purchasing",
+        )
         for cid, cls, rid, weight, levels in WORKED_EXAMPLE
     ]
 
@@ -178,11 +207,20 @@ def invitations_frame(
         started = START if state in {"started", "completed"} else None
         took = (minutes or {}).get(rid, 5.0)
         completed = START + timedelta(minutes=took) if state == "completed" else None
-        rows.append({"campaign": campaign, "respondent_id": rid,
-                     "customer_id": (customers or {}).get(rid, "C?"), "state": state,
-                     "started_at": started, "completed_at": completed})
-    frame = pd.DataFrame(rows, columns=["campaign", "respondent_id", "customer_id", "state",
-                                        "started_at", "completed_at"])
+        rows.append(
+            {
+                "campaign": campaign,
+                "respondent_id": rid,
+                "customer_id": (customers or {}).get(rid, "C?"),
+                "state": state,
+                "started_at": started,
+                "completed_at": completed,
+            }
+        )
+    frame = pd.DataFrame(
+        rows,
+        columns=["campaign", "respondent_id", "customer_id", "state", "started_at", "completed_at"],
+    )
     for column in ("started_at", "completed_at"):
         frame[column] = pd.to_datetime(frame[column], utc=True)
     return frame

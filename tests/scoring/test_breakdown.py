@@ -43,7 +43,8 @@ def test_factor_rows_are_in_survey_order(ecss: Survey, worked_points: pd.DataFra
 
 def test_item_rows_with_items() -> None:
     survey = factories.make_survey(
-        [{"key": "QU", "items": [("a", 1), ("b", 1)]}, {"key": "SP"}], key="items")
+        [{"key": "QU", "items": [("a", 1), ("b", 1)]}, {"key": "SP"}], key="items"
+    )
     answers = factories.answers_frame([
         Respondent("r1", "C1", {"QU.a": 5, "QU.b": 1, "SP": 4}),
         Respondent("r2", "C2", {"QU.a": 4, "QU.b": None, "SP": 4}),

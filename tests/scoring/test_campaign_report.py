@@ -44,8 +44,15 @@ def test_to_dict_has_stable_names_and_is_strict_json(worked_report: CampaignRepo
     data = worked_report.to_dict()
     assert list(data) == REPORT_FIELDS
     assert list(data["summary"]) == SUMMARY_FIELDS
-    assert list(data["summary"]["satisfaction_rate"]) == ["count", "n", "value", "ci_low",
-                                                          "ci_high", "n_eff", "scale"]
+    assert list(data["summary"]["satisfaction_rate"]) == [
+        "count",
+        "n",
+        "value",
+        "ci_low",
+        "ci_high",
+        "n_eff",
+        "scale",
+    ]
     assert json.loads(worked_report.to_json()) == data  # allow_nan=False: no NaN anywhere
     assert data["points"] == {"1": 20.0, "2": 40.0, "3": 60.0, "4": 80.0, "5": 100.0}
     assert data["summary"]["nps"]["value"] is None
@@ -65,7 +72,11 @@ def test_all_unable_to_comment(ecss: Survey, worked: pd.DataFrame) -> None:
     report = build_report(ecss, all_unable(worked), None, campaign="2026Q1")
     s = report.summary
     assert (s.n_customers, s.n_answers, s.n_unable_to_comment, s.n_customers_unscored) == (
-        0, 0, 25, 3)
+        0,
+        0,
+        25,
+        3,
+    )
     assert s.mean_score.value is None and s.satisfaction_rate.value is None
     assert s.loyalty.value is None and s.favourable_weighted.value is None
     assert report.factors["n_customers"].tolist() == [0] * 5
@@ -77,7 +88,8 @@ def test_all_unable_to_comment(ecss: Survey, worked: pd.DataFrame) -> None:
 
 def test_one_respondent(ecss: Survey) -> None:
     answers = factories.answers_frame(
-        [Respondent("r1", "C1", {"GI": 5, "TS": 4, "QU": 5, "SP": 4, "VA": 5}, nps=10)])
+        [Respondent("r1", "C1", {"GI": 5, "TS": 4, "QU": 5, "SP": 4, "VA": 5}, nps=10)]
+    )
     report = build_report(ecss, answers, None, campaign="2026Q1")
     s = report.summary
     assert s.mean_score.value == 92.0 and s.mean_score.ci_low is None
@@ -120,19 +132,18 @@ def test_with_a_previous_campaign_in_the_same_export(ecss: Survey, worked: pd.Da
     before = factories.worked_example("2025Q4")
     before.loc[before["question"] == "GI", "level"] = 3
     export = pd.concat([before, worked], ignore_index=True)
-    report = build_report(ecss, export, None, campaign="2026Q1",
-                          previous=CampaignData("2025Q4", export))
+    report = build_report(
+        ecss, export, None, campaign="2026Q1", previous=CampaignData("2025Q4", export)
+    )
     assert report.previous_campaign == "2025Q4"
     assert report.summary.n_answers == 24  # the other campaign's rows are left out
     assert report.largest_rises["item"].tolist() == ["GI"]
     with pytest.raises(ValueError, match="previous campaign cannot be"):
-        build_report(ecss, export, None, campaign="2026Q1",
-                     previous=CampaignData("2026Q1", export))
+        build_report(ecss, export, None, campaign="2026Q1", previous=CampaignData("2026Q1", export))
 
 
 def test_not_representative_is_stated(ecss: Survey, worked: pd.DataFrame) -> None:
-    states = {"r1": "completed", "r2": "completed", "r3": "started", "r4": "sent",
-              "r5": "expired"}
+    states = {"r1": "completed", "r2": "completed", "r3": "started", "r4": "sent", "r5": "expired"}
     report = build_report(ecss, worked, factories.invitations_frame(states), campaign="2026Q1")
     assert report.representative is False
     assert report.notes[0].startswith("Not representative: response rate 40.0 %")

@@ -24,8 +24,9 @@ def driven_answers(n: int = 300, seed: int = 4) -> pd.DataFrame:
     """GI follows TS strongly and QU weakly; SP and VA are noise."""
     rng = np.random.default_rng(seed)
     levels = rng.integers(1, 6, (n, 4))
-    gi = np.clip(np.rint(0.8 * levels[:, 0] + 0.3 * levels[:, 1] - 0.3 + rng.normal(0, 0.4, n)),
-                 1, 5).astype(int)
+    gi = np.clip(
+        np.rint(0.8 * levels[:, 0] + 0.3 * levels[:, 1] - 0.3 + rng.normal(0, 0.4, n)), 1, 5
+    ).astype(int)
     return factories.answers_frame([
         Respondent(f"r{i}", f"C{i % 40}", dict(zip(ECSS_FACTORS, [int(gi[i]), *map(int, row)],
                                                    strict=True)))
@@ -87,8 +88,9 @@ def test_no_overall_question_no_drivers(worked: pd.DataFrame) -> None:
     assert key_drivers(survey, scored_answers(survey, worked)).empty
 
 
-def test_too_few_respondents_give_correlations_only(ecss: Survey, worked_points: pd.DataFrame
-                                                    ) -> None:
+def test_too_few_respondents_give_correlations_only(
+    ecss: Survey, worked_points: pd.DataFrame
+) -> None:
     drivers = key_drivers(ecss, worked_points)
     assert drivers["n"].unique().tolist() == [4]  # r2 has no SP
     assert drivers["relative_importance"].isna().all() and drivers["quadrant"].isna().all()

@@ -38,7 +38,11 @@ def test_pomp_points_are_level_minus_one_times_25() -> None:
     survey = factories.ecss_survey(points="pomp")
     points = scored_answers(survey, factories.worked_example())
     assert sorted(set(zip(points["level"], points["points"], strict=True))) == [
-        (2, 25.0), (3, 50.0), (4, 75.0), (5, 100.0)]
+        (2, 25.0),
+        (3, 50.0),
+        (4, 75.0),
+        (5, 100.0),
+    ]
 
 
 def test_a_custom_point_map_is_used() -> None:
@@ -48,12 +52,31 @@ def test_a_custom_point_map_is_used() -> None:
 
 
 def test_nps_comments_and_followups_never_count(ecss: Survey) -> None:
-    extra = [{"question": "QU", "factor": "QU", "item": None, "kind": "followup", "level": None,
-              "na": False, "text": "late", "answered_at": factories.START},
-             {"question": "comment", "factor": None, "item": None, "kind": "comment",
-              "level": None, "na": False, "text": "ok", "answered_at": factories.START}]
+    extra = [
+        {
+            "question": "QU",
+            "factor": "QU",
+            "item": None,
+            "kind": "followup",
+            "level": None,
+            "na": False,
+            "text": "late",
+            "answered_at": factories.START,
+        },
+        {
+            "question": "comment",
+            "factor": None,
+            "item": None,
+            "kind": "comment",
+            "level": None,
+            "na": False,
+            "text": "ok",
+            "answered_at": factories.START,
+        },
+    ]
     answers = factories.answers_frame(
-        [Respondent("r1", "C1", {"GI": 5, "QU": 2}, nps=9, extra=extra)])
+        [Respondent("r1", "C1", {"GI": 5, "QU": 2}, nps=9, extra=extra)]
+    )
     points = scored_answers(ecss, answers)
     assert list(points["question"].astype(str)) == ["GI", "QU"]
     nps = nps_answers(answers)
@@ -71,7 +94,10 @@ def test_customer_attributes_take_the_first_row(ecss: Survey, worked: pd.DataFra
     inconsistent.loc[inconsistent["respondent_id"] == "r2", "business_unit"] = "BU9"
     customers = customer_attributes(scored_answers(ecss, inconsistent))
     assert customers.set_index("customer_id")["business_unit"].astype(str).to_dict() == {
-        "C1": "BU1", "C2": "BU2", "C3": "BU2"}
+        "C1": "BU1",
+        "C2": "BU2",
+        "C3": "BU2",
+    }
 
 
 def test_missing_role_and_business_unit_become_unknown(ecss: Survey, worked: pd.DataFrame) -> None:

@@ -28,8 +28,8 @@ from tests.scoring.factories import Respondent
 def items_survey() -> Survey:
     """Two factors: QU (weight 3) with items a (1) and b (3); SP (weight 1) asked itself."""
     return factories.make_survey(
-        [{"key": "QU", "weight": 3, "items": [("a", 1), ("b", 3)]}, {"key": "SP"}],
-        key="items")
+        [{"key": "QU", "weight": 3, "items": [("a", 1), ("b", 3)]}, {"key": "SP"}], key="items"
+    )
 
 
 def test_question_means_over_respondents(ecss: Survey, worked_points: pd.DataFrame) -> None:
@@ -58,7 +58,8 @@ def test_items_are_weighted_and_respondents_averaged_per_item() -> None:
 def test_a_factor_nobody_answered_drops_out_of_the_weights() -> None:
     survey = items_survey()
     answers = factories.answers_frame(
-        [Respondent("r1", "C1", {"QU.a": None, "QU.b": None, "SP": 4})], survey="items")
+        [Respondent("r1", "C1", {"QU.a": None, "QU.b": None, "SP": 4})], survey="items"
+    )
     points = scored_answers(survey, answers)
     assert list(factor_scores(survey, points)["factor"].astype(str)) == ["SP"]
     customers = customer_scores(survey, points)
@@ -70,9 +71,15 @@ def test_unit_scores_by_role(ecss: Survey, worked_points: pd.DataFrame) -> None:
     scores = unit_scores(factor_scores(ecss, worked_points, keys), keys)
     by = {(str(r), str(c)): s for r, c, s in scores[["role", "customer_id", "score"]].to_numpy()}
     # r2 (purchasing at C1): 80, 80, 40, –, 80 → 70; r5 (purchasing at C3): 96
-    assert by == pytest.approx({("purchasing", "C1"): 70.0, ("purchasing", "C3"): 96.0,
-                                ("quality", "C1"): 84.0, ("quality", "C2"): 60.0,
-                                ("quality", "C3"): 96.0})
+    assert by == pytest.approx(
+        {
+            ("purchasing", "C1"): 70.0,
+            ("purchasing", "C3"): 96.0,
+            ("quality", "C1"): 84.0,
+            ("quality", "C2"): 60.0,
+            ("quality", "C3"): 96.0,
+        }
+    )
 
 
 def test_customer_scores_columns(ecss: Survey, worked_points: pd.DataFrame) -> None:
@@ -87,16 +94,26 @@ def test_customer_scores_columns(ecss: Survey, worked_points: pd.DataFrame) -> N
 
 def test_respondents_table(worked_points: pd.DataFrame) -> None:
     people = respondents(worked_points)
-    assert people.to_dict("records")[1] == {"respondent_id": "r2", "customer_id": "C1",
-                                             "role": "purchasing"}
+    assert people.to_dict("records")[1] == {
+        "respondent_id": "r2",
+        "customer_id": "C1",
+        "role": "purchasing",
+    }
     assert len(people) == 5
 
 
 @pytest.mark.parametrize(
     ("score", "grade"),
-    [(100, "very_satisfied"), (95, "very_satisfied"), (94.99, "fairly_satisfied"),
-     (80, "fairly_satisfied"), (79.9, "generally_satisfied"), (60, "generally_satisfied"),
-     (59.9, "dissatisfied"), (0, "dissatisfied")],
+    [
+        (100, "very_satisfied"),
+        (95, "very_satisfied"),
+        (94.99, "fairly_satisfied"),
+        (80, "fairly_satisfied"),
+        (79.9, "generally_satisfied"),
+        (60, "generally_satisfied"),
+        (59.9, "dissatisfied"),
+        (0, "dissatisfied"),
+    ],
 )
 def test_default_grade_bands(score: float, grade: str) -> None:
     assert DEFAULT_BANDS.grade([score])[0] == grade
@@ -109,7 +126,11 @@ def test_grade_of_an_undefined_score_is_none() -> None:
 def test_grade_bands_are_configurable() -> None:
     bands = GradeBands(very_satisfied=90, fairly_satisfied=75, generally_satisfied=50)
     assert list(bands.grade([92, 80, 55, 10])) == [
-        "very_satisfied", "fairly_satisfied", "generally_satisfied", "dissatisfied"]
+        "very_satisfied",
+        "fairly_satisfied",
+        "generally_satisfied",
+        "dissatisfied",
+    ]
     with pytest.raises(ValueError, match="grade bands"):
         GradeBands(very_satisfied=80, fairly_satisfied=90)
 

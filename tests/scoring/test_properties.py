@@ -22,8 +22,7 @@ from survey.schema import Survey
 from tests.scoring import factories
 from tests.scoring.factories import Respondent
 
-PROPERTY = settings(max_examples=40, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FACTORS: list[dict[str, Any]] = [
     {"key": "QU", "weight": 3, "items": [("a", 1), ("b", 2)]},
     {"key": "SP", "weight": 1},
@@ -37,8 +36,15 @@ RATE_COLUMNS = (
     "favourable_weighted_ci_low", "favourable_weighted_ci_high", "top3_rate", "top3_ci_low",
     "top3_ci_high", "top3_weighted", "top3_weighted_ci_low", "top3_weighted_ci_high",
 )  # fmt: skip
-SCORE_COLUMNS = ("mean_score", "mean_score_ci_low", "mean_score_ci_high", "weighted_score",
-                 "loyalty", "loyalty_ci_low", "loyalty_ci_high")
+SCORE_COLUMNS = (
+    "mean_score",
+    "mean_score_ci_low",
+    "mean_score_ci_high",
+    "weighted_score",
+    "loyalty",
+    "loyalty_ci_low",
+    "loyalty_ci_high",
+)
 
 
 def property_survey(
@@ -125,8 +131,13 @@ def test_customer_weights_only_rescale(answers: pd.DataFrame, scale: float) -> N
     before = index_tables(survey, scored_answers(survey, answers))
     after = index_tables(survey, scored_answers(survey, heavier))
     for by, table in before.items():
-        for column in ("favourable_weighted", "top3_weighted", "weighted_score",
-                       "favourable_n_eff", "score_n_eff"):
+        for column in (
+            "favourable_weighted",
+            "top3_weighted",
+            "weighted_score",
+            "favourable_n_eff",
+            "score_n_eff",
+        ):
             np.testing.assert_allclose(after[by][column], table[column], rtol=1e-9)
 
 
@@ -136,8 +147,13 @@ def test_the_report_is_strict_json_with_bounded_figures(answers: pd.DataFrame) -
     report = build_report(property_survey(), answers, None, campaign="2026Q1")
     data = json.loads(report.to_json())
     summary = data["summary"]
-    for name in ("satisfaction_rate", "favourable_rate", "favourable_weighted", "top3_rate",
-                 "top3_weighted"):
+    for name in (
+        "satisfaction_rate",
+        "favourable_rate",
+        "favourable_weighted",
+        "top3_rate",
+        "top3_weighted",
+    ):
         rate = summary[name]
         for key in ("value", "ci_low", "ci_high"):
             assert rate[key] is None or 0 <= rate[key] <= 1
@@ -160,8 +176,12 @@ def test_wilson_interval_holds_the_proportion(k: int, extra: int) -> None:
 
 
 @PROPERTY
-@given(st.lists(st.tuples(st.sampled_from([1, 2]), st.sampled_from([0.5, 1.0, 2.0]),
-                          st.integers(0, 50)), max_size=40))
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([1, 2]), st.sampled_from([0.5, 1.0, 2.0]), st.integers(0, 50)),
+        max_size=40,
+    )
+)
 def test_split_takes_the_most_severe_fifth(rows: list[tuple[int, float, int]]) -> None:
     low = pd.DataFrame({
         "question": "SP", "respondent_id": [f"r{i}" for i in range(len(rows))],

@@ -29,7 +29,8 @@ def test_weighted_rate_effective_n_and_interval(worked_points: pd.DataFrame) -> 
     assert total["n_eff"] == pytest.approx(kish_effective_n(answer_weights))
     low, high = wilson_interval(total["weighted"] * total["n_eff"], total["n_eff"])
     assert (total["weighted_ci_low"], total["weighted_ci_high"]) == pytest.approx(
-        (float(low), float(high)))
+        (float(low), float(high))
+    )
 
 
 def test_box_rate_objects(worked_points: pd.DataFrame) -> None:
@@ -41,15 +42,20 @@ def test_box_rate_objects(worked_points: pd.DataFrame) -> None:
 
 def test_doubling_every_customer_weight_changes_nothing(worked_points: pd.DataFrame) -> None:
     doubled = worked_points.assign(customer_weight=worked_points["customer_weight"] * 2)
-    pd.testing.assert_frame_equal(box_rates(worked_points, FAVOURABLE_LEVELS, "role"),
-                                  box_rates(doubled, FAVOURABLE_LEVELS, "role"))
+    pd.testing.assert_frame_equal(
+        box_rates(worked_points, FAVOURABLE_LEVELS, "role"),
+        box_rates(doubled, FAVOURABLE_LEVELS, "role"),
+    )
 
 
 def test_nps_table() -> None:
     levels = [10, 9, 9, 8, 7, 6, 0, 10, 3, 9]
     answers = factories.answers_frame(
-        [Respondent(f"r{i}", f"C{i % 2}", {"GI": 4}, role="quality" if i < 5 else "user", nps=v)
-         for i, v in enumerate(levels)])
+        [
+            Respondent(f"r{i}", f"C{i % 2}", {"GI": 4}, role="quality" if i < 5 else "user", nps=v)
+            for i, v in enumerate(levels)
+        ]
+    )
     nps = nps_answers(answers)
     total = nps_table(nps).iloc[0]
     assert (total["n"], total["promoters"], total["passives"], total["detractors"]) == (10, 5, 2, 3)

@@ -42,8 +42,18 @@ def test_report_text_names_the_scale_and_the_figures(worked_report: CampaignRepo
     assert "opinion tickets (top 20 % by severity): 1; internal memos: 1" in text
     assert "NOT REPRESENTATIVE" not in text
     assert "Small sample" in text
-    for heading in ("Summary", "By factor", "By business unit", "By role", "By customer class",
-                    "Lowest items", "Largest rises", "Key drivers", "Customers", "Notes"):
+    for heading in (
+        "Summary",
+        "By factor",
+        "By business unit",
+        "By role",
+        "By customer class",
+        "Lowest items",
+        "Largest rises",
+        "Key drivers",
+        "Customers",
+        "Notes",
+    ):
         assert f"\n{heading}" in text or text.startswith(heading)
 
 
@@ -54,12 +64,14 @@ def test_pomp_scale_is_named(worked: pd.DataFrame) -> None:
     assert "Response rate unknown" in text
 
 
-def test_trend_columns_are_filled_with_a_previous_campaign(ecss: Survey, worked: pd.DataFrame
-                                                           ) -> None:
+def test_trend_columns_are_filled_with_a_previous_campaign(
+    ecss: Survey, worked: pd.DataFrame
+) -> None:
     before = factories.worked_example("2025Q4")
     before.loc[before["question"] == "GI", "level"] = 3
-    report = build_report(ecss, worked, None, campaign="2026Q1",
-                          previous=CampaignData("2025Q4", before))
+    report = build_report(
+        ecss, worked, None, campaign="2026Q1", previous=CampaignData("2025Q4", before)
+    )
     text = render_tables(report)
     assert "previous campaign: 2025Q4" in text
     gi = next(line for line in text.splitlines() if line.startswith("GI ") and "+23.3" in line)

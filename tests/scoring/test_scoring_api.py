@@ -9,8 +9,21 @@ import pytest
 
 import scoring
 
-API_MODULES = ("breakdown", "campaign", "chart", "drivers", "estimates", "indices", "quality",
-               "rates", "render", "report", "stats", "tickets", "trends")
+API_MODULES = (
+    "breakdown",
+    "campaign",
+    "chart",
+    "drivers",
+    "estimates",
+    "indices",
+    "quality",
+    "rates",
+    "render",
+    "report",
+    "stats",
+    "tickets",
+    "trends",
+)
 
 
 def test_every_name_in_all_resolves() -> None:
@@ -22,8 +35,11 @@ def test_every_name_in_all_resolves() -> None:
 @pytest.mark.parametrize("module_name", API_MODULES)
 def test_every_public_function_and_class_is_exported(module_name: str) -> None:
     module = importlib.import_module(f"scoring.{module_name}")
-    defined = [name for name, obj in vars(module).items()
-               if not name.startswith("_") and (inspect.isfunction(obj) or inspect.isclass(obj))
-               and obj.__module__ == module.__name__]
+    defined = [
+        name
+        for name, obj in vars(module).items()
+        if not name.startswith("_")
+        and (inspect.isfunction(obj) or inspect.isclass(obj))
+        and obj.__module__ == module.__name__
+    ]
     assert [name for name in defined if name not in scoring.__all__] == []
-

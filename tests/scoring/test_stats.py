@@ -139,8 +139,14 @@ def test_kish_effective_n() -> None:
 
 
 def test_cronbach_alpha_matches_the_formula() -> None:
-    matrix = pd.DataFrame({"a": [1, 2, 3, 4, 5.0], "b": [2, 2, 4, 4, 5.0],
-                           "c": [1, 3, 3, 5, 4.0], "d": [np.nan, 1, 1, 1, 1]})
+    matrix = pd.DataFrame(
+        {
+            "a": [1, 2, 3, 4, 5.0],
+            "b": [2, 2, 4, 4, 5.0],
+            "c": [1, 3, 3, 5, 4.0],
+            "d": [np.nan, 1, 1, 1, 1],
+        }
+    )
     complete = matrix.dropna()
     k = complete.shape[1]
     expected = k / (k - 1) * (1 - complete.var(ddof=1).sum() / complete.sum(axis=1).var(ddof=1))
@@ -162,7 +168,8 @@ def test_planned_margin_of_error() -> None:
     assert planned_margin_of_error(50, 50) == 0.0  # everyone surveyed
     assert planned_margin_of_error(1, 1) == 0.0
     assert planned_margin_of_error(100, 1000, p=0.2, confidence=0.9) == pytest.approx(
-        stats.norm.ppf(0.95) * math.sqrt(0.16 / 100) * fpc)
+        stats.norm.ppf(0.95) * math.sqrt(0.16 / 100) * fpc
+    )
 
 
 @pytest.mark.parametrize(("n", "population", "p"), [(0, 10, 0.5), (11, 10, 0.5), (5, 10, 1.5)])

@@ -36,8 +36,10 @@ def test_severity_is_three_minus_level_times_weight() -> None:
     assert list(severity([1, 2, 1, 2], [2, 2, 1, 1])) == [4.0, 2.0, 2.0, 1.0]
 
 
-@pytest.mark.parametrize(("n", "expected"), [(0, 0), (1, 1), (2, 1), (5, 1), (6, 2), (10, 2),
-                                             (11, 3), (15, 3), (16, 4), (100, 20)])
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [(0, 0), (1, 1), (2, 1), (5, 1), (6, 2), (10, 2), (11, 3), (15, 3), (16, 4), (100, 20)],
+)
 def test_opinion_count_rounds_up_with_at_least_one(n: int, expected: int) -> None:
     assert opinion_count(n) == expected
 
@@ -45,12 +47,22 @@ def test_opinion_count_rounds_up_with_at_least_one(n: int, expected: int) -> Non
 def test_low_answers_of_the_worked_example(worked: pd.DataFrame) -> None:
     low = low_answers(worked)
     assert list(zip(low["respondent_id"], low["question"], low["level"], strict=True)) == [
-        ("r2", "QU", 2), ("r3", "TS", 2)]
+        ("r2", "QU", 2),
+        ("r3", "TS", 2),
+    ]
 
 
 def test_split_orders_by_severity_then_earlier_answer() -> None:
-    low = low_frame([("a", 2, 1.0, 0), ("b", 1, 2.0, 9), ("c", 1, 1.0, 5), ("d", 2, 2.0, 3),
-                     ("e", 1, 1.0, 2), ("f", 2, 1.0, 1)])
+    low = low_frame(
+        [
+            ("a", 2, 1.0, 0),
+            ("b", 1, 2.0, 9),
+            ("c", 1, 1.0, 5),
+            ("d", 2, 2.0, 3),
+            ("e", 1, 1.0, 2),
+            ("f", 2, 1.0, 1),
+        ]
+    )
     split = split_tickets(low)
     assert tuple(split.columns) == SPLIT_COLUMNS
     # severities: a 1, b 4, c 2, d 2, e 2, f 1 → b, then d/e/c by time (3, 2, 5 → e, d, c)

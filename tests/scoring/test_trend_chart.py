@@ -21,10 +21,14 @@ def test_chart_is_a_png(worked_report: CampaignReport, tmp_path: Path) -> None:
     assert data.startswith(PNG_MAGIC) and len(data) > 10_000
 
 
-def test_chart_with_a_previous_campaign(ecss: Survey, worked: pd.DataFrame, tmp_path: Path
-                                        ) -> None:
-    report = build_report(ecss, worked, None, campaign="2026Q1",
-                          previous=CampaignData("2025Q4", factories.worked_example("2025Q4")))
+def test_chart_with_a_previous_campaign(ecss: Survey, worked: pd.DataFrame, tmp_path: Path) -> None:
+    report = build_report(
+        ecss,
+        worked,
+        None,
+        campaign="2026Q1",
+        previous=CampaignData("2025Q4", factories.worked_example("2025Q4")),
+    )
     assert write_trend_chart(report, tmp_path / "t.png").read_bytes().startswith(PNG_MAGIC)
 
 

@@ -20,10 +20,12 @@ def previous_answers() -> pd.DataFrame:
 
 
 def trends(ecss: Survey, previous: bool = True) -> pd.DataFrame:
-    now = score_campaign(ecss, CampaignData("2026Q1", factories.worked_example(),
-                                            factories.worked_invitations()))
-    before = score_campaign(ecss, CampaignData("2025Q4", previous_answers(),
-                                               factories.worked_invitations("2025Q4")))
+    now = score_campaign(
+        ecss, CampaignData("2026Q1", factories.worked_example(), factories.worked_invitations())
+    )
+    before = score_campaign(
+        ecss, CampaignData("2025Q4", previous_answers(), factories.worked_invitations("2025Q4"))
+    )
     return trend_table(ecss, now, before if previous else None, score_target=80.0)
 
 
@@ -37,10 +39,19 @@ def test_trend_rows_cover_indices_factors_and_items(ecss: Survey) -> None:
     table = trends(ecss)
     assert tuple(table.columns) == TREND_COLUMNS
     index_metrics = table[table["scope"] == "index"]["metric"].tolist()
-    assert index_metrics == ["mean_score", "satisfaction_rate", "loyalty", "favourable_rate",
-                             "favourable_weighted", "top3_rate", "nps", "response_rate"]
-    assert sorted(set(table[table["scope"] == "factor"]["key"])) == sorted(["GI", "TS", "QU",
-                                                                            "SP", "VA"])
+    assert index_metrics == [
+        "mean_score",
+        "satisfaction_rate",
+        "loyalty",
+        "favourable_rate",
+        "favourable_weighted",
+        "top3_rate",
+        "nps",
+        "response_rate",
+    ]
+    assert sorted(set(table[table["scope"] == "factor"]["key"])) == sorted(
+        ["GI", "TS", "QU", "SP", "VA"]
+    )
     assert len(table[table["scope"] == "item"]) == 5
 
 
@@ -71,8 +82,7 @@ def test_factor_change_uses_the_answer_levels(ecss: Survey) -> None:
     gi = row(trends(ecss), "factor", "GI", "mean_score")
     assert gi["change"] == pytest.approx(250 / 3 - 60)
     expected = stats.mannwhitneyu([5, 4, 3, 5, 5], [3, 3, 3, 3, 3], alternative="two-sided")
-    assert (gi["statistic"], gi["p_value"]) == pytest.approx((expected.statistic,
-                                                              expected.pvalue))
+    assert (gi["statistic"], gi["p_value"]) == pytest.approx((expected.statistic, expected.pvalue))
     assert gi["significant"] == (expected.pvalue < 0.05)
 
 

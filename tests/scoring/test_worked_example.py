@@ -22,8 +22,13 @@ def test_factor_points_of_c1(ecss: Survey, worked_points: pd.DataFrame) -> None:
     # §4.1: C1: GI 90, TS 80, QU 70, SP 80 (r2 unable to comment), VA 70
     factors = factor_scores(ecss, worked_points)
     c1 = factors[factors["customer_id"] == "C1"].set_index("factor")["points"]
-    assert c1.astype(float).to_dict() == {"GI": 90.0, "TS": 80.0, "QU": 70.0, "SP": 80.0,
-                                          "VA": 70.0}
+    assert c1.astype(float).to_dict() == {
+        "GI": 90.0,
+        "TS": 80.0,
+        "QU": 70.0,
+        "SP": 80.0,
+        "VA": 70.0,
+    }
 
 
 def test_customer_scores(ecss: Survey, worked_points: pd.DataFrame) -> None:
@@ -35,8 +40,11 @@ def test_customer_scores(ecss: Survey, worked_points: pd.DataFrame) -> None:
 def test_grades_of_the_customers(ecss: Survey, worked_points: pd.DataFrame) -> None:
     # §4.3: 96 very satisfied, 78 and 60 generally satisfied
     grades = customer_scores(ecss, worked_points).set_index("customer_id")["grade"]
-    assert grades.to_dict() == {"C1": "generally_satisfied", "C2": "generally_satisfied",
-                                "C3": "very_satisfied"}
+    assert grades.to_dict() == {
+        "C1": "generally_satisfied",
+        "C2": "generally_satisfied",
+        "C3": "very_satisfied",
+    }
 
 
 def test_satisfaction_rate_and_loyalty(ecss: Survey, worked_points: pd.DataFrame) -> None:
@@ -118,8 +126,9 @@ def test_weighted_four_packaging_unable_to_comment_renormalises() -> None:
     assert math.isclose(quality, (0.1 * 80 + 0.8 * 60) / 0.9)
 
 
-@pytest.mark.parametrize(("packaging", "quality", "total"), [
-    (5, 66.0, 71.6), (None, (0.1 * 80 + 0.8 * 60) / 0.9, None)])
+@pytest.mark.parametrize(
+    ("packaging", "quality", "total"), [(5, 66.0, 71.6), (None, (0.1 * 80 + 0.8 * 60) / 0.9, None)]
+)
 def test_the_shipped_weighted_four_template_scores_the_seed_example(
     packaging: int | None, quality: float, total: float | None
 ) -> None:
@@ -129,8 +138,9 @@ def test_the_shipped_weighted_four_template_scores_the_seed_example(
         "SV.timeliness": 5, "SV.effectiveness": 4, "SV.attitude": 4, "SV.opinions": 2,
         "PR.price": 3, "PR.freight": 4, "DL.timeliness": 4, "DL.reliability": 5,
     }  # fmt: skip
-    answers = factories.answers_frame([factories.Respondent("r1", "C1", levels)],
-                                      survey="weighted-4")
+    answers = factories.answers_frame(
+        [factories.Respondent("r1", "C1", levels)], survey="weighted-4"
+    )
     points = scored_answers(survey, answers)
     factors = factor_scores(survey, points).set_index("factor")["points"]
     assert factors["QU"] == pytest.approx(quality)

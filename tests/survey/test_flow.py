@@ -67,8 +67,12 @@ def test_after_the_questions_nps_comment_summary_done() -> None:
     assert next_step(SURVEY, state(likert=everything, nps_done=True)) == AskComment()
     finished = state(likert=everything, nps_done=True, comment_done=True)
     assert next_step(SURVEY, finished) == Summary()
-    assert next_step(SURVEY, state(likert=everything, nps_done=True, comment_done=True,
-                                   choosing_change=True)) == ChooseChange()
+    assert (
+        next_step(
+            SURVEY, state(likert=everything, nps_done=True, comment_done=True, choosing_change=True)
+        )
+        == ChooseChange()
+    )
     assert next_step(SURVEY, state(submitted=True)) == Done()
 
 
@@ -85,11 +89,23 @@ def test_cursor_revisits_and_back_targets() -> None:
 
 
 ACTIONS = [
-    act.ChooseLanguage("zh-CN"), act.Begin(), act.Answer("QU.packaging", 5),
-    act.Answer("GI", None), act.Back("nps"), act.ToggleCause("SV.attitude", 3),
-    act.CausesDone("PR.price"), act.SkipText("DL.reliable"), act.GiveNps(0), act.GiveNps(None),
-    act.SkipComment(), act.Submit(), act.OpenChangeMenu(), act.ChangeAnswer("QU.technical"),
-    act.ConfirmForget(True), act.MarkFeedback(123, False), act.TakeTicket(99),
+    act.ChooseLanguage("zh-CN"),
+    act.Begin(),
+    act.Answer("QU.packaging", 5),
+    act.Answer("GI", None),
+    act.Back("nps"),
+    act.ToggleCause("SV.attitude", 3),
+    act.CausesDone("PR.price"),
+    act.SkipText("DL.reliable"),
+    act.GiveNps(0),
+    act.GiveNps(None),
+    act.SkipComment(),
+    act.Submit(),
+    act.OpenChangeMenu(),
+    act.ChangeAnswer("QU.technical"),
+    act.ConfirmForget(True),
+    act.MarkFeedback(123, False),
+    act.TakeTicket(99),
 ]
 
 
@@ -100,10 +116,24 @@ def test_every_button_round_trips_within_64_bytes(action: act.Action) -> None:
     assert act.decode(data) == action
 
 
-@pytest.mark.parametrize("data", [
-    None, "", "2:B", "1:Z", "1:A:QU", "1:A:QU:6", "1:A:QU:0", "1:N:11", "1:C:QU:x",
-    "1:L:fr", "1:F:maybe", "1:" + "x" * 70, "1:B:extra",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        "",
+        "2:B",
+        "1:Z",
+        "1:A:QU",
+        "1:A:QU:6",
+        "1:A:QU:0",
+        "1:N:11",
+        "1:C:QU:x",
+        "1:L:fr",
+        "1:F:maybe",
+        "1:" + "x" * 70,
+        "1:B:extra",
+    ],
+)
 def test_malformed_button_data_is_invalid(data: str | None) -> None:
     with pytest.raises(InvalidAnswer):
         act.decode(data)
@@ -114,8 +144,10 @@ def test_encode_refuses_data_over_telegram_limit() -> None:
         act.encode(act.ChangeAnswer("题" * 30))
 
 
-@pytest.mark.parametrize(("text", "level"), [("4", 4), (" 1 ", 1), ("6", None), ("four", None),
-                                             ("", None), ("4.0", None)])
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [("4", 4), (" 1 ", 1), ("6", None), ("four", None), ("", None), ("4.0", None)],
+)
 def test_typed_levels(text: str, level: int | None) -> None:
     assert act.parse_typed_level(text) == level
 

@@ -24,16 +24,21 @@ def test_customers_good_rows_kept_bad_rows_reported_by_line() -> None:
 
 
 def test_respondents_language_and_timezone_checked() -> None:
-    text = ("\ufeffexternal_id,customer_id,name,role,language,timezone,telegram_user_id\n"
-            "R1,C1,Li,quality,zh-CN,Asia/Shanghai,12345\n"
-            "R2,C1,Tom,user,fr,,\n"
-            "R3,C2,Ann,user,en,Mars/Olympus,\n"
-            "R4,C2,Ann,user,en,,notanumber\n")
+    text = (
+        "\ufeffexternal_id,customer_id,name,role,language,timezone,telegram_user_id\n"
+        "R1,C1,Li,quality,zh-CN,Asia/Shanghai,12345\n"
+        "R2,C1,Tom,user,fr,,\n"
+        "R3,C2,Ann,user,en,Mars/Olympus,\n"
+        "R4,C2,Ann,user,en,,notanumber\n"
+    )
     good, bad = read_records(text, RespondentRecord)
     assert [r.external_id for _, r in good] == ["R1"]
     assert good[0][1].telegram_user_id == 12345
-    assert [(e.line, e.field) for e in bad] == [(3, "language"), (4, "timezone"),
-                                               (5, "telegram_user_id")]
+    assert [(e.line, e.field) for e in bad] == [
+        (3, "language"),
+        (4, "timezone"),
+        (5, "telegram_user_id"),
+    ]
 
 
 def test_empty_file_has_no_rows() -> None:

@@ -20,8 +20,15 @@ async def _answer(sessions, token: str, levels: dict[str, int | None]) -> None: 
         invitation = await session.scalar(select(Invitation).where(Invitation.token == token))
         answers: list = []  # type: ignore[type-arg]
         for question, level in levels.items():
-            await put_answer(session, invitation, answers, question=question, kind="likert",
-                             level=level, na=level is None)
+            await put_answer(
+                session,
+                invitation,
+                answers,
+                question=question,
+                kind="likert",
+                level=level,
+                na=level is None,
+            )
         await put_answer(session, invitation, answers, question="nps", kind="nps", level=8)
         await follow_up_row(session, invitation, answers, "QU.rohs")
         await drop_follow_up(session, answers, "QU.rohs")  # a void follow-up is left out
