@@ -21,6 +21,16 @@ from survey.settings import Settings
 WEBHOOK_SECRET = "test-secret_123"
 
 
+async def begin(
+    sim: BotApiSimulator, token: str, user_id: int = 1001, name: str = "Alice"
+) -> SimUser:
+    """An English-speaking respondent who opened the deep link and pressed Begin."""
+    user = sim.user(user_id, first_name=name, language_code="en")
+    await user.send_text(f"/start {token}")
+    await user.press("Begin")
+    return user
+
+
 def labels(message: SimMessage | None) -> list[str]:
     """Texts of a message's inline buttons, row by row."""
     return [text for row in (message.buttons if message else []) for text, _ in row]

@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from bot.simulator import BotApiSimulator, SimUser
+from bot.simulator import BotApiSimulator
 from cli.hosting import AppServer
 from storage.models import Answer
 from survey import actions as act
 from survey.loader import load_template
-from tests.support import labels, seed_campaign
+from tests.support import begin, labels, seed_campaign
 
 QUESTIONS = load_template("ecss-5").questions()
-
-
-async def _begin(sim: BotApiSimulator, token: str) -> SimUser:
-    user = sim.user(1001, first_name="Alice", language_code="en")
-    await user.send_text(f"/start {token}")
-    await user.press("Begin")
-    return user
 
 
 async def _answers(sessions) -> int:
@@ -30,7 +23,7 @@ async def test_stickers_photos_voice_and_files_get_a_polite_answer(
     app: AppServer, sim: BotApiSimulator, sessions
 ) -> None:
     tokens = await seed_campaign(sessions)
-    alice = await _begin(sim, tokens["r1"])
+    alice = await begin(sim, tokens["r1"])
     for send in (alice.send_sticker, alice.send_photo, alice.send_voice, alice.send_document):
         await send()
         texts = [m.text for m in alice.messages[-2:]]
@@ -47,7 +40,7 @@ async def test_over_long_text_is_cut_at_the_stated_limit(
     app: AppServer, sim: BotApiSimulator, sessions
 ) -> None:
     tokens = await seed_campaign(sessions)
-    alice = await _begin(sim, tokens["r1"])
+    alice = await begin(sim, tokens["r1"])
     await alice.press("1")
     await alice.press("Done")
     await alice.send_text("x" * 4000)
@@ -64,7 +57,7 @@ async def test_forged_and_stale_button_presses(
     app: AppServer, sim: BotApiSimulator, sessions
 ) -> None:
     tokens = await seed_campaign(sessions)
-    alice = await _begin(sim, tokens["r1"])
+    alice = await begin(sim, tokens["r1"])
     first = alice.last_message
     await alice.press("5")
     # The old question's keyboard is gone; replay its button data as a forged press.

@@ -11,7 +11,7 @@ from cli.hosting import AppServer
 from storage.models import Answer, ProcessedUpdate
 from survey.loader import load_template
 from survey.settings import Settings
-from tests.support import WEBHOOK_SECRET, make_settings, seed_campaign
+from tests.support import WEBHOOK_SECRET, begin, make_settings, seed_campaign
 
 QUESTIONS = load_template("ecss-5").questions()
 
@@ -25,9 +25,7 @@ async def test_restart_mid_survey_resumes_at_first_unanswered(
     app: AppServer, sim: BotApiSimulator, sessions
 ) -> None:
     tokens = await seed_campaign(sessions)
-    alice = sim.user(1001, first_name="Alice", language_code="en")
-    await alice.send_text(f"/start {tokens['r1']}")
-    await alice.press("Begin")
+    alice = await begin(sim, tokens["r1"], 1001, "Alice")
     await alice.press("5")
     await alice.press("4")
     await app.stop()
@@ -52,9 +50,7 @@ async def test_the_same_update_twice_is_processed_once(
     app: AppServer, sim: BotApiSimulator, sessions
 ) -> None:
     tokens = await seed_campaign(sessions)
-    alice = sim.user(1001, first_name="Alice", language_code="en")
-    await alice.send_text(f"/start {tokens['r1']}")
-    await alice.press("Begin")
+    alice = await begin(sim, tokens["r1"], 1001, "Alice")
     delivery = await alice.press("2")
     sent_before = len(sim.calls(method="sendMessage"))
     again = await sim.redeliver(delivery.update_id)
@@ -78,9 +74,7 @@ async def test_two_instances_serve_alternating_updates(
     try:
         await first.register_webhook()
         sim.webhook_targets = [first.webhook_url, second.webhook_url]  # a round-robin balancer
-        alice = sim.user(1001, first_name="Alice", language_code="en")
-        await alice.send_text(f"/start {tokens['r1']}")
-        await alice.press("Begin")
+        alice = await begin(sim, tokens["r1"], 1001, "Alice")
         for level in ["5", "4", "3", "5", "4"]:
             await alice.press(level)
         assert alice.last_text.startswith(f"6/{len(QUESTIONS)}")

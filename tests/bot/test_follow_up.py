@@ -8,7 +8,7 @@ from bot.simulator import BotApiSimulator
 from cli.hosting import AppServer
 from storage.models import Answer, Ticket, TicketEvent
 from survey.loader import load_template
-from tests.support import labels, seed_campaign
+from tests.support import begin, labels, seed_campaign
 
 QUESTIONS = load_template("ecss-5").questions()
 
@@ -17,9 +17,7 @@ async def test_low_score_asks_causes_and_text_and_opens_ticket(
     app: AppServer, sim: BotApiSimulator, sessions
 ) -> None:
     tokens = await seed_campaign(sessions)
-    alice = sim.user(1001, first_name="Alice", language_code="en")
-    await alice.send_text(f"/start {tokens['r1']}")
-    await alice.press("Begin")
+    alice = await begin(sim, tokens["r1"], 1001, "Alice")
     await alice.press("2")
     question = QUESTIONS[0]
     causes = alice.last_message
@@ -54,9 +52,7 @@ async def test_skipping_the_text_and_raising_the_score_withdraws_the_ticket(
     app: AppServer, sim: BotApiSimulator, sessions
 ) -> None:
     tokens = await seed_campaign(sessions)
-    bob = sim.user(1002, first_name="Bob", language_code="en")
-    await bob.send_text(f"/start {tokens['r2']}")
-    await bob.press("Begin")
+    bob = await begin(sim, tokens["r2"], 1002, "Bob")
     await bob.press("1")
     await bob.press("Done")  # no cause chosen
     await bob.press("Skip")

@@ -4,27 +4,20 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.simulator import BotApiSimulator, SimUser
+from bot.simulator import BotApiSimulator
 from cli.hosting import AppServer
 from storage.models import Answer, AnswerChange
 from survey.loader import load_template
-from tests.support import labels, seed_campaign
+from tests.support import begin, labels, seed_campaign
 
 QUESTIONS = load_template("ecss-5").questions()
-
-
-async def _begin(sim: BotApiSimulator, token: str, user_id: int = 1001) -> SimUser:
-    user = sim.user(user_id, first_name="Alice", language_code="en")
-    await user.send_text(f"/start {token}")
-    await user.press("Begin")
-    return user
 
 
 async def test_back_reasks_the_previous_question_and_keeps_history(
     app: AppServer, sim: BotApiSimulator, sessions
 ) -> None:
     tokens = await seed_campaign(sessions)
-    alice = await _begin(sim, tokens["r1"])
+    alice = await begin(sim, tokens["r1"])
     await alice.press("◀ Back")
     assert "This is the first question." in alice.callback_answers
     await alice.press("5")
@@ -45,7 +38,7 @@ async def test_change_an_answer_from_the_summary(
     app: AppServer, sim: BotApiSimulator, sessions
 ) -> None:
     tokens = await seed_campaign(sessions)
-    alice = await _begin(sim, tokens["r1"])
+    alice = await begin(sim, tokens["r1"])
     for _ in QUESTIONS:
         await alice.press("4")
     await alice.press("Skip")  # NPS
@@ -72,7 +65,7 @@ async def test_pause_and_resume_with_any_message(
     app: AppServer, sim: BotApiSimulator, sessions
 ) -> None:
     tokens = await seed_campaign(sessions)
-    alice = await _begin(sim, tokens["r1"])
+    alice = await begin(sim, tokens["r1"])
     await alice.press("5")
     await alice.send_text("/cancel")
     assert "Paused" in alice.last_text

@@ -8,16 +8,14 @@ from bot.simulator import BotApiSimulator
 from cli.hosting import AppServer
 from storage.models import Answer, ChatSession, Respondent, Ticket
 from survey import actions as act
-from tests.support import seed_campaign
+from tests.support import begin, seed_campaign
 
 
 async def test_forget_erases_personal_data_and_keeps_scores(
     app: AppServer, sim: BotApiSimulator, sessions
 ) -> None:
     tokens = await seed_campaign(sessions)
-    alice = sim.user(1001, first_name="Alice", language_code="en")
-    await alice.send_text(f"/start {tokens['r1']}")
-    await alice.press("Begin")
+    alice = await begin(sim, tokens["r1"], 1001, "Alice")
     await alice.press("1")
     await alice.press("Done")
     await alice.send_text("My name is Alice Smith and the engineer was rude.")
