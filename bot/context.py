@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,19 +14,17 @@ from survey.flow import FlowState, Step, next_step
 from survey.loader import parse_survey
 from survey.schema import Survey
 
-
-@lru_cache(maxsize=64)
-def _survey_cache(survey_id: int, definition_json: str) -> Survey:
-    import json
-
-    return parse_survey(json.loads(definition_json), f"survey {survey_id}")
+_SURVEYS: dict[int, Survey] = {}
 
 
 def survey_of(row: SurveyRow) -> Survey:
-    """Parse a stored survey once per process (definitions never change per version)."""
-    import json
-
-    return _survey_cache(row.id, json.dumps(row.definition, sort_keys=True))
+    """Parse a stored survey once per process: a stored version never changes (save_survey
+    refuses other content under the same key and version)."""
+    survey = _SURVEYS.get(row.id)
+    if survey is None or survey.key != row.key or survey.version != row.version:
+        # The key/version check guards against ids reused by a recreated database.
+        survey = _SURVEYS[row.id] = parse_survey(row.definition, f"survey {row.key} v{row.version}")
+    return survey
 
 
 @dataclass

@@ -17,7 +17,7 @@ from bot.render import Prompt, closed, forget_prompt, language_prompt, render
 from bot.reply import Reply
 from bot.texts import t, telegram_language
 from bot.transitions import accepts, apply, finish_follow_up, prompt_reply
-from storage.answers import follow_up_row, put_answer
+from storage.answers import follow_up_row, put_comment
 from storage.campaigns import open_invitation
 from storage.engine import transaction
 from storage.models import ChatSession
@@ -203,14 +203,7 @@ class Conversation:
                 return _closing(ctx, old, body)
             case AskComment():
                 old = render(ctx.survey, ctx.state, step, ctx.respondent.name)
-                await put_answer(
-                    ctx.session,
-                    ctx.invitation,
-                    ctx.answers,
-                    question="comment",
-                    kind="comment",
-                    text=body,
-                )
+                await put_comment(ctx.session, ctx.invitation, ctx.answers, body)
                 return _closing(ctx, old, body)
             case Done():
                 return Reply(notices=[t("already_done", lang)])

@@ -7,9 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.context import Context
 from bot.render import Prompt, answer_label, closed, render
 from bot.reply import Reply
-from bot.texts import LANGUAGE_NAMES, pick, t
-from storage.answers import drop_follow_up, follow_up_row, put_answer
-from storage.models import Answer
+from bot.texts import pick, t
+from storage.answers import drop_follow_up, find_answer, follow_up_row, put_answer, put_comment
 from storage.tickets import describe_follow_up, open_or_update_ticket, withdraw_ticket
 from storage.types import utcnow
 from survey import actions as act
@@ -119,14 +118,7 @@ async def apply(ctx: Context, action: act.Action, message_id: int | None) -> Rep
             chat.cursor = None
             choice = t("skipped", lang) if score is None else str(score)
         case act.SkipComment():
-            await put_answer(
-                ctx.session,
-                ctx.invitation,
-                ctx.answers,
-                question="comment",
-                kind="comment",
-                na=True,
-            )
+            await put_comment(ctx.session, ctx.invitation, ctx.answers, None)
             choice = t("skipped", lang)
         case act.OpenChangeMenu():
             chat.choosing_change = True
@@ -183,7 +175,7 @@ async def finish_follow_up(ctx: Context, key: str, text: str | None) -> None:
     """Close the follow-up of a 1–2 with its free text and copy both onto the ticket."""
     row = await follow_up_row(ctx.session, ctx.invitation, ctx.answers, key)
     row.stage, row.text = "done", text
-    likert = _answer(ctx.answers, key, "likert")
+    likert = find_answer(ctx.answers, key, "likert")
     if likert is not None:
         await describe_follow_up(ctx.session, likert, list(row.causes or []), text, ctx.actor)
 
@@ -197,11 +189,3 @@ def cause_names(ctx: Context, key: str, causes: list[str]) -> str:
     return t(
         "causes_chosen", lang, causes="、".join(names) if lang == "zh-CN" else ", ".join(names)
     )
-
-
-def _answer(answers: list[Answer], question: str, kind: str) -> Answer | None:
-    return next((a for a in answers if a.question == question and a.kind == kind), None)
-
-
-def language_choice(language: str) -> str:
-    return LANGUAGE_NAMES.get(language, language)

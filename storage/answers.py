@@ -49,7 +49,8 @@ def to_flow_state(chat: ChatSession, invitation: Invitation, answers: list[Answe
     )
 
 
-def _find(answers: list[Answer], question: str, kind: str) -> Answer | None:
+def find_answer(answers: list[Answer], question: str, kind: str) -> Answer | None:
+    """The answer of ``kind`` to ``question`` among a respondent's answers, if given."""
     return next((a for a in answers if a.question == question and a.kind == kind), None)
 
 
@@ -67,7 +68,7 @@ async def put_answer(
 ) -> tuple[Answer, Answer | None]:
     """Set an answer, keeping the old value in the audit trail. Returns (answer, before)."""
     now = now or utcnow()
-    answer = _find(answers, question, kind)
+    answer = find_answer(answers, question, kind)
     if answer is None:
         answer = Answer(
             invitation_id=invitation.id,
@@ -102,11 +103,27 @@ async def put_answer(
     return answer, before
 
 
+async def put_comment(
+    session: AsyncSession, invitation: Invitation, answers: list[Answer], text: str | None
+) -> Answer:
+    """The closing comment; None means the respondent skipped it."""
+    answer, _ = await put_answer(
+        session,
+        invitation,
+        answers,
+        question=COMMENT_KEY,
+        kind="comment",
+        text=text,
+        na=text is None,
+    )
+    return answer
+
+
 async def follow_up_row(
     session: AsyncSession, invitation: Invitation, answers: list[Answer], question: str
 ) -> Answer:
     """The follow-up row of a 1–2, created at the causes stage."""
-    row = _find(answers, question, "followup")
+    row = find_answer(answers, question, "followup")
     if row is None:
         row, _ = await put_answer(session, invitation, answers, question=question, kind="followup")
         row.stage = "causes"
@@ -117,7 +134,7 @@ async def follow_up_row(
 
 async def drop_follow_up(session: AsyncSession, answers: list[Answer], question: str) -> None:
     """Forget a follow-up when its answer is raised to 3 or more (history keeps the old text)."""
-    row = _find(answers, question, "followup")
+    row = find_answer(answers, question, "followup")
     if row is not None:
         if row.text:
             session.add(
