@@ -11,6 +11,17 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from admin import webhook
+from admin.errors import ERROR_RESPONSES, install_error_handlers
+from admin.routes import (
+    answers,
+    campaign_actions,
+    campaigns,
+    customers,
+    exports,
+    respondents,
+    surveys,
+    tickets,
+)
 from storage.engine import create_engine, create_sessionmaker
 from survey.settings import Settings
 
@@ -23,9 +34,27 @@ class HostedBot(Protocol):
     async def start(self) -> None: ...
     async def stop(self) -> None: ...
     async def process_update(self, data: dict[str, Any]) -> None: ...
+    def wake_scheduler(self) -> None: ...
 
 
 BotFactory = Callable[[async_sessionmaker[AsyncSession]], HostedBot]
+# Resource routers, behind API keys (admin/deps.py); the order matters only within a router.
+ROUTERS = (
+    surveys.router,
+    customers.router,
+    respondents.router,
+    campaigns.router,
+    campaign_actions.router,
+    exports.router,
+    tickets.router,
+    answers.router,
+)
+DESCRIPTION = """\
+The admin API of csat-bot (SPEC §7). Every route but `/healthz` needs
+`Authorization: Bearer <api key>` (create one with `csat apikey create --role ROLE`):
+`viewer` reads, `staff` also updates tickets, `admin` does everything.
+Every error answers `{"error": {"status", "code", "message", "details"}}`.
+"""
 
 
 def create_app(settings: Settings, *, bot_factory: BotFactory | None = None) -> FastAPI:
@@ -42,6 +71,7 @@ def create_app(settings: Settings, *, bot_factory: BotFactory | None = None) -> 
         else:
             await bot.start()
         app.state.process_update = bot.process_update if bot and settings.webhook_mode else None
+        app.state.wake_scheduler = bot.wake_scheduler if bot is not None else None
         try:
             yield
         finally:
@@ -49,10 +79,18 @@ def create_app(settings: Settings, *, bot_factory: BotFactory | None = None) -> 
                 await bot.stop()
             await engine.dispose()
 
-    app = FastAPI(title="csat-bot admin API", version="0.1.0", lifespan=lifespan)
+    app = FastAPI(
+        title="csat-bot admin API", version="0.1.0", description=DESCRIPTION, lifespan=lifespan
+    )
+    app.state.settings = settings
     app.state.webhook_secret = settings.secret
     app.state.process_update = None
+    # Set by whoever runs a scheduler in this process: routes that queue messages call it.
+    app.state.wake_scheduler = None
+    install_error_handlers(app)
     app.include_router(webhook.router)
+    for router in ROUTERS:
+        app.include_router(router, responses=ERROR_RESPONSES)
 
     @app.get("/healthz", tags=["health"])
     async def healthz() -> dict[str, str]:

@@ -17,12 +17,14 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot import handlers
+from bot import handlers, staff
 from bot.conversation import Conversation
+from bot.scheduler import Scheduler
 from survey.settings import Settings
 
 log = logging.getLogger(__name__)
 RATE_LIMIT_RETRIES = 5
+SCHEDULER_KEY = "scheduler"
 
 
 def build_application(
@@ -53,7 +55,19 @@ def build_application(
     application.bot_data[handlers.CONVERSATION_KEY] = Conversation(
         sessions, max_text=settings.max_text
     )
+    application.bot_data[staff.STAFF_KEY] = staff.StaffDesk(sessions, settings)
+    scheduler = Scheduler(application.bot, sessions, settings)
+    application.bot_data[SCHEDULER_KEY] = scheduler
+
+    async def on_tickets(ticket_ids: list[int]) -> None:
+        """Tickets were opened and committed: send their alerts now, not at the next tick."""
+        scheduler.wake()
+
+    application.bot_data["on_tickets"] = on_tickets
     private = filters.ChatType.PRIVATE
+    # Staff buttons work in any chat (the staff group or a private one), so they come first.
+    application.add_handler(CallbackQueryHandler(staff.on_take, pattern=staff.TAKE_PATTERN))
+    application.add_handler(CallbackQueryHandler(staff.on_open, pattern=staff.OPEN_PATTERN))
     application.add_handler(CommandHandler("start", handlers.on_start, filters=private))
     application.add_handler(MessageHandler(private & filters.COMMAND, handlers.on_command))
     application.add_handler(MessageHandler(private & filters.TEXT, handlers.on_text))
@@ -66,10 +80,17 @@ def build_application(
 
 
 class BotService:
-    """Starts and stops the bot inside a host (the FastAPI lifespan or the demo)."""
+    """Starts and stops the bot inside a host (the FastAPI lifespan or the demo), and with
+    ``scheduler=True`` (what ``csat serve`` wants) the scheduler that sends alerts,
+    invitations and reminders."""
 
-    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    def __init__(
+        self, application: Application[Any, Any, Any, Any, Any, Any], *, scheduler: bool = True
+    ) -> None:
         self.application = application
+        self.scheduler: Scheduler | None = (
+            application.bot_data[SCHEDULER_KEY] if scheduler else None
+        )
 
     async def start(self) -> None:
         await self.application.initialize()
@@ -77,8 +98,17 @@ class BotService:
         if self.application.updater is not None:
             await self.application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
             log.info("bot polling %s", self.application.bot.base_url)
+        if self.scheduler is not None:
+            self.scheduler.start()
+
+    def wake_scheduler(self) -> None:
+        """Send queued messages now (e.g. right after the admin API queued invitations)."""
+        if self.scheduler is not None:
+            self.scheduler.wake()
 
     async def stop(self) -> None:
+        if self.scheduler is not None:
+            await self.scheduler.stop()
         if self.application.updater is not None and self.application.updater.running:
             await self.application.updater.stop()
         if self.application.running:

@@ -37,6 +37,8 @@ class Context:
     respondent: Respondent
     survey: Survey
     answers: list[Answer] = field(default_factory=list)
+    # Tickets whose alert became due in this transaction (a follow-up just ended).
+    alerts_due: list[int] = field(default_factory=list)
 
     @property
     def state(self) -> FlowState:

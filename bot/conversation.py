@@ -71,7 +71,11 @@ class Conversation:
             chat = await lock_chat_session(session, sender.user_id)
             if chat.language is None and chat.invitation_id is None:
                 chat.language = telegram_language(sender.language_code)
-            return await handler(session, chat, await load_context(session, chat))
+            ctx = await load_context(session, chat)
+            reply = await handler(session, chat, ctx)
+            if ctx is not None and ctx.alerts_due:
+                reply.opened_tickets += ctx.alerts_due  # wakes the scheduler after commit
+            return reply
 
     async def start(self, update_id: int, sender: Sender, token: str | None) -> Reply | None:
         """``/start [token]``: open an invitation, or resume the one in progress."""

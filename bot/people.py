@@ -10,7 +10,7 @@ from bot.render import feedback_kind_prompt
 from bot.reply import Reply
 from bot.texts import t
 from storage.models import Answer, ChatSession, Customer, Respondent, Ticket, TicketEvent
-from storage.tickets import severity
+from storage.tickets import queue_alert, severity
 from storage.types import utcnow
 
 COMPLAINT_LEVEL = 1  # a complaint weighs like the lowest score when ranking tickets
@@ -100,6 +100,7 @@ async def mark_feedback(
         )
         session.add(ticket)
         await session.flush()
+        await queue_alert(session, ticket.id)  # in this transaction: the alert can't be lost
         reply.opened_tickets.append(ticket.id)
     return reply
 

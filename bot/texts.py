@@ -172,10 +172,82 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Cancelled; nothing was erased.",
     },
     "language_set": {"zh-CN": "语言已切换为中文。", "en": "Language set to English."},
+    # Invitations and reminders sent by the scheduler (SPEC §5).
+    "invitation": {
+        "zh-CN": "{name}您好！诚邀您参加「{title}」（{campaign}）。\n共 {count} 个问题，大约需要 "
+        "{minutes} 分钟；每个回答都会立即保存。您的意见对我们非常重要！",
+        "en": "Hello {name}! We would like to invite you to “{title}” ({campaign}).\n"
+        "There are {count} questions; it takes about {minutes} min, and each answer is saved "
+        "at once. Your opinion matters a great deal to us!",
+    },
+    "reminder": {
+        "zh-CN": "{name}您好！温馨提醒：「{title}」（{campaign}）还在等待您的意见，"
+        "大约只需 {minutes} 分钟。",
+        "en": "Hello {name}! A friendly reminder: “{title}” ({campaign}) is still waiting for "
+        "your opinion. It takes about {minutes} min.",
+    },
+    "reminder_continue": {
+        "zh-CN": "{name}您好！您已开始填写「{title}」（{campaign}），但还没有提交。"
+        "您的回答都已保存，发送 /start 即可从上次停下的地方继续。",
+        "en": "Hello {name}! You started “{title}” ({campaign}) but have not submitted it yet. "
+        "Your answers are saved: send /start to continue where you left off.",
+    },
+    "open_survey": {"zh-CN": "开始填写", "en": "Take the survey"},
+    "continue_survey": {"zh-CN": "继续填写", "en": "Continue the survey"},
     "error": {
         "zh-CN": "抱歉，出了点问题，您的回答已保存。请稍后再试或发送 /start。",
         "en": "Sorry, something went wrong; your answers are safe. Please try again or send /start.",
     },
+    # Staff alerts and ticket buttons (SPEC §5), in settings.staff_language.
+    "staff_alert": {"zh-CN": "🔴 低分预警 · 工单 #{id}", "en": "🔴 Low score · ticket #{id}"},
+    "staff_overdue": {"zh-CN": "⏰ 工单逾期 · #{id}", "en": "⏰ Overdue · ticket #{id}"},
+    "staff_ticket": {"zh-CN": "📋 工单 #{id}", "en": "📋 Ticket #{id}"},
+    "staff_customer": {"zh-CN": "客户：{name}（{cls}）", "en": "Customer: {name} ({cls})"},
+    "staff_respondent": {"zh-CN": "受访者：{name} · {role}", "en": "Respondent: {name} · {role}"},
+    "staff_anonymous": {"zh-CN": "（已匿名）", "en": "(anonymised)"},
+    "staff_campaign": {"zh-CN": "调查：{campaign}", "en": "Campaign: {campaign}"},
+    "staff_question": {"zh-CN": "问题：{question}", "en": "Question: {question}"},
+    "staff_complaint": {"zh-CN": "客户投诉（/feedback）", "en": "Complaint sent with /feedback"},
+    "staff_score": {"zh-CN": "评分：{score}", "en": "Score: {score}"},
+    "staff_causes": {"zh-CN": "原因：{causes}", "en": "Causes: {causes}"},
+    "staff_comment": {"zh-CN": "意见：{comment}", "en": "Comment: {comment}"},
+    "staff_severity": {"zh-CN": "严重度：{severity}", "en": "Severity: {severity}"},
+    "staff_plan_due": {"zh-CN": "整改计划期限：{due}", "en": "Plan due: {due}"},
+    "staff_due": {"zh-CN": "计划完成日期：{due}", "en": "Completion due: {due}"},
+    "staff_owner": {
+        "zh-CN": "👤 负责人：{owner} · 状态：{status}",
+        "en": "👤 Owner: {owner} · Status: {status}",
+    },
+    "staff_no_owner": {
+        "zh-CN": "状态：{status}（待认领）",
+        "en": "Status: {status} (nobody has it yet)",
+    },
+    "staff_plan": {"zh-CN": "整改计划：{plan}", "en": "Plan: {plan}"},
+    "staff_callback": {"zh-CN": "回访报告：{report}", "en": "Call-back report: {report}"},
+    "staff_history": {"zh-CN": "处理记录：", "en": "History:"},
+    "staff_take": {"zh-CN": "我来处理", "en": "Take it"},
+    "staff_open": {"zh-CN": "查看工单", "en": "Open ticket"},
+    "staff_taken": {"zh-CN": "工单 #{id} 已由您负责。", "en": "Ticket #{id} is yours."},
+    "staff_already_yours": {
+        "zh-CN": "工单 #{id} 已经由您负责了。",
+        "en": "Ticket #{id} is already yours.",
+    },
+    "staff_already_taken": {"zh-CN": "已由 {owner} 负责。", "en": "Already taken by {owner}."},
+    "staff_not_active": {"zh-CN": "工单 #{id} 已关闭。", "en": "Ticket #{id} is closed."},
+    "staff_not_found": {"zh-CN": "找不到这个工单。", "en": "This ticket no longer exists."},
+    "status_open": {"zh-CN": "待处理", "en": "open"},
+    "status_acknowledged": {"zh-CN": "已认领", "en": "acknowledged"},
+    "status_plan_submitted": {"zh-CN": "已提交计划", "en": "plan submitted"},
+    "status_in_progress": {"zh-CN": "整改中", "en": "in progress"},
+    "status_verifying": {"zh-CN": "验证中", "en": "verifying"},
+    "status_closed": {"zh-CN": "已关闭", "en": "closed"},
+    "status_escalated": {"zh-CN": "已升级（投诉处理）", "en": "escalated"},
+    "role_general_manager": {"zh-CN": "总经理", "en": "general manager"},
+    "role_product_manager": {"zh-CN": "产品经理", "en": "product manager"},
+    "role_quality": {"zh-CN": "质量", "en": "quality"},
+    "role_purchasing": {"zh-CN": "采购", "en": "purchasing"},
+    "role_marketing": {"zh-CN": "市场", "en": "marketing"},
+    "role_user": {"zh-CN": "使用者", "en": "user"},
 }
 
 SCALES: dict[str, dict[str, dict[int, str]]] = {

@@ -177,7 +177,11 @@ async def finish_follow_up(ctx: Context, key: str, text: str | None) -> None:
     row.stage, row.text = "done", text
     likert = find_answer(ctx.answers, key, "likert")
     if likert is not None:
-        await describe_follow_up(ctx.session, likert, list(row.causes or []), text, ctx.actor)
+        ticket_id = await describe_follow_up(
+            ctx.session, likert, list(row.causes or []), text, ctx.actor
+        )
+        if ticket_id is not None:
+            ctx.alerts_due.append(ticket_id)
 
 
 def cause_names(ctx: Context, key: str, causes: list[str]) -> str:

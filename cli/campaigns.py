@@ -1,16 +1,24 @@
-"""``csat campaign …``: create campaigns and hand out invitation deep links."""
+"""``csat campaign …``: create, plan (sample), invite and close campaigns."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 import typer
+from rich.table import Column, Table
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from admin.closing import CloseSummary, close_campaign
+from admin.planning import PlanPreview, apply_plan, preview_plan
 from cli.common import console, db_session, run_async, settings
+from scoring.sampling import DEFAULT_CALLBACK_SHARE, SamplingRules
 from storage.campaigns import campaign_by_key, create_campaign, deep_link, invite
-from storage.models import Respondent
+from storage.models import Campaign, Customer, Invitation, Respondent
+from storage.reminders import ReminderPolicy, send_invitations
 from storage.surveys import latest_survey_row
+from storage.types import utcnow
 
 campaign_app = typer.Typer(help="Survey campaigns (测评周期).", no_args_is_help=True)
 
@@ -42,21 +50,165 @@ async def campaign_invite(
     customer: list[str] = typer.Option(None, help="Only these customers (external ids)"),
     bot_username: str | None = typer.Option(None, help="Defaults to CSAT_BOT_USERNAME"),
 ) -> None:
-    """Create one invitation per respondent and print their deep links."""
-    username = bot_username or settings().bot_username
+    """Send the invitations and print every deep link.
+
+    A planned campaign invites its sample (`csat campaign plan … --apply`); an unplanned one
+    every respondent. Respondents the bot knows get theirs in chat (sent by `csat serve`);
+    the others' links are for their account owners to pass on. Running it again sends
+    nothing twice and prints the same links.
+    """
+    config = settings()
+    username = bot_username or config.bot_username
     if not username:
         raise ValueError("the bot's username is needed for links: set CSAT_BOT_USERNAME")
     async with db_session() as session:
-        campaign = await campaign_by_key(session, key)
-        if campaign is None:
-            raise LookupError(f"no campaign {key!r}")
+        campaign = await _campaign(session, key)
         query = select(Respondent).where(Respondent.forgotten_at.is_(None))
         if customer:
-            from storage.models import Customer
-
             query = query.join(Customer).where(Customer.external_id.in_(customer))
         respondents = list(await session.scalars(query.order_by(Respondent.id)))
-        invitations = await invite(session, campaign, respondents)
-        for respondent, invitation in zip(respondents, invitations, strict=True):
-            print(f"{respondent.external_id}\t{deep_link(username, invitation.token)}")
-    console.print(f"{len(invitations)} invitations for {key}", style="dim")
+        if campaign.planned_at is None:
+            await invite(session, campaign, respondents)
+        wanted = {r.id for r in respondents}
+        batch = await send_invitations(
+            session,
+            campaign,
+            now=utcnow(),
+            policy=ReminderPolicy.from_settings(config),
+            respondent_ids=sorted(wanted),
+        )
+        invited = await session.execute(
+            select(Respondent.external_id, Invitation.token)
+            .join(Invitation, Invitation.respondent_id == Respondent.id)
+            .where(Invitation.campaign_id == campaign.id, Respondent.id.in_(wanted))
+            .order_by(Respondent.id)
+        )
+        for external_id, token in invited.all():
+            print(f"{external_id}\t{deep_link(username, token)}")
+    console.print(
+        f"{batch.queued} invitations queued for chat (sent by `csat serve`); "
+        f"{len(batch.handoff)} links newly handed to account owners",
+        style="dim",
+    )
+
+
+async def _campaign(session: AsyncSession, key: str) -> Campaign:
+    campaign = await campaign_by_key(session, key)
+    if campaign is None:
+        raise LookupError(f"no campaign {key!r}")
+    return campaign
+
+
+@campaign_app.command("plan")
+@run_async
+async def campaign_plan(
+    key: str,
+    everyone: bool = typer.Option(False, "--all", help="Survey every customer"),
+    key_accounts: float | None = typer.Option(None, help="At least this share of KA/A customers"),
+    random_share: float | None = typer.Option(None, help="A random share of KA/A/B customers"),
+    revenue_coverage: float | None = typer.Option(None, help="Per BU, this share of revenue"),
+    min_per_line: int | None = typer.Option(None, help="At least N customers per product line"),
+    no_complainers: bool = typer.Option(
+        False, "--no-complainers", help="Leave out who complained since the last campaign"
+    ),
+    callback_share: float | None = typer.Option(None, help="Share of respondents to call back"),
+    seed: int | None = typer.Option(None, help="Random seed (default: the stored one, or new)"),
+    apply: bool = typer.Option(False, "--apply", help="Store the plan and create invitations"),
+) -> None:
+    """Preview a campaign's sample (SPEC §6); with --apply store it and create its invitations.
+
+    Without any of --all/--key-accounts/--random-share/--revenue-coverage/--min-per-line the
+    seeds' rules apply: 1/3 of KA/A, 30 % random, 60 % of each BU's revenue with 2 per product
+    line, and a 10 % call-back check.
+    """
+    choosing = (key_accounts, random_share, revenue_coverage, min_per_line)
+    if everyone or any(value is not None for value in choosing):
+        rules = SamplingRules(
+            all_customers=everyone,
+            key_account_share=key_accounts,
+            random_share=random_share,
+            revenue_coverage=revenue_coverage,
+            min_per_product_line=min_per_line,
+            include_complainers=not no_complainers,
+            callback_share=callback_share,
+        )
+    else:
+        rules = dataclasses.replace(
+            SamplingRules.seed_defaults(),
+            include_complainers=not no_complainers,
+            callback_share=callback_share or DEFAULT_CALLBACK_SHARE,
+        )
+    async with db_session() as session:
+        campaign = await _campaign(session, key)
+        plan = apply_plan if apply else preview_plan
+        preview = await plan(session, campaign, rules, seed=seed)
+    print_plan(preview)
+
+
+def _numbers(*names: str) -> list[Column]:
+    return [Column(name, justify="right") for name in names]
+
+
+def print_plan(preview: PlanPreview) -> None:
+    """The preview as a quality manager reads it: who, why, how many, how precise."""
+    plan = preview.to_dict()  # the same plain figures the admin API returns
+    figures = plan["figures"]
+    state = "stored" if preview.applied else "preview, nothing stored"
+    console.print(f"[bold]campaign {preview.campaign}[/bold] sample ({state})")
+    console.print(f"seed {preview.seed} ({preview.seed_source}; --seed {preview.seed} repeats it)")
+    rules = ", ".join(
+        f"{k}={round(v, 3) if isinstance(v, float) else v}" for k, v in plan["rules"].items() if v
+    )
+    console.print(f"rules: {rules}", highlight=False)
+    for row in plan["customers"]:
+        reasons = ", ".join(row["reasons"])
+        print(f"{row['external_id']}\t{row['customer_class']}\t{row['name']}\t{reasons}")
+    classes = Table("class", *_numbers("customers", "selected"))
+    for c in figures["by_class"]:
+        classes.add_row(c["customer_class"], str(c["customers"]), str(c["selected"]))
+    units = Table("business unit", *_numbers("customers", "selected", "revenue", "covered"))
+    for u in figures["by_unit"]:
+        covered = "–" if u["coverage"] is None else f"{u['coverage']:.1%}"
+        revenue = f"{u['revenue']:,.0f}"
+        units.add_row(u["business_unit"], str(u["customers"]), str(u["selected"]), revenue, covered)
+    console.print(classes, units)
+    console.print(
+        f"{figures['customers']} of {figures['population']} customers "
+        f"({figures['customers_without_respondents']} without respondents), "
+        f"{figures['respondents']} respondents, {figures['callback_checks']} call-back checks"
+    )
+    moe = figures["margin_of_error"]
+    margin = "–" if moe is None else f"±{moe * 100:.1f} percentage points"
+    console.print(
+        f"at a {figures['response_rate']:.0%} response rate {figures['expected_customers']} "
+        f"customers answer: margin of error (95 %) {margin}"
+    )
+    if preview.invitations is not None:
+        change = preview.invitations
+        console.print(
+            f"invitations: {change.created} created, {change.kept} kept, {change.removed} removed"
+        )
+    elif preview.locked:
+        console.print(f"[yellow]cannot apply:[/yellow] {preview.locked}")
+
+
+@campaign_app.command("close")
+@run_async
+async def campaign_close(key: str) -> None:
+    """Close a campaign: expire unfinished invitations and split its tickets 20/80."""
+    async with db_session() as session:
+        summary = await close_campaign(session, await _campaign(session, key), now=utcnow())
+    print_close(summary)
+
+
+def print_close(summary: CloseSummary) -> None:
+    again = " (was closed already)" if summary.already_closed else ""
+    when = f"{summary.closed_at:%Y-%m-%d %H:%M} UTC"
+    console.print(f"campaign [bold]{summary.campaign}[/bold] closed {when}{again}")
+    console.print(f"{summary.expired_invitations} unfinished invitations expired")
+    console.print(
+        f"tickets: {summary.opinion_tickets} opinion tickets, "
+        f"{summary.internal_memos} internal memos ({summary.reclassified_tickets} changed)"
+    )
+    states = ", ".join(f"{state} {n}" for state, n in sorted(summary.invitations.items()))
+    console.print(f"invitations: {states or 'none'}")

@@ -1,154 +1,327 @@
-"""``csat demo``: a whole campaign offline — simulator, real bot stack, simulated respondents."""
+"""``csat demo``: a whole campaign offline, run the way a quality manager runs one.
+
+The Bot API simulator stands in for Telegram; the real app (admin API, bot, scheduler) serves on
+a local port. The manager plans, invites, closes and exports over the admin API; simulated
+respondents answer in chat; staff take the alerts in their department groups; reminders go out
+on the 3rd working day (the scheduler's clock is moved forward for that); then the report.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import random
 import tempfile
+import time
+from collections import Counter
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
 
+import httpx
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Bot
 
-from bot.simulator import BotApiSimulator, Limits
+from bot.scheduler import Scheduler
+from bot.simulator import BotApiSimulator, Limits, SimChat, SimUser
 from cli.common import console
+from cli.demo_seed import Population, seed_population
+from cli.demo_staff import StaffDesk, submit_plans
 from cli.hosting import AppServer
-from cli.personas import answer_survey, make_persona
+from cli.personas import Persona, answer_survey, make_persona
 from cli.reporting import print_campaign_report
-from storage.campaigns import create_campaign, invite
-from storage.engine import create_engine, create_sessionmaker
+from storage.engine import create_engine, create_sessionmaker, transaction
 from storage.migrate import upgrade_async
-from storage.models import Respondent
-from storage.people import upsert_customers, upsert_respondents
-from storage.surveys import save_survey
+from storage.outbox import pending_count
+from storage.types import utcnow
 from survey.loader import load_template
-from survey.records import ROLES, CustomerRecord, RespondentRecord
 from survey.settings import Settings
 
-CLASSES = ["KA", "KA", "A", "A", "B", "B", "B", "C"]
-UNITS = ["Consumer", "Industrial", "Automotive"]
+CAMPAIGN = "demo"
 WEBHOOK_SECRET = "demo-secret"
 CONCURRENT_RESPONDENTS = 8
-# Simulated people tap instantly; Telegram's overall 30 msg/s stays enforced.
+FALLBACK_STAFF_CHAT = -100_900
+# Simulated people tap instantly; Telegram's overall 30 msg/s and group limits stay enforced.
 DEMO_LIMITS = Limits(chat_burst=10_000)
+# The seeds' sampling rules (SPEC §6): a third of key accounts, 30 % of main customers at
+# random, 60 % of each business unit's revenue with two customers per product line.
+RULES = {
+    "key_account_share": 0.34,
+    "random_share": 0.3,
+    "revenue_coverage": 0.6,
+    "min_per_product_line": 2,
+    "include_complainers": True,
+    "callback_share": 0.1,
+}
 
 
 def demo(
-    respondents: int = typer.Option(60, min=50, help="How many respondents to invite"),
+    respondents: int = typer.Option(60, min=50, help="How many respondents the customers have"),
     survey: str = typer.Option("ecss-5", help="Questionnaire template"),
-    seed: int = typer.Option(2026, help="Random seed of the simulated answers"),
+    seed: int = typer.Option(2026, help="Random seed of the sample and the simulated answers"),
     database: str | None = typer.Option(None, help="Database URL (default: a new SQLite file)"),
-    out: Path = typer.Option(Path("reports"), help="Where the report JSON and chart go"),
+    out: Path = typer.Option(Path("reports"), help="Where the report and the exports go"),
 ) -> None:
     """Run a campaign of simulated respondents through the simulator and the real bot."""
     asyncio.run(_demo(respondents, survey, seed, database, out))
 
 
 async def _demo(count: int, template: str, seed: int, database: str | None, out: Path) -> None:
+    started = time.perf_counter()
     rng = random.Random(seed)
-    url = (
-        database or f"sqlite+aiosqlite:///{Path(tempfile.mkdtemp(prefix='csat-demo-')) / 'csat.db'}"
-    )
+    url = database or f"sqlite+aiosqlite:///{Path(tempfile.mkdtemp(prefix='csat-demo-')) / 'db'}"
     await upgrade_async(url)
     engine = create_engine(url)
     sessions = create_sessionmaker(engine)
-    campaign_key, tokens, moods = await _seed(sessions, template, count, rng)
-    console.print(
-        f"database: {url}\ncampaign [bold]{campaign_key}[/bold]: "
-        f"{len(tokens)} respondents invited to {template}"
-    )
+    population = await seed_population(sessions, template, count, rng)
+    console.print(f"database: {url}")
+    departments = sorted({f.department for f in load_template(template).factors if f.department})
     async with BotApiSimulator(limits=DEMO_LIMITS) as sim:
-        settings = Settings(
-            database_url=url,
-            telegram_token=sim.token,
-            telegram_api_url=sim.api_root,
-            bot_username="csat_demo_bot",
-            webhook_secret=WEBHOOK_SECRET,
-            port=_free_port(),
-            _env_file=None,
-        )
-        settings.webhook_url = f"http://127.0.0.1:{settings.port}/telegram/webhook"
+        groups = {d: sim.group(-100_100 - n, f"{d} staff") for n, d in enumerate(departments)}
+        settings = _settings(url, sim, {d: g.id for d, g in groups.items()})
+        for external_id, chat_id in population.chat_ids.items():
+            await sim.user(chat_id, first_name=external_id).send_text("/help")  # known to the bot
         server = AppServer(settings)
         await server.start()
         try:
             await server.register_webhook()
-            outcomes = await _run_respondents(sim, tokens, moods, rng)
+            headers = {"Authorization": f"Bearer {population.admin_key}"}
+            async with httpx.AsyncClient(base_url=server.url, headers=headers, timeout=60) as api:
+                await _run_campaign(api, sim, sessions, settings, population, groups, rng, out)
         finally:
             await server.stop()
-    console.print(
-        f"simulated outcomes: {dict(sorted(outcomes.items()))}; Bot API calls: {len(sim.calls())}"
-    )
-    await print_campaign_report(sessions, campaign_key, out)
+    await print_campaign_report(sessions, CAMPAIGN, out)
     await engine.dispose()
+    console.print(f"demo finished in {time.perf_counter() - started:.0f} s", style="dim")
 
 
-async def _seed(
-    sessions: async_sessionmaker[AsyncSession], template: str, count: int, rng: random.Random
-) -> tuple[str, list[tuple[str, str]], dict[str, float]]:
-    customers = [
-        CustomerRecord(
-            external_id=f"C{n:03d}",
-            name=f"Customer {n:03d}",
-            customer_class=CLASSES[n % len(CLASSES)],
-            business_unit=UNITS[n % 3],
-            annual_revenue=round(rng.lognormvariate(13, 1)),
-        )
-        for n in range(1, count // 3 + 1)
-    ]
-    moods = {c.external_id: rng.choice([2.4, 3.4, 3.9, 4.2, 4.6]) for c in customers}
-    people = [
-        RespondentRecord(
-            external_id=f"R{n:03d}",
-            customer_id=customers[n % len(customers)].external_id,
-            name=rng.choice(["Li Wei", "Zhang Min", "Anna", "Tom", "王芳", "陈杰"]),
-            role=ROLES[n % len(ROLES)],
-            language=rng.choice(["en", "zh-CN", None]),
-        )
-        for n in range(1, count + 1)
-    ]
-    async with sessions() as session, session.begin():
-        row, _ = await save_survey(session, load_template(template))
-        await upsert_customers(session, list(enumerate(customers, start=2)))
-        await upsert_respondents(session, list(enumerate(people, start=2)))
-        campaign = await create_campaign(session, key="demo", survey_row=row, period="quarterly")
-        rows = list(await session.scalars(select(Respondent).order_by(Respondent.id)))
-        invitations = await invite(session, campaign, rows)
-        mood_of = {r.external_id: moods[p.customer_id] for r, p in zip(rows, people, strict=True)}
-        return (
-            "demo",
-            [(r.external_id, i.token) for r, i in zip(rows, invitations, strict=True)],
-            mood_of,
-        )
+def _settings(url: str, sim: BotApiSimulator, department_chats: dict[str, int]) -> Settings:
+    port = _free_port()
+    return Settings(
+        database_url=url,
+        telegram_token=sim.token,
+        telegram_api_url=sim.api_root,
+        bot_username="csat_demo_bot",
+        webhook_url=f"http://127.0.0.1:{port}/telegram/webhook",
+        webhook_secret=WEBHOOK_SECRET,
+        port=port,
+        staff_chat_id=FALLBACK_STAFF_CHAT,
+        department_chats=department_chats,
+        staff_language="en",
+        scheduler_interval=0.5,
+        _env_file=None,
+    )
 
 
-async def _run_respondents(
-    sim: BotApiSimulator, tokens: list[tuple[str, str]], moods: dict[str, float], rng: random.Random
-) -> dict[str, int]:
-    outcomes: dict[str, int] = {}
+async def _run_campaign(
+    api: httpx.AsyncClient,
+    sim: BotApiSimulator,
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    population: Population,
+    groups: dict[str, SimChat],
+    rng: random.Random,
+    out: Path,
+) -> None:
+    created = await api.post(
+        "/campaigns", json={"key": CAMPAIGN, "survey": population.survey_key, "period": "quarterly"}
+    )
+    created.raise_for_status()
+    preview = await _call(api, "/campaigns/demo/plan", {"rules": RULES, "seed": 2026})
+    _print_plan(preview)
+    await _call(api, "/campaigns/demo/plan", {"rules": RULES, "seed": 2026, "apply": True})
+    sent = await _call(api, "/campaigns/demo/invite", None)
+    console.print(
+        f"invitations: {sent['queued']} sent in chat, {len(sent['handoff'])} deep links handed "
+        "to account owners"
+    )
+    links = {h["respondent_id"]: _token(h["deep_link"]) for h in sent["handoff"]}
+    invited = set(links) | await _chat_invited(sim, population, sent["queued"])
+    desk = StaffDesk(sim, groups, rng)
+    stop = asyncio.Event()
+    watching = asyncio.create_task(desk.watch(stop))
+    outcomes, personas = await _answer(sim, population, invited, links, rng)
+    await _drain(sessions)
+    console.print(f"answers: {dict(Counter(outcomes.values()).most_common())}")
+    staff_api = httpx.AsyncClient(
+        base_url=str(api.base_url), headers={"Authorization": f"Bearer {population.staff_key}"}
+    )
+    async with staff_api:
+        plans = await submit_plans(staff_api, rng)
+    taken_first = desk.taken
+    console.print(
+        f"staff: {desk.alerts_seen} alerts in {len(groups)} department groups, "
+        f"{taken_first} tickets taken with one tap, {plans} plans submitted over the API"
+    )
+    reminded = await _remind(sim, sessions, settings, population, personas, outcomes, rng)
+    await _drain(sessions)  # alerts of the low scores the returning respondents gave
+    stop.set()
+    await watching
+    console.print(
+        f"a week later: {reminded['queued']} reminders and {reminded['overdue']} overdue-ticket "
+        f"alerts sent; {reminded['resumed']} respondents came back and finished; staff took "
+        f"{desk.taken - taken_first} more tickets ({desk.taken} in all)"
+    )
+    closed = await _call(api, "/campaigns/demo/close", None)
+    console.print(
+        f"closed: {closed['expired_invitations']} unfinished invitations expired; tickets "
+        f"classified 20/80: {closed['opinion_tickets']} opinion tickets (客户意见处理单), "
+        f"{closed['internal_memos']} internal memos (内部联络单)"
+    )
+    await _export(api, out)
+
+
+async def _call(api: httpx.AsyncClient, path: str, body: object) -> dict[str, Any]:
+    response = await api.post(path, json=body)
+    if response.is_error:
+        raise RuntimeError(f"POST {path}: {response.status_code} {response.text}")
+    data: dict[str, Any] = response.json()
+    return data
+
+
+def _print_plan(preview: dict[str, Any]) -> None:
+    f = preview["figures"]
+    classes = ", ".join(
+        f"{c['customer_class']} {c['selected']}/{c['customers']}" for c in f["by_class"]
+    )
+    coverage = ", ".join(f"{u['business_unit']} {u['coverage']:.0%}" for u in f["by_unit"])
+    console.print(
+        f"plan preview (seed {preview['seed']}): {f['customers']} of {f['population']} customers "
+        f"({classes}), {f['respondents']} respondents, {f['callback_checks']} marked for a "
+        f"call-back check; revenue covered: {coverage}; expecting {f['expected_respondents']} "
+        f"answers, margin of error ±{f['margin_of_error']:.0%}"
+    )
+
+
+def _token(link: str) -> str:
+    return parse_qs(urlparse(link).query)["start"][0]
+
+
+async def _chat_invited(sim: BotApiSimulator, population: Population, queued: int) -> set[str]:
+    """Wait for the scheduler to deliver the chat invitations; who got one."""
+    got: set[str] = set()
+    deadline = time.monotonic() + 60
+    while len(got) < queued and time.monotonic() < deadline:
+        got = {r for r, chat in population.chat_ids.items() if _invitation_link(sim.user(chat))}
+        await asyncio.sleep(0.2)
+    return got
+
+
+def _invitation_link(user: SimUser) -> str | None:
+    for message in reversed(user.messages):
+        for row in message.raw.get("reply_markup", {}).get("inline_keyboard", []):
+            for button in row:
+                if "start=" in button.get("url", ""):
+                    return str(button["url"])
+    return None
+
+
+async def _answer(
+    sim: BotApiSimulator,
+    population: Population,
+    invited: set[str],
+    links: dict[str, str],
+    rng: random.Random,
+) -> tuple[dict[str, str], dict[str, Persona]]:
+    """Every invited respondent opens their link (from the chat invitation or the account
+    owner) and answers like a person would; some never open it, some leave half-way."""
+    outcomes: dict[str, str] = {}
+    personas: dict[str, Persona] = {}
     semaphore = asyncio.Semaphore(CONCURRENT_RESPONDENTS)
     columns = (TextColumn("answering"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console) as progress:
-        task = progress.add_task("respondents", total=len(tokens))
+        task = progress.add_task("respondents", total=len(invited))
 
-        async def one(index: int, respondent: str, token: str) -> None:
-            persona = make_persona(random.Random(rng.random()), moods[respondent])
+        async def one(respondent: str) -> None:
+            persona = make_persona(random.Random(rng.random()), population.moods[respondent])
+            personas[respondent] = persona
+            user = _person(sim, population, respondent, persona)
+            token = links.get(respondent) or _token(_invitation_link(user) or "")
             async with semaphore:
                 if rng.random() < 0.06:  # never opens the link
-                    outcome = "ignored"
+                    outcomes[respondent] = "ignored"
                 else:
-                    user = sim.user(
-                        500_000 + index,
-                        first_name=respondent,
-                        language_code="zh-hans" if persona.language == "zh-CN" else "en",
-                    )
-                    outcome = await answer_survey(user, token, persona, random.Random(index))
-            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+                    outcomes[respondent] = await answer_survey(user, token, persona, rng)
             progress.advance(task)
 
-        await asyncio.gather(*(one(n, r, t) for n, (r, t) in enumerate(tokens)))
-    return outcomes
+        await asyncio.gather(*(one(r) for r in sorted(invited)))
+    return outcomes, personas
+
+
+def _person(
+    sim: BotApiSimulator, population: Population, respondent: str, persona: Persona
+) -> SimUser:
+    return sim.user(
+        population.user_ids[respondent],
+        first_name=respondent,
+        language_code="zh-hans" if persona.language == "zh-CN" else "en",
+    )
+
+
+async def _drain(sessions: async_sessionmaker[AsyncSession], timeout: float = 120) -> None:
+    """Wait until the scheduler has sent every queued message (alerts to the staff groups)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        async with transaction(sessions) as session:
+            if await pending_count(session) == 0:
+                return
+        await asyncio.sleep(0.3)
+    console.print("[yellow]some messages were still queued after two minutes[/yellow]")
+
+
+async def _remind(
+    sim: BotApiSimulator,
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    population: Population,
+    personas: dict[str, Persona],
+    outcomes: dict[str, str],
+    rng: random.Random,
+) -> dict[str, int]:
+    """A week later (the scheduler's clock moved on): unfinished respondents the bot can write
+    to get a reminder; about half of them come back and finish."""
+    week_later = utcnow() + timedelta(days=7)
+    users = {r: _person(sim, population, r, p) for r, p in personas.items()}
+    before = {r: _links(user) for r, user in users.items()}
+    async with Bot(settings.token or "", base_url=f"{settings.telegram_api_url}/bot") as bot:
+        scheduler = Scheduler(
+            bot, sessions, settings, worker="demo-next-week", clock=lambda: week_later
+        )
+        result = await scheduler.tick()
+    resumed = 0
+    for respondent, outcome in sorted(outcomes.items()):
+        if outcome == "completed" or respondent not in population.chat_ids:
+            continue
+        user = users[respondent]
+        if _links(user) == before[respondent] or rng.random() < 0.5:
+            continue
+        persona = personas[respondent]
+        patient = Persona(persona.mood, persona.na_rate, None, persona.language, persona.talkative)
+        token = _token(_invitation_link(user) or "")
+        if await answer_survey(user, token, patient, rng) == "completed":
+            outcomes[respondent] = "completed after a reminder"
+            resumed += 1
+    return {"queued": result.reminders_queued, "overdue": result.overdue_queued, "resumed": resumed}
+
+
+def _links(user: SimUser) -> int:
+    """How many of the bot's messages carry the survey's deep link (invitation, reminders)."""
+    return sum("start=" in str(m.raw.get("reply_markup", "")) for m in user.messages)
+
+
+async def _export(api: httpx.AsyncClient, out: Path) -> None:
+    """What the manager downloads: the workbook, the answers and the tickets."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in ("workbook.xlsx", "answers.csv", "tickets.csv", "scores.csv"):
+        response = await api.get(f"/campaigns/{CAMPAIGN}/exports/{name}")
+        response.raise_for_status()
+        path = out / f"{CAMPAIGN}-{name}"
+        path.write_bytes(response.content)
+        written.append(f"{path} ({len(response.content):,} bytes)")
+    console.print("exports: " + ", ".join(written))
 
 
 def _free_port() -> int:

@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from cli import campaigns, data, demo, reporting, telegram
+from cli import apikeys, campaigns, data, demo, exporting, reporting, telegram
 from cli.common import console, settings
 
 app = typer.Typer(help="csat-bot: customer-satisfaction surveys in Telegram.", no_args_is_help=True)
@@ -16,10 +16,12 @@ app.add_typer(data.survey_app, name="survey")
 app.add_typer(data.import_app, name="import")
 app.add_typer(campaigns.campaign_app, name="campaign")
 app.add_typer(telegram.webhook_app, name="webhook")
+app.add_typer(apikeys.apikey_app, name="apikey")
 app.command("demo")(demo.demo)
 app.command("serve")(telegram.serve)
 app.command("simulator")(telegram.simulator)
 app.command("report")(reporting.report)
+app.command("export")(exporting.export)
 
 
 @db_app.command("upgrade")

@@ -2,50 +2,31 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from admin.closing import classify_tickets
+from admin.reports import load_campaign_report
 from cli.common import console, run_async, settings
-from scoring import CampaignData, CampaignReport, build_report, render_tables, write_trend_chart
+from scoring import CampaignReport, render_tables, write_trend_chart
 from scoring.report import write_report_json
-from storage.campaigns import campaign_by_key, previous_campaign
+from storage.campaigns import campaign_by_key
 from storage.engine import create_engine, create_sessionmaker
-from storage.frames import answers_frame, invitations_frame
-from storage.models import Campaign, SurveyRow
-from storage.surveys import to_survey
-
-
-async def _campaign_data(session: AsyncSession, campaign: Campaign) -> CampaignData:
-    return CampaignData(
-        campaign.key,
-        await answers_frame(session, campaign.id),
-        await invitations_frame(session, campaign.id),
-    )
 
 
 async def load_report(sessions: async_sessionmaker[AsyncSession], key: str) -> CampaignReport:
-    """Build the report of campaign ``key``, with the previous campaign of its survey."""
-    async with sessions() as session:
+    """Build the report of campaign ``key``, with the previous campaign of its survey.
+
+    Analysing a campaign applies the 20/80 split to its tickets (SPEC §4.7), as closing does.
+    """
+    async with sessions() as session, session.begin():
         campaign = await campaign_by_key(session, key)
         if campaign is None:
             raise LookupError(f"no campaign {key!r}")
-        survey_row = await session.get(SurveyRow, campaign.survey_id)
-        assert survey_row is not None
-        current = await _campaign_data(session, campaign)
-        before = await previous_campaign(session, campaign)
-        previous = await _campaign_data(session, before) if before is not None else None
-    # Scoring is CPU-bound pandas: keep the event loop free while it runs.
-    return await asyncio.to_thread(
-        build_report,
-        to_survey(survey_row),
-        current.answers,
-        current.invitations,
-        campaign=key,
-        previous=previous,
-    )
+        await classify_tickets(session, campaign)
+        return await load_campaign_report(session, campaign)
 
 
 async def print_campaign_report(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -19,6 +21,7 @@ from survey.errors import (
     InvitationNotFound,
 )
 
+UNFINISHED = ("created", "sent", "started")  # invitation states a closing campaign expires
 TOKEN_BYTES = 48  # base64url of 48 bytes is 64 characters: the deep-link maximum
 PERIODS = ("quarterly", "half_yearly", "yearly", "ad_hoc")
 
@@ -66,9 +69,17 @@ async def campaign_by_key(session: AsyncSession, key: str) -> Campaign | None:
 
 
 async def invite(
-    session: AsyncSession, campaign: Campaign, respondents: list[Respondent]
+    session: AsyncSession,
+    campaign: Campaign,
+    respondents: list[Respondent],
+    *,
+    callback_checks: Collection[int] | None = None,
 ) -> list[Invitation]:
-    """One invitation per respondent; inviting again returns the existing one."""
+    """One invitation per respondent; inviting again returns the existing one.
+
+    With ``callback_checks`` (respondent ids), every listed invitation's call-back mark is set
+    to whether its respondent is among them; without, marks are left as they are.
+    """
     existing = {
         inv.respondent_id: inv
         for inv in await session.scalars(
@@ -86,6 +97,8 @@ async def invite(
                 expires_at=campaign.closes_at,
             )
             session.add(invitation)
+        if callback_checks is not None:
+            invitation.callback_check = respondent.id in callback_checks
         out.append(invitation)
     await session.flush()
     return out
@@ -149,3 +162,23 @@ async def previous_campaign(session: AsyncSession, campaign: Campaign) -> Campai
         .limit(1)
     )
     return previous
+
+
+async def expire_invitations(session: AsyncSession, campaign_id: int, *, now: datetime) -> int:
+    """Expire the campaign's unfinished invitations (no more reminders); returns how many."""
+    result = await session.execute(
+        update(Invitation)
+        .where(Invitation.campaign_id == campaign_id, Invitation.state.in_(UNFINISHED))
+        # expires_at becomes the moment it expired, so the row says when it stopped counting
+        .values(state="expired", next_reminder_at=None, expires_at=now)
+        .execution_options(synchronize_session="fetch")
+    )
+    return int(cast(CursorResult[Any], result).rowcount)
+
+
+async def mark_closed(session: AsyncSession, campaign: Campaign, *, now: datetime) -> None:
+    """Close the campaign: it takes no more answers. Closing again keeps the first time."""
+    campaign.status = "closed"
+    if campaign.closed_at is None:
+        campaign.closed_at = now
+    await session.flush()

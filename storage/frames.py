@@ -109,11 +109,11 @@ async def answers_frame(session: AsyncSession, campaign_id: int) -> pd.DataFrame
 def _tidy_answers(frame: pd.DataFrame) -> pd.DataFrame:
     # Question keys are "FACTOR" or "FACTOR.item"; nps and comment belong to no factor.
     likert = frame["kind"].isin(["likert", "followup"])
-    parts = frame["question"].str.split(".", n=1, expand=True)
-    frame["factor"] = parts[0].where(likert)
-    frame["item"] = (parts[1] if parts.shape[1] > 1 else pd.Series(None, index=frame.index)).where(
-        likert
-    )
+    parts = frame["question"].astype(str).str.split(".", n=1, expand=True)
+    none = pd.Series(None, index=frame.index, dtype=object)
+    # An empty campaign splits into no columns at all.
+    frame["factor"] = (parts[0] if parts.shape[1] > 0 else none).where(likert)
+    frame["item"] = (parts[1] if parts.shape[1] > 1 else none).where(likert)
     frame["level"] = frame["level"].astype("Int64")
     frame["na"] = frame["na"].astype(bool)
     frame["customer_weight"] = frame["customer_weight"].astype(float)

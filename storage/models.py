@@ -145,6 +145,10 @@ class Campaign(Base):
     closes_at: Mapped[datetime | None]
     targets: Mapped[dict[str, Any]] = mapped_column(default=dict)
     sample_seed: Mapped[int | None] = mapped_column(BigInteger)
+    # The sampling rules and what they selected (SPEC §6), kept so the sample can be reproduced.
+    plan: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    planned_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     survey: Mapped[SurveyRow] = relationship()
 
@@ -167,6 +171,7 @@ class Invitation(Base):
     expires_at: Mapped[datetime | None]
     reminder_count: Mapped[int] = mapped_column(Integer, default=0)
     next_reminder_at: Mapped[datetime | None] = mapped_column(index=True)
+    last_reminded_at: Mapped[datetime | None]
     callback_check: Mapped[bool] = mapped_column(Boolean, default=False)
     campaign: Mapped[Campaign] = relationship()
     respondent: Mapped[Respondent] = relationship()
@@ -245,11 +250,20 @@ class Ticket(Base):
     kind: Mapped[str | None] = mapped_column(String(16))
     department: Mapped[str | None] = mapped_column(String(80))
     owner: Mapped[str | None] = mapped_column(String(120))
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    owner_telegram_id: Mapped[int | None] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
     plan: Mapped[str | None] = mapped_column(Text)
     plan_due_at: Mapped[datetime | None]
     due_at: Mapped[datetime | None]
     alerted_at: Mapped[datetime | None]
+    alert_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    alert_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    overdue_alerted_at: Mapped[datetime | None]
+    acknowledged_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    # The call-back report an escalated ticket needs (seed 001 §6.4.3).
+    callback_report: Mapped[str | None] = mapped_column(Text)
+    callback_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # lazy="raise": an async session cannot lazy-load; add events with session.add instead.
@@ -278,3 +292,48 @@ class ProcessedUpdate(Base):
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     processed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApiKey(Base):
+    """An admin API key: only its SHA-256 is stored; the key is shown once at creation."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(12))  # admin | staff | viewer
+    prefix: Mapped[str] = mapped_column(String(12))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class OutboundMessage(Base):
+    """The outbox: a message the scheduler must send once (alerts, invitations, reminders).
+
+    Rows are written in the same transaction as the change that calls for them, so nothing is
+    lost; ``dedupe_key`` is unique, so nothing is queued twice; a sender claims rows with a
+    lease (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), so two processes never send the same one.
+    """
+
+    __tablename__ = "outbound_messages"
+    __table_args__ = (Index("ix_outbound_messages_due", "state", "not_before"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # alert | overdue | invitation | reminder
+    dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)  # None: resolved when sent
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitations.id", ondelete="CASCADE")
+    )
+    state: Mapped[str] = mapped_column(String(10), default="pending")  # pending|sent|failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,14 +1,66 @@
-"""Corrective-action tickets opened for every 1–2, with their history."""
+"""Corrective-action tickets opened for every 1–2, with their history.
+
+Opening a ticket queues its staff alert in the same transaction (outbox key ``alert:<id>``),
+so no alert is lost or sent twice. The alert is held until the respondent finishes the
+follow-up (causes and "what happened", which the alert shows; SPEC §5), at most
+``FOLLOW_UP_GRACE`` for one who walks away in the middle.
+
+This module is the one import for ticket work: the lifecycle (ticket_lifecycle), alerts
+(ticket_alerts) and queries (ticket_lists) are re-exported here.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Answer, Customer, Invitation, Respondent, Ticket, TicketEvent
+from storage.ticket_alerts import (
+    queue_alert,
+    queue_missing_alerts,
+    queue_overdue_alerts,
+    record_alert,
+    release_alert,
+    start_plan_clock,
+)
+from storage.ticket_lifecycle import lock_ticket, set_ticket_kinds, take_ticket, update_ticket
+from storage.ticket_lists import (
+    callback_reports,
+    get_ticket,
+    is_overdue,
+    list_tickets,
+    review_list,
+    ticket_history,
+)
 from storage.types import utcnow
+
+FOLLOW_UP_GRACE = timedelta(minutes=3)
+
+__all__ = [
+    "callback_reports",
+    "describe_follow_up",
+    "get_ticket",
+    "is_overdue",
+    "list_tickets",
+    "lock_ticket",
+    "open_or_update_ticket",
+    "queue_alert",
+    "queue_missing_alerts",
+    "queue_overdue_alerts",
+    "record_alert",
+    "release_alert",
+    "review_list",
+    "set_ticket_kinds",
+    "severity",
+    "start_plan_clock",
+    "take_ticket",
+    "ticket_for_answer",
+    "ticket_history",
+    "update_ticket",
+    "withdraw_ticket",
+]
 
 
 def severity(level: int, customer_weight: float) -> float:
@@ -59,6 +111,7 @@ async def open_or_update_ticket(
         )
         session.add(ticket)
         await session.flush()
+        await queue_alert(session, ticket.id, not_before=now + FOLLOW_UP_GRACE)
         return ticket, True
     if ticket.score != answer.level or ticket.status == "closed":
         ticket.score = answer.level
@@ -97,11 +150,13 @@ async def withdraw_ticket(
 
 async def describe_follow_up(
     session: AsyncSession, answer: Answer, causes: list[str], text: str | None, actor: str
-) -> None:
-    """Copy the follow-up's causes and text onto the ticket."""
+) -> int | None:
+    """Copy the follow-up's causes and text onto the ticket; its alert may go now. Returns the
+    ticket's id (None without a ticket)."""
     ticket = await ticket_for_answer(session, answer.id)
     if ticket is None:
-        return
+        return None
+    await release_alert(session, ticket.id, now=utcnow())
     ticket.causes = list(causes)
     ticket.comment = text
     session.add(
@@ -113,3 +168,4 @@ async def describe_follow_up(
             detail=", ".join(causes) or None,
         )
     )
+    return ticket.id

@@ -93,6 +93,15 @@ class MarkFeedback:
 
 @dataclass(frozen=True, slots=True)
 class TakeTicket:
+    """Staff: assign the ticket to whoever pressed."""
+
+    ticket_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class OpenTicket:
+    """Staff: show the ticket's details and history."""
+
     ticket_id: int
 
 
@@ -112,6 +121,7 @@ Action = (
     | ConfirmForget
     | MarkFeedback
     | TakeTicket
+    | OpenTicket
 )
 
 NpsOrigin = Literal["nps", "comment"]
@@ -151,6 +161,8 @@ def encode(action: Action) -> str:
             parts = ["T", str(answer_id), "c" if complaint else "f"]
         case TakeTicket(ticket_id):
             parts = ["Y", str(ticket_id)]
+        case OpenTicket(ticket_id):
+            parts = ["O", str(ticket_id)]
     data = ":".join([VERSION, *parts])
     if len(data.encode()) > MAX_CALLBACK_BYTES:
         raise ValueError(f"callback_data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
@@ -207,6 +219,8 @@ def _decode(code: str, args: list[str]) -> Action:
             return MarkFeedback(int(answer_id), flag == "c")
         case "Y", [ticket_id] if ticket_id.isdigit():
             return TakeTicket(int(ticket_id))
+        case "O", [ticket_id] if ticket_id.isdigit():
+            return OpenTicket(int(ticket_id))
     raise ValueError(code)
 
 

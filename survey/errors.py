@@ -9,7 +9,10 @@ SurveyError
 │   ├── CampaignClosed         the campaign no longer takes answers
 │   └── InvitationInUse        opened already from another Telegram account
 ├── InvalidAnswer              a level/button that does not fit the current question
-└── ImportRowError             one bad row of a CSV import (line, field, what)
+├── ImportRowError             one bad row of a CSV import (line, field, what)
+└── TicketError
+    ├── TicketNotFound         no ticket with this id
+    └── TicketRuleBroken       a change the ticket lifecycle does not allow (from, to, why)
 """
 
 from __future__ import annotations
@@ -69,3 +72,25 @@ class ImportRowError(SurveyError):
 
 class InvitationInUse(InvitationError):
     """The invitation is already bound to another Telegram account."""
+
+
+class TicketError(SurveyError):
+    """A corrective-action ticket cannot be changed as asked."""
+
+
+class TicketNotFound(TicketError):
+    """No ticket has this id."""
+
+    def __init__(self, ticket_id: int) -> None:
+        self.ticket_id = ticket_id
+        super().__init__(f"ticket {ticket_id} not found")
+
+
+class TicketRuleBroken(TicketError):
+    """The lifecycle of SPEC §5 does not allow this change."""
+
+    def __init__(self, current: str, wanted: str, why: str) -> None:
+        self.current = current
+        self.wanted = wanted
+        self.why = why
+        super().__init__(f"cannot go from {current} to {wanted}: {why}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -91,15 +91,23 @@ R = TypeVar("R", bound=_Record)
 
 def read_records(text: str, model: type[R]) -> tuple[list[tuple[int, R]], list[ImportRowError]]:
     """Parse CSV text into (line, record) pairs and the errors of the bad lines."""
+    return validate_records(_rows(text), model)
+
+
+def validate_records(
+    numbered: Iterable[tuple[int, object]], model: type[R], *, whole: str = "(row)"
+) -> tuple[list[tuple[int, R]], list[ImportRowError]]:
+    """Validate numbered raw rows (CSV lines, JSON list items): the good records and, for each
+    bad row, its number, first bad field (``whole`` for the row itself) and what is wrong."""
     good: list[tuple[int, R]] = []
     bad: list[ImportRowError] = []
-    for line, row in _rows(text):
+    for number, row in numbered:
         try:
-            good.append((line, model.model_validate(row)))
+            good.append((number, model.model_validate(row)))
         except ValidationError as exc:
             first = exc.errors()[0]
-            field = ".".join(str(p) for p in first["loc"]) or "(row)"
-            bad.append(ImportRowError(line, field, first["msg"].removeprefix("Value error, ")))
+            field = ".".join(str(p) for p in first["loc"]) or whole
+            bad.append(ImportRowError(number, field, first["msg"].removeprefix("Value error, ")))
     return good, bad
 
 

@@ -30,6 +30,17 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     max_text: int = Field(default=1000, ge=50, le=4000)
+    # Staff alerts go to the factor's department chat, else to staff_chat_id (SPEC §5).
+    department_chats: dict[str, int] = Field(default_factory=dict)
+    staff_language: str = "zh-CN"
+    # Reminders: first after 3 working days, then weekly, at most max_reminders (SPEC §5).
+    first_reminder_working_days: int = Field(default=3, ge=1)
+    reminder_interval_days: int = Field(default=7, ge=1)
+    max_reminders: int = Field(default=3, ge=0)
+    # Night hours of the respondent's time zone, when nothing is sent: [night_start, night_end).
+    night_start: int = Field(default=21, ge=0, le=23)
+    night_end: int = Field(default=8, ge=0, le=23)
+    scheduler_interval: float = Field(default=5.0, gt=0)
 
     @field_validator("telegram_api_url")
     @classmethod

@@ -114,3 +114,75 @@ async def seed_campaign(
 
 async def sessions_for(url: str) -> async_sessionmaker[AsyncSession]:
     return create_sessionmaker(create_engine(url))
+
+
+# (customer, class, business unit, product line, annual revenue): a population to sample from
+POPULATION = [
+    ("C01", "KA", "BU1", "P1", 500.0),
+    ("C02", "KA", "BU1", "P1", 300.0),
+    ("C03", "A", "BU1", "P2", 100.0),
+    ("C04", "B", "BU1", "P2", 60.0),
+    ("C05", "B", "BU1", "P2", 40.0),
+    ("C06", "A", "BU2", "Q1", 400.0),
+    ("C07", "B", "BU2", "Q1", 200.0),
+    ("C08", "C", "BU2", "Q1", 150.0),
+    ("C09", "C", "BU2", "Q2", 150.0),
+    ("C10", "B", "BU2", "Q2", 100.0),
+]
+
+
+async def seed_population(
+    sessions: async_sessionmaker[AsyncSession], *, key: str = "2026-H1", template: str = "ecss-5"
+) -> None:
+    """Load a template, the POPULATION above with two respondents each (R01a, R01b, …) and an
+    open campaign ``key`` without invitations."""
+    async with sessions() as session, session.begin():
+        row, _ = await save_survey(session, load_template(template))
+        await upsert_customers(
+            session,
+            [
+                (n, CustomerRecord(external_id=c, name=f"Customer {c}", customer_class=k,
+                                   business_unit=bu, product_line=line, annual_revenue=revenue))
+                for n, (c, k, bu, line, revenue) in enumerate(POPULATION, start=2)
+            ],
+        )  # fmt: skip
+        await upsert_respondents(
+            session,
+            [
+                (n, RespondentRecord(external_id=f"R{c[1:]}{s}", customer_id=c, name=f"{c}{s}"))
+                for n, (c, s) in enumerate(((c, s) for c, *_ in POPULATION for s in "ab"), start=2)
+            ],
+        )
+        await create_campaign(session, key=key, survey_row=row)
+
+
+async def open_test_ticket(
+    sessions: async_sessionmaker[AsyncSession],
+    token: str,
+    *,
+    question: str = "QU.product",
+    level: int = 2,
+    department: str | None = "quality",
+    now: datetime | None = None,
+) -> int:
+    """Store a 1–2 answer for the invitation ``token`` and open its ticket (as the bot does);
+    returns the ticket id. The ticket's alert is queued in the same transaction."""
+    from storage.answers import put_answer
+    from storage.models import Invitation
+    from storage.tickets import open_or_update_ticket
+
+    async with sessions() as session, session.begin():
+        invitation = await session.scalar(select(Invitation).where(Invitation.token == token))
+        assert invitation is not None
+        answer, _ = await put_answer(
+            session, invitation, [], question=question, kind="likert", level=level, now=now
+        )
+        ticket, _ = await open_or_update_ticket(
+            session,
+            answer=answer,
+            invitation=invitation,
+            department=department,
+            actor=f"respondent:{invitation.respondent_id}",
+            now=now,
+        )
+        return ticket.id

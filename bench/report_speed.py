@@ -1,6 +1,6 @@
 """Benchmark: build the full campaign report from a realistic campaign of ~1,000,000 answers.
 
-    python bench/scoring.py [--answers 1000000] [--seed 7] [--json]
+    python bench/report_speed.py [--answers 1000000] [--seed 7] [--json]
 
 Generates (NumPy, vectorised) an ECSS-like survey of 20 questions answered by ~48,000
 respondents of ~4,800 customers with classes, weights, business units and roles, ~3 % "unable
@@ -24,18 +24,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-# This file is bench/scoring.py: make sure ``import scoring`` finds the package, not this file.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
-sys.path.insert(0, str(_HERE.parent))
+# Run as a script from the repository root: make the project's packages importable.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scoring import (  # noqa: E402
+from scoring import (
     CampaignData,
     build_report,
     render_tables,
     write_trend_chart,
 )
-from survey.schema import Survey  # noqa: E402
+from survey.schema import Survey
 
 FACTORS: tuple[tuple[str, float, tuple[str, ...]], ...] = (
     ("GI", 1.0, ()),

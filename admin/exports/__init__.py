@@ -1,0 +1,31 @@
+"""Exports of a campaign: answers, scores and tickets as CSV (streamed), XLSX and JSON, and
+the full workbook (summary, score sheets, tickets, answers, trend chart).
+
+``build_export`` is the one entry point, shared by the admin routes and ``csat export``.
+Text cells of CSV and XLSX are neutralised against formula injection (``cells``).
+"""
+
+from admin.exports.builder import (
+    EXPORTS,
+    FORMATS,
+    MEDIA_TYPES,
+    SCORES_BY,
+    ExportFile,
+    build_export,
+    check_export,
+    filename,
+)
+from admin.exports.cells import FORMULA_STARTS, neutralise
+
+__all__ = [
+    "EXPORTS",
+    "FORMATS",
+    "FORMULA_STARTS",
+    "MEDIA_TYPES",
+    "SCORES_BY",
+    "ExportFile",
+    "build_export",
+    "check_export",
+    "filename",
+    "neutralise",
+]

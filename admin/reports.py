@@ -1,0 +1,45 @@
+"""A campaign's report from the database: its answers, its invitations and the previous
+campaign of the same survey (for trends), scored by scoring/."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from scoring import CampaignData, CampaignReport, build_report
+from storage.campaigns import previous_campaign
+from storage.frames import answers_frame, invitations_frame
+from storage.models import Campaign
+from storage.surveys import get_survey
+
+
+async def campaign_data(session: AsyncSession, campaign: Campaign) -> CampaignData:
+    """The answers and invitations of one campaign, as scoring/ takes them."""
+    return CampaignData(
+        campaign.key,
+        await answers_frame(session, campaign.id),
+        await invitations_frame(session, campaign.id),
+    )
+
+
+async def load_campaign_report(
+    session: AsyncSession, campaign: Campaign, *, data: CampaignData | None = None
+) -> CampaignReport:
+    """The report of ``campaign`` against its previous campaign; ``data`` if already loaded."""
+    survey = await get_survey(session, campaign.survey_id)
+    if campaign.targets:  # the campaign's own targets win over the questionnaire's defaults
+        targets = survey.targets.model_copy(update=campaign.targets)
+        survey = survey.model_copy(update={"targets": targets})
+    current = data if data is not None else await campaign_data(session, campaign)
+    before = await previous_campaign(session, campaign)
+    previous = await campaign_data(session, before) if before is not None else None
+    # Scoring is CPU-bound pandas: keep the event loop free while it runs.
+    return await asyncio.to_thread(
+        build_report,
+        survey,
+        current.answers,
+        current.invitations,
+        campaign=campaign.key,
+        previous=previous,
+    )

@@ -1,0 +1,79 @@
+"""``/campaigns/{key}/exports``: answers, scores and tickets as CSV, XLSX or JSON, and the full
+workbook. Any API key may read them (viewer role)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Final, Literal
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import StreamingResponse
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from admin.deps import ViewerKey, get_session
+from admin.exports import MEDIA_TYPES, build_export
+from admin.routes.lookups import campaign_or_404
+
+router = APIRouter(prefix="/campaigns/{key}/exports", tags=["exports"])
+
+Format = Literal["csv", "xlsx", "json"]
+ScoresBy = Literal["factor", "customer", "business_unit", "role"]
+# SessionDep's transaction, but ended when the route returns rather than after the body is
+# sent: an export reads everything before it streams, and a slow download must not hold a
+# transaction (on SQLite, the write lock) open.
+ExportSession = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+_FILE: Final[dict[int | str, dict[str, Any]]] = {
+    200: {
+        "description": "The file, as an attachment (CSV is UTF-8 with a BOM, for Excel)",
+        "content": {media_type.split(";")[0]: {} for media_type in MEDIA_TYPES.values()},
+    }
+}
+
+
+async def _send(
+    session: AsyncSession, key: str, what: str, fmt: str, by: str = "factor"
+) -> StreamingResponse:
+    campaign = await campaign_or_404(session, key)
+    export = await build_export(session, campaign, what, fmt, by=by)
+    return StreamingResponse(
+        export.chunks,
+        media_type=export.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{export.filename}"'},
+    )
+
+
+@router.get("/answers.{fmt}", response_class=StreamingResponse, responses=_FILE)
+async def export_answers(
+    key: str, fmt: Format, session: ExportSession, _key: ViewerKey
+) -> StreamingResponse:
+    """Every answer of the campaign, one row each, in SPEC §7's columns."""
+    return await _send(session, key, "answers", fmt)
+
+
+@router.get("/scores.{fmt}", response_class=StreamingResponse, responses=_FILE)
+async def export_scores(
+    key: str,
+    fmt: Format,
+    session: ExportSession,
+    _key: ViewerKey,
+    by: Annotated[ScoresBy, Query(description="One row per factor, customer, unit or role")] = (
+        "factor"
+    ),
+) -> StreamingResponse:
+    """Every index of the campaign's report per factor, customer, business unit or role."""
+    return await _send(session, key, "scores", fmt, by)
+
+
+@router.get("/tickets.{fmt}", response_class=StreamingResponse, responses=_FILE)
+async def export_tickets(
+    key: str, fmt: Format, session: ExportSession, _key: ViewerKey
+) -> StreamingResponse:
+    """The campaign's corrective-action tickets with their plans, owners and dates."""
+    return await _send(session, key, "tickets", fmt)
+
+
+@router.get("/workbook.xlsx", response_class=StreamingResponse, responses=_FILE)
+async def export_workbook(key: str, session: ExportSession, _key: ViewerKey) -> StreamingResponse:
+    """One workbook: summary, factors, customers, business units, roles, tickets, answers and
+    the trend chart."""
+    return await _send(session, key, "workbook", "xlsx")

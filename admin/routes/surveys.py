@@ -1,0 +1,76 @@
+"""``/surveys``: load questionnaires (YAML or JSON) and read them back."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
+from sqlalchemy import select
+
+from admin.deps import AdminKey, SessionDep, ViewerKey
+from admin.errors import ApiError
+from admin.pagination import PageDep, fetch_page
+from admin.routes.bodies import read_survey, survey_body
+from admin.schemas.surveys import SurveyDetail, SurveyLoaded, SurveyPublic, SurveysPublic
+from storage.models import SurveyRow
+from storage.surveys import latest_survey_row, save_survey
+
+router = APIRouter(prefix="/surveys", tags=["surveys"])
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    openapi_extra=survey_body(),
+    responses={200: {"model": SurveyLoaded, "description": "This version was loaded already"}},
+)
+async def load_survey(
+    request: Request, response: Response, session: SessionDep, _key: AdminKey
+) -> SurveyLoaded:
+    """Load a questionnaire version; the same version again is a no-op (200), other content
+    under a loaded version is refused (422: raise the version)."""
+    survey = await read_survey(request)
+    row, created = await save_survey(session, survey)
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return SurveyLoaded(**SurveyPublic.of(row).model_dump(), created=created)
+
+
+@router.get("")
+async def list_surveys(
+    session: SessionDep,
+    _key: ViewerKey,
+    page: PageDep,
+    key: Annotated[str | None, Query(description="Only versions of this survey")] = None,
+) -> SurveysPublic:
+    """Every loaded questionnaire version, by key then version."""
+    query = select(SurveyRow).order_by(SurveyRow.key, SurveyRow.version)
+    if key is not None:
+        query = query.where(SurveyRow.key == key)
+    rows, count = await fetch_page(session, query, page)
+    return SurveysPublic(
+        data=[SurveyPublic.of(row) for (row,) in rows],
+        count=count,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.get("/{key}")
+async def read_survey_version(
+    key: str,
+    session: SessionDep,
+    _key: ViewerKey,
+    version: Annotated[int | None, Query(ge=1, description="Default: the newest")] = None,
+) -> SurveyDetail:
+    """One questionnaire with its definition: the newest version unless ``version`` is given."""
+    if version is None:
+        row = await latest_survey_row(session, key)
+    else:
+        row = await session.scalar(
+            select(SurveyRow).where(SurveyRow.key == key, SurveyRow.version == version)
+        )
+    if row is None:
+        which = f"survey {key!r}" + (f" version {version}" if version else "")
+        raise ApiError(status.HTTP_404_NOT_FOUND, f"no {which} is loaded")
+    return SurveyDetail.of(row)

@@ -1,0 +1,176 @@
+"""``/tickets``: corrective actions — filtered lists, the monthly review, call-back reports,
+one ticket with its history, and staff updates through the lifecycle of SPEC §5."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from admin.deps import SessionDep, StaffKey, ViewerKey
+from admin.pagination import PageDep
+from admin.routes.lookups import campaign_or_404
+from admin.schemas.tickets import (
+    Kind,
+    Status,
+    TicketDetail,
+    TicketEventPublic,
+    TicketList,
+    TicketPublic,
+    TicketsPublic,
+    TicketUpdate,
+)
+from storage.models import Campaign, Customer, Respondent, Ticket
+from storage.ticket_lists import callback_reports, is_overdue, list_tickets, review_list
+from storage.tickets import get_ticket, ticket_history, update_ticket
+from storage.types import utcnow
+
+router = APIRouter(prefix="/tickets", tags=["tickets"])
+
+
+@router.get("")
+async def list_all(
+    session: SessionDep,
+    _key: ViewerKey,
+    page: PageDep,
+    campaign: Annotated[str | None, Query(description="A campaign key")] = None,
+    status: Annotated[Status | None, Query()] = None,
+    kind: Annotated[Kind | None, Query()] = None,
+    department: Annotated[str | None, Query()] = None,
+    owner: Annotated[str | None, Query()] = None,
+    overdue: Annotated[bool, Query(description="Only active tickets past a deadline")] = False,
+) -> TicketsPublic:
+    """Tickets matching every given filter, oldest first."""
+    now = utcnow()
+    campaign_id = (await campaign_or_404(session, campaign)).id if campaign is not None else None
+    tickets, count = await list_tickets(
+        session,
+        campaign_id=campaign_id,
+        status=status,
+        kind=kind,
+        department=department,
+        owner=owner,
+        overdue_at=now if overdue else None,
+        limit=page.limit,
+        offset=page.offset,
+    )
+    data = await describe(session, tickets, now)
+    return TicketsPublic(data=data, count=count, limit=page.limit, offset=page.offset)
+
+
+@router.get("/review")
+async def monthly_review(session: SessionDep, _key: ViewerKey) -> TicketList:
+    """The monthly progress review (seed 001 §6.5.1): active tickets with a plan, oldest
+    first; ``overdue`` marks those behind their deadline."""
+    now = utcnow()
+    data = await describe(session, await review_list(session, now=now), now)
+    return TicketList(data=data, count=len(data))
+
+
+@router.get("/callbacks")
+async def callbacks(
+    session: SessionDep,
+    _key: ViewerKey,
+    campaign: Annotated[str | None, Query(description="A campaign key")] = None,
+) -> TicketList:
+    """Escalated tickets (seed 001 §6.4.3); ``callback_report`` null means still owed."""
+    campaign_id = (await campaign_or_404(session, campaign)).id if campaign is not None else None
+    tickets = await callback_reports(session, campaign_id=campaign_id)
+    data = await describe(session, tickets, utcnow())
+    return TicketList(data=data, count=len(data))
+
+
+@router.get("/{ticket_id}")
+async def read_ticket(ticket_id: int, session: SessionDep, _key: ViewerKey) -> TicketDetail:
+    """One ticket with its history."""
+    return await _detail(session, await get_ticket(session, ticket_id))
+
+
+@router.patch("/{ticket_id}")
+async def change_ticket(
+    ticket_id: int, body: TicketUpdate, session: SessionDep, key: StaffKey
+) -> TicketDetail:
+    """Move a ticket on (status), record its plan, owner, planned completion, call-back
+    report or a note. Refused changes answer 409 saying why."""
+    ticket = await update_ticket(
+        session,
+        ticket_id,
+        actor=key.name,
+        status=body.status,
+        plan=body.plan,
+        owner=body.owner,
+        due_at=body.due_at,
+        callback_report=body.callback_report,
+        note=body.note,
+    )
+    return await _detail(session, ticket)
+
+
+async def _detail(session: AsyncSession, ticket: Ticket) -> TicketDetail:
+    (public,) = await describe(session, [ticket], utcnow())
+    history = [
+        TicketEventPublic.model_validate(e) for e in await ticket_history(session, ticket.id)
+    ]
+    return TicketDetail(**public.model_dump(), history=history)
+
+
+async def describe(
+    session: AsyncSession, tickets: Sequence[Ticket], now: datetime
+) -> list[TicketPublic]:
+    """Tickets with the keys people know them by (campaign key, external ids), in two queries."""
+    campaign_ids = {t.campaign_id for t in tickets if t.campaign_id is not None}
+    campaigns = dict(
+        (
+            await session.execute(
+                select(Campaign.id, Campaign.key).where(Campaign.id.in_(campaign_ids))
+            )
+        )
+        .tuples()
+        .all()
+    )
+    people = {
+        respondent_id: (respondent, customer)
+        for respondent_id, respondent, customer in await session.execute(
+            select(Respondent.id, Respondent.external_id, Customer)
+            .join(Customer, Customer.id == Respondent.customer_id)
+            .where(Respondent.id.in_({t.respondent_id for t in tickets}))
+        )
+    }
+    out = []
+    for ticket in tickets:
+        respondent, customer = people[ticket.respondent_id]
+        out.append(
+            TicketPublic(
+                id=ticket.id,
+                campaign=campaigns.get(ticket.campaign_id) if ticket.campaign_id else None,
+                customer_id=customer.external_id,
+                customer_name=customer.name,
+                customer_class=customer.customer_class,
+                respondent_id=respondent,
+                question=ticket.question,
+                score=ticket.score,
+                causes=list(ticket.causes or []),
+                comment=ticket.comment,
+                severity=ticket.severity,
+                kind=ticket.kind,
+                department=ticket.department,
+                owner=ticket.owner,
+                status=ticket.status,
+                plan=ticket.plan,
+                plan_due_at=ticket.plan_due_at,
+                due_at=ticket.due_at,
+                alerted_at=ticket.alerted_at,
+                acknowledged_at=ticket.acknowledged_at,
+                closed_at=ticket.closed_at,
+                callback_report=ticket.callback_report,
+                callback_at=ticket.callback_at,
+                created_at=ticket.created_at,
+                updated_at=ticket.updated_at,
+                overdue=is_overdue(ticket, now),
+            )
+        )
+    return out

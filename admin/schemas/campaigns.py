@@ -1,0 +1,135 @@
+"""Bodies of the campaign routes: create, plan, invite."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from admin.pagination import Paginated
+from scoring.sampling import SamplingRules
+from storage.models import Campaign
+
+Period = Literal["quarterly", "half_yearly", "yearly", "ad_hoc"]  # storage.campaigns.PERIODS
+Share = Annotated[float, Field(gt=0, le=1)]
+CampaignKey = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CampaignTargets(_Strict):
+    """Targets of SPEC §2; an omitted one falls back to the survey's own."""
+
+    satisfaction_rate: Share | None = None
+    loyalty: Annotated[float, Field(ge=0, le=100)] | None = None
+    response_rate: Share | None = None
+
+
+class CampaignCreate(_Strict):
+    """A new campaign (测评周期) of a loaded survey (its newest version unless one is given)."""
+
+    key: CampaignKey
+    survey: str
+    survey_version: Annotated[int, Field(ge=1)] | None = None
+    period: Period = "ad_hoc"
+    closes_at: AwareDatetime | None = None
+    targets: CampaignTargets = CampaignTargets()
+
+
+class CampaignPublic(BaseModel):
+    """A campaign as stored."""
+
+    key: str
+    survey: str
+    survey_version: int
+    period: str
+    status: str
+    opens_at: datetime
+    closes_at: datetime | None
+    targets: dict[str, float]
+    sample_seed: int | None
+    planned_at: datetime | None
+    closed_at: datetime | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, campaign: Campaign, survey_key: str, survey_version: int) -> CampaignPublic:
+        return cls(
+            key=campaign.key,
+            survey=survey_key,
+            survey_version=survey_version,
+            period=campaign.period,
+            status=campaign.status,
+            opens_at=campaign.opens_at,
+            closes_at=campaign.closes_at,
+            targets=campaign.targets,
+            sample_seed=campaign.sample_seed,
+            planned_at=campaign.planned_at,
+            closed_at=campaign.closed_at,
+            created_at=campaign.created_at,
+        )
+
+
+class CampaignDetail(CampaignPublic):
+    """A campaign with its invitations per state, response rate and stored plan."""
+
+    invitations: dict[str, int]
+    invited: int
+    completed: int
+    response_rate: float | None
+    plan: dict[str, Any]
+
+
+class CampaignsPublic(Paginated[CampaignPublic]):
+    """A page of campaigns, newest first."""
+
+
+class SamplingRulesIn(_Strict):
+    """The selection rules of SPEC §6 (scoring/sampling.py); null or false switches one off."""
+
+    all_customers: bool = False
+    key_account_share: Share | None = None
+    random_share: Share | None = None
+    revenue_coverage: Share | None = None
+    min_per_product_line: Annotated[int, Field(ge=1)] | None = None
+    include_complainers: bool = True
+    callback_share: Share | None = None
+
+    def to_rules(self) -> SamplingRules:
+        return SamplingRules(**self.model_dump())
+
+
+class PlanRequest(_Strict):
+    """Preview a sample (``apply`` false) or store it and create its invitations."""
+
+    rules: SamplingRulesIn
+    seed: Annotated[int, Field(ge=0, lt=2**63)] | None = None
+    apply: bool = False
+
+
+class InviteRequest(_Strict):
+    """Whom to invite: every planned invitation not sent yet, or only these respondents."""
+
+    respondents: list[str] | None = Field(default=None, description="External ids")
+
+
+class HandoffPublic(BaseModel):
+    """A deep link the account owner passes on: the bot cannot write to this person first."""
+
+    invitation_id: int
+    respondent_id: str
+    respondent_name: str | None
+    customer_name: str
+    account_owner: str | None
+    token: str
+    deep_link: str | None = Field(description="Null until CSAT_BOT_USERNAME is set")
+
+
+class InvitationsSent(BaseModel):
+    """Invitations queued for sending in chat, and links to hand out by other means."""
+
+    queued: int
+    handoff: list[HandoffPublic]

@@ -1,0 +1,50 @@
+"""Bodies of the customer and respondent routes (records in: survey/records.py)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from admin.pagination import Paginated
+
+
+class CustomerPublic(BaseModel):
+    """A customer (客户) as stored."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    external_id: str
+    name: str
+    customer_class: str
+    weight: float
+    business_unit: str | None
+    product_line: str | None
+    annual_revenue: float | None
+    account_owner: str | None
+
+
+class CustomersPublic(Paginated[CustomerPublic]):
+    """A page of customers, by external id."""
+
+
+class RespondentPublic(BaseModel):
+    """A respondent (受访者); ``name`` is null once they asked to be forgotten."""
+
+    external_id: str
+    customer_id: str
+    name: str | None
+    role: str
+    language: str | None
+    timezone: str | None
+    telegram_user_id: int | None
+    forgotten: bool
+
+
+class RespondentsPublic(Paginated[RespondentPublic]):
+    """A page of respondents, by external id."""
+
+
+class ImportPublic(BaseModel):
+    """What a bulk import did; it is all-or-nothing per row, idempotent on external id."""
+
+    created: int
+    updated: int

@@ -1,0 +1,97 @@
+"""Bodies of the corrective-action ticket routes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+from admin.pagination import Paginated
+
+Status = Literal[
+    "open", "acknowledged", "plan_submitted", "in_progress", "verifying", "closed", "escalated"
+]  # survey.tickets.STATUSES
+Kind = Literal["opinion_ticket", "internal_memo"]  # survey.tickets.KINDS
+Text = Annotated[str, Field(min_length=1, max_length=4000)]
+
+
+class TicketPublic(BaseModel):
+    """A ticket (纠正预防措施) with the campaign, customer and respondent it concerns."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    campaign: str | None = Field(description="Campaign key; null for daily feedback")
+    customer_id: str
+    customer_name: str
+    customer_class: str
+    respondent_id: str
+    question: str
+    score: int | None
+    causes: list[Any]
+    comment: str | None
+    severity: float
+    kind: str | None
+    department: str | None
+    owner: str | None
+    status: str
+    plan: str | None
+    plan_due_at: datetime | None
+    due_at: datetime | None
+    alerted_at: datetime | None
+    acknowledged_at: datetime | None
+    closed_at: datetime | None
+    callback_report: str | None
+    callback_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    overdue: bool
+
+
+class TicketEventPublic(BaseModel):
+    """One line of a ticket's history: who did what, when."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    at: datetime
+    actor: str
+    action: str
+    detail: str | None
+
+
+class TicketDetail(TicketPublic):
+    """A ticket with its whole history, oldest first."""
+
+    history: list[TicketEventPublic]
+
+
+class TicketsPublic(Paginated[TicketPublic]):
+    """A page of tickets, oldest first."""
+
+
+class TicketList(BaseModel):
+    """A list that is short by nature (review, call-backs): not paginated."""
+
+    data: list[TicketPublic]
+    count: int
+
+
+class TicketUpdate(BaseModel):
+    """A change to a ticket; each given field is checked against the lifecycle of SPEC §5 and
+    recorded in its history under the API key's name."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: Status | None = None
+    plan: Text | None = None
+    owner: Annotated[str, Field(min_length=1, max_length=120)] | None = None
+    due_at: AwareDatetime | None = Field(default=None, description="Planned completion")
+    callback_report: Text | None = None
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> TicketUpdate:
+        if all(getattr(self, name) is None for name in type(self).model_fields):
+            raise ValueError("nothing to change: give status, plan, owner, due_at, ...")
+        return self

@@ -1,0 +1,225 @@
+"""The outbox dispatcher: claim due messages, render each, send it, record the outcome.
+
+Claiming leases rows to this worker (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), so two
+processes never send the same row. Each row is rendered in its own transaction and sent with
+no transaction open; its outcome is then committed:
+
+- sent → ``mark_sent`` (and for an alert the ticket records where it went);
+- ``RetryAfter`` → back to the queue after the wait Telegram asked for (PTB's AIORateLimiter
+  has already retried a few times in-process);
+- network errors and timeouts → back to the queue with exponential backoff;
+- blocked (403), refused (400, e.g. "chat not found") or ``Skip`` → failed, with the reason.
+
+Telegram's limits: the bot's AIORateLimiter keeps ~30 msg/s overall and 20/min per group; this
+module paces each chat to one message a second. A timeout after Telegram accepted a message
+can still lead to a repeat: the Bot API has no idempotency key, so delivery is at-least-once
+in that one case and exactly-once otherwise.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import warnings
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.alerts import render_alert, render_overdue
+from bot.invitations import render_invitation, render_reminder
+from bot.outgoing import Outgoing, Renderer, Skip
+from storage import outbox
+from storage.engine import transaction
+from storage.models import OutboundMessage
+from storage.tickets import record_alert, start_plan_clock
+from survey.calendar import WorkingCalendar
+from survey.settings import Settings
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BATCH = 30  # paced 1/s per chat, a batch fits well inside the lease
+PER_CHAT_INTERVAL = 1.0  # seconds between two messages to one chat (Telegram's limit)
+LEASE_SAFETY = 0.75  # stop sending once this share of the lease has passed: no double sends
+MAX_BACKOFF = timedelta(minutes=10)
+
+
+def default_renderers() -> dict[str, Renderer]:
+    """Renderers of every kind the outbox holds."""
+    return {
+        "alert": render_alert,
+        "overdue": render_overdue,
+        "invitation": render_invitation,
+        "reminder": render_reminder,
+    }
+
+
+def backoff(attempts: int) -> timedelta:
+    """2, 4, 8 … seconds after the 1st, 2nd, 3rd … attempt, at most ten minutes."""
+    return min(timedelta(seconds=2 ** max(attempts, 1)), MAX_BACKOFF)
+
+
+def _retry_after_seconds(exc: RetryAfter) -> float:
+    with warnings.catch_warnings():  # PTB 22 warns that the type of retry_after will change
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+@dataclass
+class _Ready:
+    row: OutboundMessage
+    outgoing: Outgoing
+
+
+class Dispatcher:
+    """Sends the outbox's due messages through ``bot``; one instance per worker."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        sessions: async_sessionmaker[AsyncSession],
+        settings: Settings,
+        renderers: dict[str, Renderer],
+        *,
+        worker: str,
+        batch: int = DEFAULT_BATCH,
+        lease: timedelta = outbox.DEFAULT_LEASE,
+    ) -> None:
+        self.bot = bot
+        self.worker = worker
+        self._sessions = sessions
+        self._settings = settings
+        self._renderers = renderers
+        self.batch = batch
+        self.last_claimed = 0  # rows claimed by the last dispatch: a full batch means more wait
+        self._lease = lease
+        self._calendar = WorkingCalendar(settings.holidays, settings.timezone)
+        self._last_sent: dict[int, float] = {}  # chat id → monotonic time of the last send
+
+    async def dispatch(self, now: datetime) -> int:
+        """Send what is due at ``now``; returns how many messages were delivered."""
+        self.last_claimed = 0
+        async with transaction(self._sessions) as session:
+            rows = await outbox.claim_due(
+                session, worker=self.worker, now=now, limit=self.batch, lease=self._lease
+            )
+        self.last_claimed = len(rows)
+        if not rows:
+            return 0
+        deadline = time.monotonic() + self._lease.total_seconds() * LEASE_SAFETY
+        by_chat: dict[int, list[_Ready]] = {}
+        for row in rows:
+            outgoing = await self._render(row, now)
+            if outgoing is not None:
+                by_chat.setdefault(outgoing.chat_id, []).append(_Ready(row, outgoing))
+        sent = await asyncio.gather(
+            *(self._send_chat(queue, now, deadline) for queue in by_chat.values())
+        )
+        return sum(sent)
+
+    async def _render(self, row: OutboundMessage, now: datetime) -> Outgoing | None:
+        renderer = self._renderers.get(row.kind)
+        try:
+            if renderer is None:
+                raise Skip(f"no renderer for kind {row.kind!r}")
+            async with transaction(self._sessions) as session:
+                if row.kind == "alert" and row.ticket_id is not None:
+                    # The ticket counts as sent from here: the alert shows the deadline it sets.
+                    await start_plan_clock(session, row.ticket_id, now=now, calendar=self._calendar)
+                return await renderer(session, row, self._settings)
+        except Skip as exc:
+            await self._fail(row, f"skipped: {exc}", now)
+        except Exception as exc:  # a renderer bug must not stop the other messages
+            log.exception("rendering outbox row %s failed", row.id)
+            await self._retry(row, now, f"render failed: {exc!r}", now + backoff(row.attempts))
+        return None
+
+    async def _send_chat(self, queue: list[_Ready], now: datetime, deadline: float) -> int:
+        """Send one chat's messages in order, a second apart; stop at a flood wait."""
+        sent = 0
+        for index, ready in enumerate(queue):
+            if time.monotonic() > deadline:
+                await self._give_back(queue[index:], now, "lease ran short; not sent")
+                break
+            chat_id = ready.outgoing.chat_id
+            wait = self._last_sent.get(chat_id, -PER_CHAT_INTERVAL) + PER_CHAT_INTERVAL
+            await asyncio.sleep(max(0.0, wait - time.monotonic()))
+            try:
+                message = await self.bot.send_message(
+                    chat_id, ready.outgoing.text, reply_markup=ready.outgoing.reply_markup
+                )
+            except RetryAfter as exc:
+                later = now + timedelta(seconds=_retry_after_seconds(exc))
+                await self._give_back(queue[index:], later, f"flood control: {exc}")
+                break
+            except Forbidden as exc:
+                await self._fail(ready.row, f"blocked: {exc.message}", now)
+            except BadRequest as exc:
+                await self._fail(ready.row, f"refused: {exc.message}", now)
+            except NetworkError as exc:  # includes TimedOut and dropped connections
+                await self._retry(
+                    ready.row, now, f"network: {exc}", now + backoff(ready.row.attempts)
+                )
+            except Exception as exc:
+                log.exception("sending outbox row %s failed", ready.row.id)
+                await self._retry(ready.row, now, repr(exc), now + backoff(ready.row.attempts))
+            else:
+                await self._sent(ready, message.message_id, now)
+                sent += 1
+            finally:
+                self._last_sent[chat_id] = time.monotonic()
+        return sent
+
+    async def _sent(self, ready: _Ready, message_id: int, now: datetime) -> None:
+        row, chat_id = ready.row, ready.outgoing.chat_id
+        async with transaction(self._sessions) as session:
+            kept = await outbox.mark_sent(
+                session,
+                row.id,
+                worker=self.worker,
+                telegram_message_id=message_id,
+                chat_id=chat_id,
+                now=now,
+            )
+            if not kept:
+                log.warning("outbox row %s was sent after its lease ran out", row.id)
+            elif row.kind == "alert" and row.ticket_id is not None:
+                await record_alert(
+                    session,
+                    row.ticket_id,
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    now=now,
+                    calendar=self._calendar,
+                )
+
+    async def _fail(self, row: OutboundMessage, error: str, now: datetime) -> None:
+        log.info("outbox row %s (%s) failed: %s", row.id, row.kind, error)
+        async with transaction(self._sessions) as session:
+            await outbox.mark_failed(session, row.id, worker=self.worker, error=error)
+            if row.kind == "alert" and row.ticket_id is not None:
+                # Nobody got the alert: the plan deadline runs from now (admin API handover).
+                await start_plan_clock(session, row.ticket_id, now=now, calendar=self._calendar)
+
+    async def _retry(
+        self, row: OutboundMessage, now: datetime, error: str, not_before: datetime
+    ) -> None:
+        if row.attempts >= outbox.MAX_ATTEMPTS:
+            await self._fail(row, f"gave up after {row.attempts} attempts: {error}", now)
+            return
+        async with transaction(self._sessions) as session:
+            await outbox.retry_later(
+                session, row.id, worker=self.worker, error=error, not_before=not_before
+            )
+
+    async def _give_back(self, queue: list[_Ready], not_before: datetime, error: str) -> None:
+        async with transaction(self._sessions) as session:
+            for ready in queue:
+                await outbox.retry_later(
+                    session, ready.row.id, worker=self.worker, error=error, not_before=not_before
+                )

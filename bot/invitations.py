@@ -1,0 +1,108 @@
+"""Renderers of queued invitations and reminders: the respondent's language, a deep-link button.
+
+They read the invitation as it is when the message goes out, not when it was queued: a reminder
+for a survey submitted in between, a closed campaign or an erased respondent is skipped.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.context import survey_of
+from bot.outgoing import Outgoing, Renderer, Skip
+from bot.texts import pick, t
+from storage.campaigns import deep_link
+from storage.models import Campaign, Invitation, OutboundMessage, SurveyRow
+from storage.types import utcnow
+from survey.settings import Settings
+
+# Respondents without a language get the company's (seed 001 is a Chinese procedure).
+DEFAULT_LANGUAGE = "zh-CN"
+FINISHED = ("completed", "expired", "declined")
+
+
+async def render_invitation(
+    session: AsyncSession, row: OutboundMessage, settings: Settings
+) -> Outgoing:
+    """The invitation: survey title, campaign, length, and a button opening the deep link."""
+    invitation = await _wanted(session, row)
+    if invitation.state == "started":
+        raise Skip("the respondent opened the survey already")
+    return await _message(session, invitation, settings, "invitation", "open_survey")
+
+
+async def render_reminder(
+    session: AsyncSession, row: OutboundMessage, settings: Settings
+) -> Outgoing:
+    """A reminder; one who started but did not finish is told they can continue (``/start``)."""
+    invitation = await _wanted(session, row)
+    if invitation.state == "started":
+        return await _message(session, invitation, settings, "reminder_continue", "continue_survey")
+    return await _message(session, invitation, settings, "reminder", "open_survey")
+
+
+RENDERERS: dict[str, Renderer] = {"invitation": render_invitation, "reminder": render_reminder}
+
+
+async def _wanted(session: AsyncSession, row: OutboundMessage) -> Invitation:
+    """The row's invitation, if a message about it is still wanted now; else Skip."""
+    invitation: Invitation | None = (
+        await session.scalar(
+            select(Invitation)
+            .where(Invitation.id == row.invitation_id)
+            .options(selectinload(Invitation.campaign), selectinload(Invitation.respondent))
+        )
+        if row.invitation_id is not None
+        else None
+    )
+    if invitation is None:
+        raise Skip("no such invitation")
+    now = utcnow()
+    if invitation.state in FINISHED or _past(invitation.expires_at, now):
+        raise Skip(f"invitation {invitation.state}")
+    if _closed(invitation.campaign, now):
+        raise Skip("campaign closed")
+    respondent = invitation.respondent
+    if respondent.forgotten_at is not None or respondent.telegram_user_id is None:
+        raise Skip("no chat with the respondent")
+    return invitation
+
+
+def _past(moment: datetime | None, now: datetime) -> bool:
+    return moment is not None and moment <= now
+
+
+def _closed(campaign: Campaign, now: datetime) -> bool:
+    return campaign.status == "closed" or _past(campaign.closes_at, now)
+
+
+async def _message(
+    session: AsyncSession, invitation: Invitation, settings: Settings, key: str, button: str
+) -> Outgoing:
+    respondent = invitation.respondent
+    assert respondent.telegram_user_id is not None  # checked by _wanted
+    survey_row = await session.get(SurveyRow, invitation.campaign.survey_id)
+    assert survey_row is not None  # a campaign's survey is never deleted
+    survey = survey_of(survey_row)
+    lang = respondent.language or DEFAULT_LANGUAGE
+    text = t(
+        key,
+        lang,
+        name=respondent.name or t("there", lang),
+        title=pick(survey.title, lang),
+        campaign=invitation.campaign.key,
+        count=len(survey.questions()),
+        minutes=survey.estimated_minutes(),
+    )
+    markup = None
+    if settings.bot_username:
+        # A URL button only: nothing to decode, and it works from any chat the link reaches.
+        link = deep_link(settings.bot_username, invitation.token)
+        markup = InlineKeyboardMarkup([[InlineKeyboardButton(t(button, lang), url=link)]])
+    # Send to the respondent's current chat: it may differ from the one known when queued.
+    return Outgoing(chat_id=respondent.telegram_user_id, text=text, reply_markup=markup)

@@ -1,0 +1,45 @@
+"""``csat export``: the same files the admin API serves, written to a file or to stdout."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from admin.exports import build_export, check_export
+from cli.common import db_session, err_console, run_async
+from storage.campaigns import campaign_by_key
+
+
+@run_async
+async def export(
+    campaign: str,
+    what: str = typer.Option("answers", help="answers | scores | tickets | workbook"),
+    fmt: str | None = typer.Option(
+        None, "--format", help="csv | xlsx | json (default csv; the workbook is xlsx)"
+    ),
+    by: str = typer.Option("factor", help="Scores per factor | customer | business_unit | role"),
+    out: Path | None = typer.Option(None, help="Write here; CSV and JSON default to stdout"),
+) -> None:
+    """Export a campaign's answers, scores or tickets, or the full workbook."""
+    fmt = fmt or ("xlsx" if what == "workbook" else "csv")
+    check_export(what, fmt, by)
+    if fmt == "xlsx" and out is None:
+        raise ValueError("an xlsx file is binary: give --out FILE")
+    async with db_session() as session:
+        found = await campaign_by_key(session, campaign)
+        if found is None:
+            raise LookupError(f"no campaign {campaign!r}")
+        export_file = await build_export(session, found, what, fmt, by=by)
+        if out is None:
+            sys.stdout.flush()
+            async for chunk in export_file.chunks:
+                sys.stdout.buffer.write(chunk)
+            sys.stdout.buffer.flush()
+            return
+        with out.open("wb") as target:
+            async for chunk in export_file.chunks:
+                target.write(chunk)
+    # Progress goes to stderr so that stdout carries nothing but exported files.
+    err_console.print(f"wrote {out}")

@@ -1,0 +1,221 @@
+"""Invitations and reminders (SPEC §5): scheduling state lives in the invitation rows.
+
+``send_invitations`` marks a campaign's invitations sent and queues a chat message where the
+respondent's Telegram id is known (else the deep link goes to the account owner). Each sent
+invitation carries ``next_reminder_at``: 3 working days after it was sent (seed 001 §6.2.2),
+then weekly (ECSS §6.3.3), at most ``max_reminders`` times, never in the respondent's night.
+``plan_reminders`` claims due rows with ``FOR UPDATE SKIP LOCKED``, so two schedulers never
+queue the same reminder; the outbox's unique ``reminder:<invitation>:<n>`` key backs that up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from storage import outbox
+from storage.models import Campaign, Customer, Invitation, Respondent
+from survey.calendar import WorkingCalendar, is_night, next_morning
+from survey.errors import CampaignClosed
+from survey.settings import Settings
+
+# States in which a respondent still owes us an answer.
+AWAITING = ("sent", "started")
+
+
+@dataclass(frozen=True)
+class ReminderPolicy:
+    """When invitations are chased: working-day calendar, cadence, cap and night hours."""
+
+    calendar: WorkingCalendar
+    first_working_days: int = 3
+    interval_days: int = 7
+    max_reminders: int = 3
+    night_start: int = 21
+    night_end: int = 8
+    default_timezone: str = "Asia/Shanghai"
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ReminderPolicy:
+        return cls(
+            calendar=WorkingCalendar(settings.holidays, settings.timezone),
+            first_working_days=settings.first_reminder_working_days,
+            interval_days=settings.reminder_interval_days,
+            max_reminders=settings.max_reminders,
+            night_start=settings.night_start,
+            night_end=settings.night_end,
+            default_timezone=settings.timezone,
+        )
+
+    def zone_of(self, respondent: Respondent) -> str:
+        return respondent.timezone or self.default_timezone
+
+    def is_night(self, moment: datetime, respondent: Respondent) -> bool:
+        """True during the night hours of the respondent's time zone."""
+        return is_night(moment, self.zone_of(respondent), self.night_start, self.night_end)
+
+    def daytime(self, moment: datetime, respondent: Respondent) -> datetime:
+        """``moment``, or the next morning when it falls in the respondent's night."""
+        if not self.is_night(moment, respondent):
+            return moment
+        return next_morning(moment, self.zone_of(respondent), self.night_end)
+
+    def first_reminder(self, sent_at: datetime, respondent: Respondent) -> datetime | None:
+        """No answer ``first_working_days`` working days after sending → the first reminder."""
+        if self.max_reminders <= 0:
+            return None
+        due = self.calendar.add_working_days(sent_at, self.first_working_days)
+        return self.daytime(due, respondent)
+
+
+@dataclass(frozen=True)
+class Handoff:
+    """A deep link the account owner must pass on: the bot cannot write to this person first."""
+
+    invitation_id: int
+    token: str
+    respondent_name: str | None
+    respondent_external_id: str
+    customer_name: str
+    account_owner: str | None
+
+
+@dataclass
+class InvitationBatch:
+    """What ``send_invitations`` did: messages queued, and links to hand out by other means."""
+
+    queued: int = 0
+    handoff: list[Handoff] = field(default_factory=list)
+
+
+async def send_invitations(
+    session: AsyncSession,
+    campaign: Campaign,
+    *,
+    now: datetime,
+    policy: ReminderPolicy,
+    respondent_ids: list[int] | None = None,
+) -> InvitationBatch:
+    """Send the campaign's not-yet-sent invitations (all, or those of ``respondent_ids``).
+
+    Idempotent: only invitations still ``created`` are touched, and the outbox key
+    ``invitation:<id>`` is unique, so calling again sends nothing twice.
+    """
+    if campaign.status == "closed" or (
+        campaign.closes_at is not None and campaign.closes_at <= now
+    ):
+        raise CampaignClosed(campaign.key)
+    query = (
+        select(Invitation)
+        .where(Invitation.campaign_id == campaign.id, Invitation.state == "created")
+        .options(selectinload(Invitation.respondent).selectinload(Respondent.customer))
+        .order_by(Invitation.id)
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    )
+    if respondent_ids is not None:
+        query = query.where(Invitation.respondent_id.in_(respondent_ids))
+    batch = InvitationBatch()
+    for invitation in await session.scalars(query):
+        respondent = invitation.respondent
+        if respondent.forgotten_at is not None:
+            continue  # erased on request (/forget): nobody to invite
+        invitation.state = "sent"
+        invitation.sent_at = now
+        invitation.next_reminder_at = policy.first_reminder(now, respondent)
+        if respondent.telegram_user_id is not None:
+            batch.queued += await outbox.enqueue(
+                session,
+                kind="invitation",
+                dedupe_key=f"invitation:{invitation.id}",
+                invitation_id=invitation.id,
+                chat_id=respondent.telegram_user_id,
+                not_before=policy.daytime(now, respondent),
+            )
+        else:
+            batch.handoff.append(_handoff(invitation, respondent, respondent.customer))
+    await session.flush()
+    return batch
+
+
+def _handoff(invitation: Invitation, respondent: Respondent, customer: Customer) -> Handoff:
+    return Handoff(
+        invitation_id=invitation.id,
+        token=invitation.token,
+        respondent_name=respondent.name,
+        respondent_external_id=respondent.external_id,
+        customer_name=customer.name,
+        account_owner=customer.account_owner,
+    )
+
+
+async def plan_reminders(
+    session: AsyncSession, *, now: datetime, policy: ReminderPolicy, limit: int = 500
+) -> int:
+    """Queue the reminders due at ``now``; returns how many were queued.
+
+    Commit soon after: the claimed invitation rows stay locked until then, which is what keeps
+    a second scheduler (another process, same database) from queuing them too.
+    """
+    due = await session.scalars(
+        select(Invitation)
+        .join(Campaign, Campaign.id == Invitation.campaign_id)
+        .where(
+            Invitation.next_reminder_at <= now,
+            Invitation.state.in_(AWAITING),
+            or_(Invitation.expires_at.is_(None), Invitation.expires_at > now),
+            Campaign.status == "open",
+            or_(Campaign.closes_at.is_(None), Campaign.closes_at > now),
+        )
+        .options(selectinload(Invitation.respondent))
+        .order_by(Invitation.next_reminder_at, Invitation.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=Invitation)
+        .execution_options(populate_existing=True)
+    )
+    queued = 0
+    for invitation in due:
+        queued += await _remind(session, invitation, now=now, policy=policy)
+    await session.flush()
+    return queued
+
+
+async def _remind(
+    session: AsyncSession, invitation: Invitation, *, now: datetime, policy: ReminderPolicy
+) -> int:
+    """Queue one reminder, or move it: to the morning at night, a week on without a chat."""
+    respondent = invitation.respondent
+    chat_id = respondent.telegram_user_id
+    if respondent.forgotten_at is not None or invitation.reminder_count >= policy.max_reminders:
+        invitation.next_reminder_at = None
+        return 0
+    if chat_id is None:
+        # The bot cannot write first; the account owner already holds the link. Look again
+        # after an interval without counting a reminder: once the person opens the link (and
+        # so becomes reachable) an unfinished survey is chased in chat.
+        invitation.next_reminder_at = now + timedelta(days=policy.interval_days)
+        return 0
+    if policy.is_night(now, respondent):
+        invitation.next_reminder_at = policy.daytime(now, respondent)
+        return 0
+    number = invitation.reminder_count + 1
+    queued = await outbox.enqueue(
+        session,
+        kind="reminder",
+        dedupe_key=f"reminder:{invitation.id}:{number}",
+        invitation_id=invitation.id,
+        chat_id=chat_id,
+        not_before=now,
+    )
+    invitation.reminder_count = number
+    invitation.last_reminded_at = now
+    invitation.next_reminder_at = (
+        policy.daytime(now + timedelta(days=policy.interval_days), respondent)
+        if number < policy.max_reminders
+        else None
+    )
+    return int(queued)

@@ -1,0 +1,116 @@
+"""Read-only ticket queries: filtered pages, the overdue list, the monthly review, call-backs.
+
+A ticket is overdue while it is active and either has no plan past its plan deadline (2
+working days after it was sent, seed 001 §6.4.2) or is past its planned completion date.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Ticket, TicketEvent
+from survey.errors import TicketNotFound
+from survey.tickets import ACTIVE
+
+DEFAULT_LIMIT = 50
+
+
+def overdue_clause(at: datetime) -> ColumnElement[bool]:
+    """SQL for "active, and no plan past plan_due_at or past due_at" at moment ``at``."""
+    return and_(
+        Ticket.status.in_(sorted(ACTIVE)),
+        or_(
+            and_(Ticket.plan.is_(None), Ticket.plan_due_at < at),
+            Ticket.due_at < at,
+        ),
+    )
+
+
+def is_overdue(ticket: Ticket, now: datetime) -> bool:
+    """The Python twin of ``overdue_clause`` for one loaded ticket."""
+    if ticket.status not in ACTIVE:
+        return False
+    plan_late = ticket.plan is None and ticket.plan_due_at is not None and ticket.plan_due_at < now
+    return plan_late or (ticket.due_at is not None and ticket.due_at < now)
+
+
+async def list_tickets(
+    session: AsyncSession,
+    *,
+    campaign_id: int | None = None,
+    status: str | None = None,
+    kind: str | None = None,
+    department: str | None = None,
+    owner: str | None = None,
+    overdue_at: datetime | None = None,
+    limit: int = DEFAULT_LIMIT,
+    offset: int = 0,
+) -> tuple[list[Ticket], int]:
+    """One page of tickets matching every given filter (oldest first) and the total count."""
+    wanted: list[ColumnElement[bool]] = []
+    columns: list[tuple[Any, object]] = [
+        (Ticket.campaign_id, campaign_id),
+        (Ticket.status, status),
+        (Ticket.kind, kind),
+        (Ticket.department, department),
+        (Ticket.owner, owner),
+    ]
+    wanted.extend(column == value for column, value in columns if value is not None)
+    if overdue_at is not None:
+        wanted.append(overdue_clause(overdue_at))
+    total = await session.scalar(select(func.count()).select_from(Ticket).where(*wanted))
+    rows = await session.scalars(
+        select(Ticket).where(*wanted).order_by(Ticket.id).limit(limit).offset(offset)
+    )
+    return list(rows), int(total or 0)
+
+
+async def review_list(session: AsyncSession, *, now: datetime) -> list[Ticket]:
+    """The monthly progress review (seed 001 §6.5.1): active tickets with a plan, oldest first.
+
+    Pair each with ``is_overdue(ticket, now)`` to show which are behind.
+    """
+    rows = await session.scalars(
+        select(Ticket)
+        .where(
+            Ticket.status.in_(sorted(ACTIVE)), Ticket.plan.is_not(None), Ticket.created_at <= now
+        )
+        .order_by(Ticket.created_at, Ticket.id)
+    )
+    return list(rows)
+
+
+async def callback_reports(
+    session: AsyncSession, *, campaign_id: int | None = None
+) -> list[Ticket]:
+    """Escalated tickets, now or before closing (seed 001 §6.4.3), oldest first.
+
+    ``ticket.callback_report`` tells whether the call-back report is written.
+    """
+    escalated_once = select(TicketEvent.ticket_id).where(TicketEvent.action == "escalated")
+    query = select(Ticket).where(or_(Ticket.status == "escalated", Ticket.id.in_(escalated_once)))
+    if campaign_id is not None:
+        query = query.where(Ticket.campaign_id == campaign_id)
+    return list(await session.scalars(query.order_by(Ticket.id)))
+
+
+async def get_ticket(session: AsyncSession, ticket_id: int) -> Ticket:
+    """The ticket with this id, or ``TicketNotFound``."""
+    ticket = await session.get(Ticket, ticket_id)
+    if ticket is None:
+        raise TicketNotFound(ticket_id)
+    return ticket
+
+
+async def ticket_history(session: AsyncSession, ticket_id: int) -> list[TicketEvent]:
+    """Who did what to a ticket, and when, oldest first."""
+    rows = await session.scalars(
+        select(TicketEvent)
+        .where(TicketEvent.ticket_id == ticket_id)
+        .order_by(TicketEvent.at, TicketEvent.id)
+    )
+    return list(rows)
