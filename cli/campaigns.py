@@ -1,4 +1,4 @@
-"""``csat campaign …``: create, plan (sample), invite and close campaigns."""
+"""``csat campaign …``: create, plan (sample), invite, chase and close campaigns."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from admin.planning import PlanPreview, apply_plan, preview_plan
 from cli.common import console, db_session, run_async, settings
 from scoring.sampling import DEFAULT_CALLBACK_SHARE, SamplingRules
 from storage.campaigns import campaign_by_key, create_campaign, deep_link, invite
+from storage.chasing import chase_list
 from storage.models import Campaign, Customer, Invitation, Respondent
 from storage.reminders import ReminderPolicy, send_invitations
 from storage.surveys import latest_survey_row
@@ -90,6 +91,39 @@ async def campaign_invite(
         f"{len(batch.handoff)} links newly handed to account owners",
         style="dim",
     )
+
+
+@campaign_app.command("chase")
+@run_async
+async def campaign_chase(
+    key: str,
+    owner: str | None = typer.Option(None, help="Only this account owner's customers"),
+    bot_username: str | None = typer.Option(None, help="Defaults to CSAT_BOT_USERNAME"),
+) -> None:
+    """List unanswered invitations to chase by hand, per account owner.
+
+    These are respondents the bot cannot write to (they never opened their link) and those it
+    has sent every reminder. "due" marks who has waited as long as the bot waits before its
+    first reminder.
+    """
+    config = settings()
+    username = bot_username or config.bot_username
+    async with db_session() as session:
+        campaign = await _campaign(session, key)
+        policy = ReminderPolicy.from_settings(config)
+        chases = await chase_list(session, campaign.id, now=utcnow(), policy=policy, owner=owner)
+    owner_of: str | None = ""  # a value no customer has, so the first owner gets a heading
+    for c in chases:
+        if c.account_owner != owner_of:
+            owner_of = c.account_owner
+            console.print(f"[bold]{owner_of or 'no account owner'}[/bold]")
+        why = "never opened the bot" if c.reason == "no_chat" else "reminders used up"
+        waited = f"{c.working_days_waiting} working days" + (", due" if c.due else "")
+        link = deep_link(username, c.token) if username else c.token
+        who = c.respondent_name or c.respondent_external_id
+        # Plain tab-separated lines: links stay whole (no wrapping) and paste into a sheet.
+        print(f"{c.respondent_external_id}\t{who}\t{c.customer_name}\t{why}\t{waited}\t{link}")
+    console.print(f"{len(chases)} to chase, {sum(c.due for c in chases)} due", style="dim")
 
 
 async def _campaign(session: AsyncSession, key: str) -> Campaign:

@@ -1,23 +1,32 @@
-"""What a quality manager does with a campaign: plan its sample, send its invitations, close
-it, and read its report."""
+"""What a quality manager does with a campaign: plan its sample, send its invitations, chase
+the unanswered ones, close it, and read its report."""
 
 from __future__ import annotations
 
 import inspect
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Request, status
+from fastapi import APIRouter, Body, Query, Request, status
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from admin.closing import close_campaign
-from admin.deps import AdminKey, SessionDep, ViewerKey
+from admin.deps import AdminKey, SessionDep, StaffKey, ViewerKey
 from admin.errors import ApiError
+from admin.pagination import PageDep, fetch_page
 from admin.planning import apply_plan, preview_plan
 from admin.reports import load_campaign_report
 from admin.routes.lookups import campaign_or_404
-from admin.schemas.campaigns import HandoffPublic, InvitationsSent, InviteRequest, PlanRequest
+from admin.schemas.campaigns import (
+    ChaseList,
+    ChasePublic,
+    HandoffPublic,
+    InvitationsSent,
+    InviteRequest,
+    PlanRequest,
+)
 from storage.campaigns import deep_link
+from storage.chasing import chase_query, to_chase
 from storage.engine import transaction
 from storage.models import Respondent
 from storage.planning import plan_locked
@@ -93,6 +102,50 @@ async def send_campaign_invitations(
             )
             for h in batch.handoff
         ],
+    )
+
+
+@router.get("/{key}/chase")
+async def chase_unanswered(
+    key: str,
+    request: Request,
+    session: SessionDep,
+    _key: StaffKey,
+    page: PageDep,
+    owner: Annotated[str | None, Query(description="Only this account owner's customers")] = None,
+) -> ChaseList:
+    """Unanswered invitations to chase by hand, by account owner: the bot cannot write to the
+    respondent, or has sent every reminder. ``due`` once the first reminder's working days have
+    passed."""
+    settings: Settings = request.app.state.settings
+    campaign = await campaign_or_404(session, key)
+    now = utcnow()
+    policy = ReminderPolicy.from_settings(settings)
+    query = chase_query(campaign.id, now=now, policy=policy, owner=owner)
+    rows, count = await fetch_page(session, query, page)
+    username = settings.bot_username
+    chases = [to_chase(*row, now=now, policy=policy) for row in rows]
+    return ChaseList(
+        data=[
+            ChasePublic(
+                invitation_id=c.invitation_id,
+                account_owner=c.account_owner,
+                customer_name=c.customer_name,
+                respondent_id=c.respondent_external_id,
+                respondent_name=c.respondent_name,
+                state=c.state,
+                reason=c.reason,
+                sent_at=c.sent_at,
+                working_days_waiting=c.working_days_waiting,
+                due=c.due,
+                token=c.token,
+                deep_link=deep_link(username, c.token) if username else None,
+            )
+            for c in chases
+        ],
+        count=count,
+        limit=page.limit,
+        offset=page.offset,
     )
 
 

@@ -9,6 +9,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from admin.pagination import Paginated
 from scoring.sampling import SamplingRules
+from storage.chasing import Reason
 from storage.models import Campaign
 
 Period = Literal["quarterly", "half_yearly", "yearly", "ad_hoc"]  # storage.campaigns.PERIODS
@@ -133,3 +134,24 @@ class InvitationsSent(BaseModel):
 
     queued: int
     handoff: list[HandoffPublic]
+
+
+class ChasePublic(BaseModel):
+    """A respondent to chase by hand: the bot cannot reach them (``no_chat``) or has sent every
+    reminder (``reminders_used``)."""
+
+    invitation_id: int
+    account_owner: str | None
+    customer_name: str
+    respondent_id: str
+    respondent_name: str | None
+    state: str = Field(description="sent, or started (opened the link, not finished)")
+    reason: Reason
+    sent_at: datetime
+    working_days_waiting: int
+    due: bool = Field(description="Waited as long as the bot waits before its first reminder")
+    token: str
+    deep_link: str | None = Field(description="Null until CSAT_BOT_USERNAME is set")
+
+
+ChaseList = Paginated[ChasePublic]

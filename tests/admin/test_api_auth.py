@@ -36,7 +36,10 @@ ROUTES = _routes()
 
 
 def required_role(method: str, path: str) -> str:
-    """Viewers read everything, staff also update tickets, admins do everything else."""
+    """Viewers read everything but deep links (they let anyone answer as the respondent), staff
+    also update tickets and read the chase list, admins do everything else."""
+    if method == "GET" and path == "/campaigns/{key}/chase":
+        return "staff"
     if method == "GET":
         return "viewer"
     if method == "PATCH" and path.startswith("/tickets"):

@@ -99,6 +99,14 @@ async def test_a_whole_campaign_over_the_api(api: Api) -> None:
     link = f"https://t.me/{BOT_USERNAME}?start={handoff['r1']['token']}"
     assert handoff["r1"]["deep_link"] == link
     assert (await api.post(f"/campaigns/{KEY}/invite")).json() == {"queued": 0, "handoff": []}
+    chase = (await api.get(f"/campaigns/{KEY}/chase", role="staff")).json()
+    assert [(c["account_owner"], c["respondent_id"], c["reason"]) for c in chase["data"]] == [
+        ("Wang", "r1", "no_chat"), ("Wang", "r2", "no_chat"), (None, "r3", "no_chat"),
+    ]  # fmt: skip
+    assert chase["count"] == 3 and chase["data"][0]["deep_link"] == link
+    assert not any(c["due"] for c in chase["data"])  # sent today: not chased yet
+    wang = await api.get(f"/campaigns/{KEY}/chase", params={"owner": "Wang", "limit": 1})
+    assert wang.json()["count"] == 2 and [c["respondent_id"] for c in wang.json()["data"]] == ["r1"]
     error = error_of(await api.post(f"/campaigns/{KEY}/plan", json=plan | {"apply": True}), 409)
     assert error["code"] == "plan_locked"
 
@@ -110,6 +118,7 @@ async def test_a_whole_campaign_over_the_api(api: Api) -> None:
     )
     detail = (await api.get(f"/campaigns/{KEY}", role="viewer")).json()
     assert detail["invitations"] == {"completed": 3, "sent": 1} and detail["response_rate"] == 0.75
+    assert (await api.get(f"/campaigns/{KEY}/chase")).json()["count"] == 0  # r4 is in chat
 
     answers = (await api.get("/answers", params={"campaign": KEY, "limit": 20})).json()
     assert answers["count"] == 3 * 17 and len(answers["data"]) == 20

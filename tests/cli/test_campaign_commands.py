@@ -135,3 +135,14 @@ async def test_invite_sends_the_planned_sample_once(db_url: str, sessions) -> No
     code, again = await csat(db_url, "campaign", "invite", "2026-H1")
     assert code == 0 and "0 links newly handed" in again
     assert re.findall(r"^R\S+\t\S+$", again, re.MULTILINE) == [line for line in links]
+    code, chase = await csat(db_url, "campaign", "chase", "2026-H1")
+    assert code == 0, chase
+    assert "no account owner" in chase and f"{planned} to chase, 0 due" in chase
+    rows = re.findall(
+        r"^(R\S+)\t[^\t]+\tCustomer C\d\d\tnever opened the bot\t0 working days\t(\S+)$",
+        chase,
+        re.MULTILINE,
+    )
+    assert ["\t".join(row) for row in rows] == links  # the same links, to pass on again
+    code, nobody = await csat(db_url, "campaign", "chase", "2026-H1", "--owner", "Wang")
+    assert code == 0 and "0 to chase, 0 due" in nobody

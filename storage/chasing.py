@@ -1,0 +1,112 @@
+"""The chase list: unfinished invitations the bot can no longer help with, per account owner.
+
+A bot cannot write to someone who never opened it (SPEC §9), and it stops after the last
+reminder. Those respondents are chased by hand: the account owner who handed out the deep link
+calls or mails them. An invitation is on the list while it is unanswered and still open, and
+either its respondent has no Telegram id (``no_chat``) or its reminders are used up
+(``reminders_used``). It is ``due`` once it has waited the working days after which the bot
+would have sent its first reminder (seed 001 §6.2.2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Customer, Invitation, Respondent
+from storage.reminders import AWAITING, ReminderPolicy
+
+Reason = Literal["no_chat", "reminders_used"]
+
+
+@dataclass(frozen=True)
+class Chase:
+    """One respondent to chase by hand, with the link to pass on again."""
+
+    invitation_id: int
+    token: str
+    account_owner: str | None
+    customer_name: str
+    respondent_external_id: str
+    respondent_name: str | None
+    state: str  # sent | started
+    reason: Reason
+    sent_at: datetime
+    working_days_waiting: int
+    due: bool
+
+
+def chase_query(
+    campaign_id: int, *, now: datetime, policy: ReminderPolicy, owner: str | None = None
+) -> Select[tuple[Invitation, Respondent, Customer]]:
+    """Invitations on the chase list, ordered by account owner, customer and respondent."""
+    query = (
+        select(Invitation, Respondent, Customer)
+        .join(Respondent, Respondent.id == Invitation.respondent_id)
+        .join(Customer, Customer.id == Respondent.customer_id)
+        .where(
+            Invitation.campaign_id == campaign_id,
+            Invitation.state.in_(AWAITING),
+            Invitation.sent_at.is_not(None),
+            or_(Invitation.expires_at.is_(None), Invitation.expires_at > now),
+            Respondent.forgotten_at.is_(None),
+            or_(
+                Respondent.telegram_user_id.is_(None),
+                and_(
+                    Invitation.reminder_count >= policy.max_reminders,
+                    Invitation.next_reminder_at.is_(None),
+                ),
+            ),
+        )
+        .order_by(
+            Customer.account_owner.is_(None),
+            Customer.account_owner,
+            Customer.name,
+            Respondent.external_id,
+        )
+    )
+    if owner is not None:
+        query = query.where(Customer.account_owner == owner)
+    return query
+
+
+def to_chase(
+    invitation: Invitation,
+    respondent: Respondent,
+    customer: Customer,
+    *,
+    now: datetime,
+    policy: ReminderPolicy,
+) -> Chase:
+    sent_at = invitation.sent_at or now
+    waited = policy.calendar.working_days_between(sent_at, now)
+    return Chase(
+        invitation_id=invitation.id,
+        token=invitation.token,
+        account_owner=customer.account_owner,
+        customer_name=customer.name,
+        respondent_external_id=respondent.external_id,
+        respondent_name=respondent.name,
+        state=invitation.state,
+        reason="no_chat" if respondent.telegram_user_id is None else "reminders_used",
+        sent_at=sent_at,
+        working_days_waiting=waited,
+        due=waited >= policy.first_working_days,
+    )
+
+
+async def chase_list(
+    session: AsyncSession,
+    campaign_id: int,
+    *,
+    now: datetime,
+    policy: ReminderPolicy,
+    owner: str | None = None,
+) -> list[Chase]:
+    """The whole chase list of a campaign (the API pages through ``chase_query`` instead)."""
+    rows = await session.execute(chase_query(campaign_id, now=now, policy=policy, owner=owner))
+    return [to_chase(*row, now=now, policy=policy) for row in rows.tuples()]
