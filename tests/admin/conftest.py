@@ -5,23 +5,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from admin.app import create_app
-from storage.answers import put_answer, put_comment
 from storage.apikeys import ROLES, create_api_key
 from storage.engine import transaction
-from storage.models import Campaign, Invitation
-from storage.surveys import get_survey
-from storage.tickets import open_or_update_ticket
-from storage.types import utcnow
 from survey.settings import Settings
 
 BOT_USERNAME = "csat_test_bot"
@@ -88,52 +81,3 @@ def error_of(response: httpx.Response, status: int) -> dict[str, Any]:
     assert set(error) == {"status", "code", "message", "details"}
     assert error["status"] == status and error["message"] and error["code"]
     return error
-
-
-async def respond(
-    sessions: async_sessionmaker[AsyncSession],
-    token: str,
-    levels: dict[str, int | None],
-    *,
-    comment: str | None = None,
-    complete: bool = True,
-    now: datetime | None = None,
-) -> list[int]:
-    """A respondent answers as the bot would store it (None = unable to comment); tickets
-    open for 1–2. Returns the ids of the tickets opened."""
-    now = now or utcnow()
-    tickets: list[int] = []
-    async with transaction(sessions) as session:
-        invitation = await session.scalar(select(Invitation).where(Invitation.token == token))
-        assert invitation is not None
-        campaign = await session.get(Campaign, invitation.campaign_id)
-        assert campaign is not None
-        survey = await get_survey(session, campaign.survey_id)
-        departments = {q.key: q.department for q in survey.questions()}
-        invitation.state, invitation.started_at = "started", now
-        answers: list[Any] = []
-        for question, level in levels.items():
-            answer, _ = await put_answer(
-                session,
-                invitation,
-                answers,
-                question=question,
-                kind="likert",
-                level=level,
-                na=level is None,
-                now=now,
-            )
-            if level is not None and level <= 2:
-                ticket, _ = await open_or_update_ticket(
-                    session,
-                    answer=answer,
-                    invitation=invitation,
-                    department=departments[question],
-                    actor="bot",
-                    now=now,
-                )
-                tickets.append(ticket.id)
-        await put_comment(session, invitation, answers, comment)
-        if complete:
-            invitation.state, invitation.completed_at = "completed", now
-    return tickets

@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from storage.frames import ANSWER_COLUMNS
 from storage.models import OutboundMessage
 from storage.types import utcnow
-from tests.admin.conftest import BOT_USERNAME, Api, error_of, respond
+from tests.admin.conftest import BOT_USERNAME, Api, error_of
+from tests.support import respond
 
 KEY = "2026-Q4"
 CUSTOMERS = [

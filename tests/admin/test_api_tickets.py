@@ -10,8 +10,8 @@ from sqlalchemy import update
 from storage.engine import transaction
 from storage.models import Ticket
 from storage.types import utcnow
-from tests.admin.conftest import Api, error_of, respond
-from tests.support import seed_campaign
+from tests.admin.conftest import Api, error_of
+from tests.support import respond, seed_campaign
 
 
 async def seed_tickets(api: Api) -> list[int]:

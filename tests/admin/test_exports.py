@@ -15,18 +15,16 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from openpyxl import load_workbook
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from admin.app import create_app
 from admin.exports import neutralise
-from storage.answers import put_answer, put_comment
 from storage.apikeys import create_api_key
 from storage.campaigns import campaign_by_key
 from storage.frames import ANSWER_COLUMNS
-from storage.models import Answer, Invitation, Respondent
-from storage.tickets import describe_follow_up, open_or_update_ticket
+from storage.models import Answer, Respondent, Ticket
 from survey.settings import Settings
-from tests.support import seed_campaign
+from tests.support import respond, seed_campaign
 
 AT = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
 HYPERLINK = '=HYPERLINK("http://evil","x")'
@@ -53,43 +51,20 @@ EXPORT_PATHS = [
 
 async def seed_exports(sessions, key: str = "2026-Q4") -> None:  # type: ignore[no-untyped-def]
     """A campaign with answers of three respondents, comments that look like formulas, and
-    tickets for the 1s and 2s."""
+    tickets for the 1s and 2s whose texts look like formulas too."""
     tokens = await seed_campaign(sessions, key=key)
+    for n, (respondent, levels, nps, comment) in enumerate(ANSWERS):
+        await respond(
+            sessions,
+            tokens[respondent],
+            levels,
+            nps=nps,
+            comment=comment,
+            follow_up=(["defects", "spec"], "-bad"),
+            now=AT + timedelta(minutes=n),
+        )
     async with sessions() as session, session.begin():
-        for n, (respondent, levels, nps, comment) in enumerate(ANSWERS):
-            invitation = await session.scalar(
-                select(Invitation).where(Invitation.token == tokens[respondent])
-            )
-            answers: list[Answer] = []
-            now = AT + timedelta(minutes=n)
-            for question, level in levels.items():
-                answer, _ = await put_answer(
-                    session,
-                    invitation,
-                    answers,
-                    question=question,
-                    kind="likert",
-                    level=level,
-                    na=level is None,
-                    now=now,
-                )
-                if level is not None and level <= 2:
-                    ticket, _ = await open_or_update_ticket(
-                        session,
-                        answer=answer,
-                        invitation=invitation,
-                        department="quality",
-                        actor="bot",
-                        now=now,
-                    )
-                    await describe_follow_up(session, answer, ["defects", "spec"], "-bad", "bot")
-                    ticket.owner, ticket.plan = "@SUM(A1)", "\tcall them"
-            await put_answer(
-                session, invitation, answers, question="nps", kind="nps", level=nps, now=now
-            )
-            comment_row = await put_comment(session, invitation, answers, comment)
-            comment_row.answered_at = now
-            invitation.state = "completed"
+        await session.execute(update(Ticket).values(owner="@SUM(A1)", plan="\tcall them"))
 
 
 @asynccontextmanager
