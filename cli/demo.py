@@ -164,6 +164,15 @@ async def _run_campaign(
         f"alerts sent; {reminded['resumed']} respondents came back and finished; staff took "
         f"{desk.taken - taken_first} more tickets ({desk.taken} in all)"
     )
+    # Before closing, the account owners see whom to chase by hand (the bot cannot write to
+    # people who never opened their link). The admin key covers the staff role.
+    chase = await api.get("/campaigns/demo/chase", params={"limit": 500})
+    chase.raise_for_status()
+    owners = Counter(c["account_owner"] for c in chase.json()["data"])
+    console.print(
+        f"to chase by hand: {chase.json()['count']} respondents who never opened their link, "
+        f"for {len(owners)} account owners"
+    )
     closed = await _call(api, "/campaigns/demo/close", None)
     console.print(
         f"closed: {closed['expired_invitations']} unfinished invitations expired; tickets "

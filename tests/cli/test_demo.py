@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from cli.main import app
 from storage.engine import create_engine, create_sessionmaker
 from storage.frames import ANSWER_COLUMNS
-from storage.models import Campaign, Ticket, TicketEvent
+from storage.models import Campaign, Invitation, Respondent, Ticket, TicketEvent
 
 
 async def test_the_demo_runs_a_whole_campaign(tmp_path: Path) -> None:
@@ -31,6 +31,8 @@ async def test_the_demo_runs_a_whole_campaign(tmp_path: Path) -> None:
     week = re.search(r"a week later: .* staff took (\d+) more tickets \((\d+) in all\)", text)
     assert week is not None and int(week[2]) == int(taken[2]) + int(week[1])
     assert "tickets classified 20/80" in text
+    chase = re.search(r"to chase by hand: (\d+) respondents", text)
+    assert chase is not None
     assert "Summary" in text and "Key drivers" in text
 
     engine = create_engine(url)
@@ -41,10 +43,18 @@ async def test_the_demo_runs_a_whole_campaign(tmp_path: Path) -> None:
             takes = await session.scalar(
                 select(func.count()).select_from(TicketEvent).where(TicketEvent.action == "taken")
             )
+            # Expired on close, the invitations of people the bot never reached
+            unreached = await session.scalar(
+                select(func.count())
+                .select_from(Invitation)
+                .join(Respondent, Respondent.id == Invitation.respondent_id)
+                .where(Invitation.state == "expired", Respondent.telegram_user_id.is_(None))
+            )
     finally:
         await engine.dispose()
     assert campaign is not None and campaign.status == "closed" and campaign.plan["seed"] == 2026
     assert len(tickets) == int(week[2]) == takes  # every ticket taken, once
+    assert int(chase[1]) == unreached
     assert all(t.owner and t.kind in ("opinion_ticket", "internal_memo") for t in tickets)
     assert {t.status for t in tickets} <= {"acknowledged", "in_progress"}
 
