@@ -25,7 +25,6 @@ from admin.schemas.campaigns import (
     InviteRequest,
     PlanRequest,
 )
-from storage.campaigns import deep_link
 from storage.chasing import chase_query, to_chase
 from storage.engine import transaction
 from storage.models import Respondent
@@ -87,21 +86,9 @@ async def send_campaign_invitations(
             respondent_ids=ids,
         )
     await _wake_scheduler(request)
-    username = settings.bot_username
     return InvitationsSent(
         queued=batch.queued,
-        handoff=[
-            HandoffPublic(
-                invitation_id=h.invitation_id,
-                respondent_id=h.respondent_external_id,
-                respondent_name=h.respondent_name,
-                customer_name=h.customer_name,
-                account_owner=h.account_owner,
-                token=h.token,
-                deep_link=deep_link(username, h.token) if username else None,
-            )
-            for h in batch.handoff
-        ],
+        handoff=[HandoffPublic.of(h, settings.bot_username) for h in batch.handoff],
     )
 
 
@@ -123,25 +110,10 @@ async def chase_unanswered(
     policy = ReminderPolicy.from_settings(settings)
     query = chase_query(campaign.id, now=now, policy=policy, owner=owner)
     rows, count = await fetch_page(session, query, page)
-    username = settings.bot_username
-    chases = [to_chase(*row, now=now, policy=policy) for row in rows]
     return ChaseList(
         data=[
-            ChasePublic(
-                invitation_id=c.invitation_id,
-                account_owner=c.account_owner,
-                customer_name=c.customer_name,
-                respondent_id=c.respondent_external_id,
-                respondent_name=c.respondent_name,
-                state=c.state,
-                reason=c.reason,
-                sent_at=c.sent_at,
-                working_days_waiting=c.working_days_waiting,
-                due=c.due,
-                token=c.token,
-                deep_link=deep_link(username, c.token) if username else None,
-            )
-            for c in chases
+            ChasePublic.of(to_chase(*row, now=now, policy=policy), settings.bot_username)
+            for row in rows
         ],
         count=count,
         limit=page.limit,

@@ -9,8 +9,10 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from admin.pagination import Paginated
 from scoring.sampling import SamplingRules
-from storage.chasing import Reason
+from storage.campaigns import deep_link
+from storage.chasing import Chase, Reason
 from storage.models import Campaign
+from storage.reminders import Handoff
 
 Period = Literal["quarterly", "half_yearly", "yearly", "ad_hoc"]  # storage.campaigns.PERIODS
 Share = Annotated[float, Field(gt=0, le=1)]
@@ -128,6 +130,18 @@ class HandoffPublic(BaseModel):
     token: str
     deep_link: str | None = Field(description="Null until CSAT_BOT_USERNAME is set")
 
+    @classmethod
+    def of(cls, handoff: Handoff, bot_username: str | None) -> HandoffPublic:
+        return cls(
+            invitation_id=handoff.invitation_id,
+            respondent_id=handoff.respondent_external_id,
+            respondent_name=handoff.respondent_name,
+            customer_name=handoff.customer_name,
+            account_owner=handoff.account_owner,
+            token=handoff.token,
+            deep_link=deep_link(bot_username, handoff.token) if bot_username else None,
+        )
+
 
 class InvitationsSent(BaseModel):
     """Invitations queued for sending in chat, and links to hand out by other means."""
@@ -152,6 +166,23 @@ class ChasePublic(BaseModel):
     due: bool = Field(description="Waited as long as the bot waits before its first reminder")
     token: str
     deep_link: str | None = Field(description="Null until CSAT_BOT_USERNAME is set")
+
+    @classmethod
+    def of(cls, chase: Chase, bot_username: str | None) -> ChasePublic:
+        return cls(
+            invitation_id=chase.invitation_id,
+            account_owner=chase.account_owner,
+            customer_name=chase.customer_name,
+            respondent_id=chase.respondent_external_id,
+            respondent_name=chase.respondent_name,
+            state=chase.state,
+            reason=chase.reason,
+            sent_at=chase.sent_at,
+            working_days_waiting=chase.working_days_waiting,
+            due=chase.due,
+            token=chase.token,
+            deep_link=deep_link(bot_username, chase.token) if bot_username else None,
+        )
 
 
 ChaseList = Paginated[ChasePublic]
