@@ -161,7 +161,7 @@ async def _run_campaign(
     await watching
     console.print(
         f"a week later: {reminded['queued']} reminders and {reminded['overdue']} overdue-ticket "
-        f"alerts sent; {reminded['resumed']} respondents came back and finished; staff took "
+        f"alerts sent; {_people(reminded['resumed'])} came back and finished; staff took "
         f"{desk.taken - taken_first} more tickets ({desk.taken} in all)"
     )
     # Before closing, the account owners see whom to chase by hand (the bot cannot write to
@@ -313,6 +313,10 @@ async def _remind(
             outcomes[respondent] = "completed after a reminder"
             resumed += 1
     return {"queued": result.reminders_queued, "overdue": result.overdue_queued, "resumed": resumed}
+
+
+def _people(n: int) -> str:
+    return f"{n} respondent" if n == 1 else f"{n} respondents"
 
 
 def _links(user: SimUser) -> int:
