@@ -75,6 +75,17 @@ async def invitation_of(sessions: async_sessionmaker[AsyncSession], external_id:
     return invitation
 
 
+async def set_invitation(
+    sessions: async_sessionmaker[AsyncSession], external_id: str, **values: object
+) -> None:
+    """Change a respondent's invitation directly (an answer, an expiry) for the test at hand."""
+    invitation = await invitation_of(sessions, external_id)
+    async with sessions() as session, session.begin():
+        await session.execute(
+            update(Invitation).where(Invitation.id == invitation.id).values(**values)
+        )
+
+
 async def outbox(sessions: async_sessionmaker[AsyncSession], kind: str) -> list[OutboundMessage]:
     async with sessions() as session:
         rows = await session.scalars(
@@ -193,12 +204,9 @@ async def test_never_after_completion(sessions) -> None:
     await reachable(sessions, "r1", 1001)
     await reachable(sessions, "r2", 1002)
     await send(sessions, THURSDAY)
-    async with sessions() as session, session.begin():
-        await session.execute(
-            update(Invitation)
-            .where(Invitation.id == (await invitation_of(sessions, "r1")).id)
-            .values(state="completed", completed_at=THURSDAY + timedelta(days=1))
-        )
+    await set_invitation(
+        sessions, "r1", state="completed", completed_at=THURSDAY + timedelta(days=1)
+    )
     for week in range(5):
         await plan(sessions, THIRD_WORKING_DAY + timedelta(days=7 * week))
     assert {m.chat_id for m in await outbox(sessions, "reminder")} == {1002}
@@ -223,12 +231,7 @@ async def test_a_started_respondent_is_still_chased_but_a_closed_campaign_is_not
     await reachable(sessions, "r1", 1001)
     await reachable(sessions, "r2", 1002)
     await send(sessions, THURSDAY)
-    async with sessions() as session, session.begin():
-        await session.execute(
-            update(Invitation)
-            .where(Invitation.id == (await invitation_of(sessions, "r1")).id)
-            .values(state="started", started_at=THURSDAY)
-        )
+    await set_invitation(sessions, "r1", state="started", started_at=THURSDAY)
     assert await plan(sessions, THIRD_WORKING_DAY) == 2
     async with sessions() as session, session.begin():
         await session.execute(update(Campaign).values(status="closed"))
