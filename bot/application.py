@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Update
@@ -19,12 +19,17 @@ from telegram.request import HTTPXRequest
 
 from bot import handlers, staff
 from bot.conversation import Conversation
+from bot.failures import Retrier, collecting
 from bot.scheduler import Scheduler
+from survey.errors import TemporarilyUnavailable
 from survey.settings import Settings
 
 log = logging.getLogger(__name__)
 RATE_LIMIT_RETRIES = 5
 SCHEDULER_KEY = "scheduler"
+# The only updates the bot reads, asked for in polling and in ``csat webhook set`` alike:
+# edits, channel posts, reactions and the rest never reach a handler.
+ALLOWED_UPDATES: Final = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 
 def build_application(
@@ -58,13 +63,15 @@ def build_application(
     application.bot_data[staff.STAFF_KEY] = staff.StaffDesk(sessions, settings)
     scheduler = Scheduler(application.bot, sessions, settings)
     application.bot_data[SCHEDULER_KEY] = scheduler
+    application.bot_data[handlers.RETRIER_KEY] = Retrier(application)
 
     async def on_tickets(ticket_ids: list[int]) -> None:
         """Tickets were opened and committed: send their alerts now, not at the next tick."""
         scheduler.wake()
 
     application.bot_data["on_tickets"] = on_tickets
-    private = filters.ChatType.PRIVATE
+    # New messages only: an edited message is not a new answer (and is not asked for either).
+    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     # Staff buttons work in any chat (the staff group or a private one), so they come first.
     application.add_handler(CallbackQueryHandler(staff.on_take, pattern=staff.TAKE_PATTERN))
     application.add_handler(CallbackQueryHandler(staff.on_open, pattern=staff.OPEN_PATTERN))
@@ -96,7 +103,7 @@ class BotService:
         await self.application.initialize()
         await self.application.start()
         if self.application.updater is not None:
-            await self.application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+            await self.application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
             log.info("bot polling %s", self.application.bot.base_url)
         if self.scheduler is not None:
             self.scheduler.start()
@@ -107,6 +114,8 @@ class BotService:
             self.scheduler.wake()
 
     async def stop(self) -> None:
+        retrier: Retrier = self.application.bot_data[handlers.RETRIER_KEY]
+        await retrier.close()
         if self.scheduler is not None:
             await self.scheduler.stop()
         if self.application.updater is not None and self.application.updater.running:
@@ -116,6 +125,25 @@ class BotService:
         await self.application.shutdown()
 
     async def process_update(self, data: dict[str, Any]) -> None:
-        """Handle one webhook update to completion (at-least-once with dedupe, SPEC §9)."""
-        update = Update.de_json(data, self.application.bot)
-        await self.application.process_update(update)
+        """Handle one webhook update to completion (at-least-once with dedupe, SPEC §9).
+
+        Raises ``TemporarilyUnavailable`` when the database could not take it, so that the
+        webhook answers 503 and Telegram delivers the update again; ``ValueError`` when the
+        body is not a Telegram update.
+        """
+        update = parse_update(data, self.application.bot)
+        with collecting() as failures:
+            await self.application.process_update(update)
+        if failures:
+            raise TemporarilyUnavailable(str(failures[0])) from failures[0]
+
+
+def parse_update(data: dict[str, Any], bot: Any) -> Update:
+    """The update in a webhook body, or ``ValueError`` naming what is wrong with it."""
+    try:
+        update = Update.de_json(data, bot)
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        raise ValueError(f"not a Telegram update: {type(exc).__name__}: {exc}") from None
+    if update is None:
+        raise ValueError("not a Telegram update")
+    return update

@@ -9,11 +9,15 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
 
 from bot.conversation import KNOWN_COMMANDS, Conversation, Sender
-from bot.reply import Reply
+from bot.failures import Retrier, hand_back
+from bot.incoming import without_nul
+from bot.reply import Reply, answer_query
 from bot.texts import t, telegram_language
+from storage.engine import is_transient
 
 log = logging.getLogger(__name__)
 CONVERSATION_KEY = "conversation"
+RETRIER_KEY = "retrier"
 
 
 def _conversation(context: ContextTypes.DEFAULT_TYPE) -> Conversation:
@@ -46,7 +50,7 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Typed answers, follow-up texts, comments and feedback."""
     assert update.effective_message is not None
-    text = update.effective_message.text or ""
+    text = without_nul(update.effective_message.text or "")
     reply = await _conversation(context).text(update.update_id, _sender(update), text)
     await carry_out(update, context, reply)
 
@@ -75,10 +79,10 @@ async def carry_out(
     query = update.callback_query
     if reply is None:
         if query is not None:
-            await query.answer()
+            await answer_query(query)
         return
     if query is not None:
-        await query.answer(reply.callback_text)
+        await answer_query(query, reply.callback_text)
     chat = update.effective_chat
     assert chat is not None
     bot = context.bot
@@ -117,17 +121,45 @@ async def _quietly(call: object) -> None:
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log the failure; tell the person politely, never with a stack trace."""
-    log.error("update failed", exc_info=context.error)
+    """Log the failure; tell the person politely, never with a stack trace. A transient
+    database failure is handed back for another try instead (bot/failures.py)."""
+    error = context.error
+    if isinstance(update, Update) and error is not None and is_transient(error):
+        await _not_saved_yet(update, context, error)
+        return
+    log.error("update failed", exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
-    if update.effective_chat.type != "private" or isinstance(context.error, Forbidden):
+    if update.effective_chat.type != "private" or isinstance(error, Forbidden):
         return
-    user = update.effective_user
+    await _tell(update, context, "error")
+
+
+async def _not_saved_yet(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, error: BaseException
+) -> None:
+    """The database cannot take the update now: have it processed again, say so once."""
+    retrier: Retrier = context.application.bot_data[RETRIER_KEY]
+    first = retrier.failed(update.update_id)
+    if not hand_back(error):
+        retrier.retry(update)
+    log.warning("update %s: the database is unavailable: %s", update.update_id, error)
+    chat = update.effective_chat
+    if first and chat is not None and chat.type == "private":
+        await _tell(update, context, "error_retrying")
+    elif first and update.callback_query is not None:  # a staff group: a toast only
+        user = update.effective_user
+        lang = telegram_language(user.language_code) if user else None
+        await answer_query(update.callback_query, t("error_retrying", lang))
+
+
+async def _tell(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str) -> None:
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None
     lang = telegram_language(user.language_code) if user else None
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer()
-        await context.bot.send_message(update.effective_chat.id, t("error", lang))
+            await answer_query(update.callback_query)
+        await context.bot.send_message(chat.id, t(key, lang))
     except Exception:  # the network may be what failed; the log has it already
         log.warning("could not tell the user about the failure", exc_info=True)

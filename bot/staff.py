@@ -1,7 +1,9 @@
-"""Staff presses on alert buttons, "Take it" and "Open ticket", in any chat (group or private).
+"""Staff presses on alert buttons, "Take it" and "Open ticket", in a staff group or in the
+private chat of a registered staff member (bot/staff_access.py says who counts as staff).
 
 Like the conversation, each press is one transaction that first claims the update id (a
-re-delivered update changes nothing) and commits before anything is sent to Telegram.
+re-delivered update changes nothing) and commits before anything is sent to Telegram. A press
+from anyone else is refused politely, logged, and changes nothing.
 """
 
 from __future__ import annotations
@@ -16,12 +18,17 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.alerts import alert_keyboard, alert_text, card_lines, load_view, local_time, state_line
-from bot.texts import t
+from bot.incoming import without_nul
+from bot.reply import answer_query
+from bot.staff_access import Press, may_act, may_ask
+from bot.texts import t, telegram_language
 from storage.engine import transaction
+from storage.models import Ticket
 from storage.sessions import claim_update
+from storage.staff import staff_member
 from storage.tickets import get_ticket, take_ticket, ticket_history
 from survey import actions as act
-from survey.errors import InvalidAnswer, TicketNotFound
+from survey.errors import InvalidAnswer, NotStaff, TicketNotFound
 from survey.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -30,6 +37,7 @@ TAKE_PATTERN = r"^1:Y:"
 OPEN_PATTERN = r"^1:O:"
 MAX_HISTORY = 30  # newest events shown; the admin API has the full history
 MAX_MESSAGE = 4000  # Telegram allows 4096 characters
+OWNER_LENGTH = Ticket.owner.type.length or 120
 
 
 @dataclass
@@ -43,8 +51,10 @@ class StaffReply:
 
 
 def owner_name(user: User) -> str:
-    """``Wang Lei (@wanglei)``: the presser's full name and handle."""
-    return f"{user.full_name} (@{user.username})" if user.username else user.full_name
+    """``Wang Lei (@wanglei)``: the presser's full name and handle, as the owner column holds
+    it (Telegram's names may be longer, and may carry NUL, which PostgreSQL cannot store)."""
+    name = f"{user.full_name} (@{user.username})" if user.username else user.full_name
+    return without_nul(name)[:OWNER_LENGTH]
 
 
 class StaffDesk:
@@ -58,18 +68,32 @@ class StaffDesk:
     def language(self) -> str:
         return self.settings.staff_language
 
+    async def _authorised(self, session: AsyncSession, press: Press, ticket_id: int) -> Ticket:
+        """The ticket, if this press may act on it; NotStaff or TicketNotFound otherwise."""
+        member = await staff_member(session, press.user_id)
+        if not may_ask(press, member, self.settings):
+            raise NotStaff(press.user_id, press.chat_id)
+        ticket = await get_ticket(session, ticket_id)
+        if not may_act(press, member, ticket, self.settings):
+            raise NotStaff(press.user_id, press.chat_id)
+        return ticket
+
     async def take(
         self, update_id: int, ticket_id: int, user: User, pressed: tuple[int, int] | None
     ) -> StaffReply | None:
         """Assign the ticket to the presser unless somebody has it already."""
         lang = self.language
+        press = Press(user.id, pressed[0] if pressed else None)
         async with transaction(self._sessions) as session:
             if not await claim_update(session, update_id):
                 return None
             try:
+                await self._authorised(session, press, ticket_id)
                 ticket, won = await take_ticket(
                     session, ticket_id, owner=owner_name(user), owner_telegram_id=user.id
                 )
+            except NotStaff:
+                return refused(press, "take", ticket_id, user)
             except TicketNotFound:
                 return StaffReply(answer=t("staff_not_found", lang))
             if not won:
@@ -87,14 +111,19 @@ class StaffDesk:
             reply.edit = (where[0], where[1], text)
         return reply
 
-    async def open(self, update_id: int, ticket_id: int) -> StaffReply | None:
-        """The ticket's card, state, plan and history as a message."""
+    async def open(
+        self, update_id: int, ticket_id: int, user: User, chat_id: int | None
+    ) -> StaffReply | None:
+        """The ticket's card, state, plan and history as a message into the staff chat."""
         lang, zone = self.language, self.settings.timezone
+        press = Press(user.id, chat_id)
         async with transaction(self._sessions) as session:
             if not await claim_update(session, update_id):
                 return None
             try:
-                ticket = await get_ticket(session, ticket_id)
+                ticket = await self._authorised(session, press, ticket_id)
+            except NotStaff:
+                return refused(press, "open", ticket_id, user)
             except TicketNotFound:
                 return StaffReply(answer=t("staff_not_found", lang))
             lines = card_lines(
@@ -112,6 +141,19 @@ class StaffDesk:
                     f"{local_time(event.at, zone)} · {event.actor} · {event.action}{detail}"
                 )
         return StaffReply(message="\n".join(lines)[:MAX_MESSAGE])
+
+
+def refused(press: Press, what: str, ticket_id: int, user: User) -> StaffReply:
+    """A polite no, in the presser's language, and a log line for whoever watches the logs."""
+    log.warning(
+        "refused staff action %r on ticket %s: user %s (%s) in chat %s is not staff there",
+        what,
+        ticket_id,
+        press.user_id,
+        user.full_name,
+        press.chat_id,
+    )
+    return StaffReply(answer=t("staff_only", telegram_language(user.language_code)))
 
 
 def _desk(context: ContextTypes.DEFAULT_TYPE) -> StaffDesk:
@@ -137,7 +179,7 @@ async def on_take(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert query is not None
     action = _decoded(query.data, act.TakeTicket)
     if action is None:
-        await query.answer(t("bad_button", desk.language))
+        await answer_query(query, t("bad_button", desk.language))
         return
     message = query.message
     pressed = (message.chat.id, message.message_id) if message is not None else None
@@ -151,9 +193,10 @@ async def on_open(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert query is not None
     action = _decoded(query.data, act.OpenTicket)
     if action is None:
-        await query.answer(t("bad_button", desk.language))
+        await answer_query(query, t("bad_button", desk.language))
         return
-    reply = await desk.open(update.update_id, action.ticket_id)
+    chat_id = query.message.chat.id if query.message is not None else None
+    reply = await desk.open(update.update_id, action.ticket_id, query.from_user, chat_id)
     await _carry_out(update, context, reply)
 
 
@@ -162,7 +205,7 @@ async def _carry_out(
 ) -> None:
     query = update.callback_query
     assert query is not None
-    await query.answer(reply.answer if reply else None)
+    await answer_query(query, reply.answer if reply else None)
     if reply is None:
         return
     if reply.edit is not None and reply.ticket_id is not None:

@@ -195,8 +195,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "open_survey": {"zh-CN": "开始填写", "en": "Take the survey"},
     "continue_survey": {"zh-CN": "继续填写", "en": "Continue the survey"},
     "error": {
-        "zh-CN": "抱歉，出了点问题，您的回答已保存。请稍后再试或发送 /start。",
-        "en": "Sorry, something went wrong; your answers are safe. Please try again or send /start.",
+        "zh-CN": "抱歉，出了点问题，刚才的操作没有保存。请再试一次，或发送 /start。",
+        "en": "Sorry, something went wrong and that was not saved. Please try again or send /start.",
+    },
+    "error_retrying": {
+        "zh-CN": "抱歉，刚才的回答暂时无法保存，我们会自动重试。如果一分钟内没有出现下一题，请再回答一次。",
+        "en": "Sorry, we could not save that just now; we are retrying. If the next question does not appear within a minute, please answer again.",
     },
     # Staff alerts and ticket buttons (SPEC §5), in settings.staff_language.
     "staff_alert": {"zh-CN": "🔴 低分预警 · 工单 #{id}", "en": "🔴 Low score · ticket #{id}"},
@@ -235,6 +239,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "staff_already_taken": {"zh-CN": "已由 {owner} 负责。", "en": "Already taken by {owner}."},
     "staff_not_active": {"zh-CN": "工单 #{id} 已关闭。", "en": "Ticket #{id} is closed."},
     "staff_not_found": {"zh-CN": "找不到这个工单。", "en": "This ticket no longer exists."},
+    "staff_only": {
+        "zh-CN": "抱歉，只有服务团队成员可以在工作群中处理工单。",
+        "en": "Sorry, only the service team can act on tickets, in their staff chat.",
+    },
     "status_open": {"zh-CN": "待处理", "en": "open"},
     "status_acknowledged": {"zh-CN": "已认领", "en": "acknowledged"},
     "status_plan_submitted": {"zh-CN": "已提交计划", "en": "plan submitted"},

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import uvicorn
 from telegram import Bot
 
+from bot.application import ALLOWED_UPDATES
 from cli.telegram import make_app
 from survey.settings import Settings
 
@@ -68,4 +69,6 @@ class AppServer:
         async with Bot(
             self.settings.token or "", base_url=f"{self.settings.telegram_api_url}/bot"
         ) as bot:
-            await bot.set_webhook(self.webhook_url, secret_token=self.settings.secret)
+            await bot.set_webhook(
+                self.webhook_url, secret_token=self.settings.secret, allowed_updates=ALLOWED_UPDATES
+            )

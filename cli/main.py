@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from cli import apikeys, campaigns, data, demo, exporting, reporting, telegram
+from cli import apikeys, campaigns, data, demo, exporting, reporting, staff, telegram
 from cli.common import console, settings
 
 app = typer.Typer(help="csat-bot: customer-satisfaction surveys in Telegram.", no_args_is_help=True)
@@ -17,6 +17,7 @@ app.add_typer(data.import_app, name="import")
 app.add_typer(campaigns.campaign_app, name="campaign")
 app.add_typer(telegram.webhook_app, name="webhook")
 app.add_typer(apikeys.apikey_app, name="apikey")
+app.add_typer(staff.staff_app, name="staff")
 app.command("demo")(demo.demo)
 app.command("serve")(telegram.serve)
 app.command("simulator")(telegram.simulator)

@@ -10,7 +10,7 @@ import uvicorn
 from telegram import Bot
 
 from admin.app import create_app
-from bot.application import BotService, build_application
+from bot.application import ALLOWED_UPDATES, BotService, build_application
 from cli.common import console, run_async, settings
 from survey.settings import Settings
 
@@ -65,7 +65,7 @@ async def webhook_set(drop_pending: bool = typer.Option(False, help="Drop queued
             config.webhook_url,
             secret_token=config.secret,
             drop_pending_updates=drop_pending,
-            allowed_updates=["message", "callback_query"],
+            allowed_updates=ALLOWED_UPDATES,
         )
     console.print(f"webhook set to {config.webhook_url}")
 

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -16,6 +17,15 @@ from sqlalchemy.ext.asyncio import (
 )
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+# SQLSTATE classes and codes that say "not now" rather than "never": connection exceptions,
+# transaction rollbacks (serialization, deadlock), insufficient resources, operator
+# intervention (shutdown, "cannot connect now"), and a read-only transaction (a standby
+# during fail-over).
+TRANSIENT_SQLSTATE_CLASSES = ("08", "40", "53", "57")
+TRANSIENT_SQLSTATES = ("25006", "55P03")
+# SQLite's words for the same (its errors carry no SQLSTATE).
+MAX_CAUSES = 10  # how far down an exception's chain of causes to look
+TRANSIENT_SQLITE = ("database is locked", "readonly database", "disk i/o error", "unable to open")
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
@@ -64,3 +74,27 @@ async def transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterat
     """One short transaction: commit on success, roll back on error."""
     async with sessions() as session, session.begin():
         yield session
+
+
+def is_transient(error: BaseException) -> bool:
+    """Did the database fail for now (retrying later can succeed), not because of the data?
+
+    A missing table or a too-long value is no such failure: retrying it changes nothing.
+    """
+    seen: BaseException | None = error
+    for _ in range(MAX_CAUSES):
+        if seen is None:
+            return False
+        if isinstance(seen, sa_exc.DBAPIError):
+            if seen.connection_invalidated:
+                return True
+            state = str(getattr(seen.orig, "sqlstate", None) or "")
+            if state.startswith(TRANSIENT_SQLSTATE_CLASSES) or state in TRANSIENT_SQLSTATES:
+                return True
+            if not state and isinstance(seen, sa_exc.OperationalError):
+                message = str(seen.orig).lower()
+                return any(words in message for words in TRANSIENT_SQLITE)
+        if isinstance(seen, sa_exc.TimeoutError | ConnectionError | TimeoutError):
+            return True  # pool exhausted, connection refused or reset, no answer in time
+        seen = seen.__cause__ or seen.__context__
+    return False

@@ -309,6 +309,20 @@ class ApiKey(Base):
     revoked_at: Mapped[datetime | None]
 
 
+class StaffMember(Base):
+    """A registered staff member: may act on tickets from a private chat with the bot, besides
+    the staff groups the alerts go to (SPEC §5: only staff can see or act on a ticket)."""
+
+    __tablename__ = "staff_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    # None: every department's tickets; else only the tickets of this department.
+    department: Mapped[str | None] = mapped_column(String(80))
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class OutboundMessage(Base):
     """The outbox: a message the scheduler must send once (alerts, invitations, reminders).
 

@@ -10,9 +10,12 @@ SurveyError
 │   └── InvitationInUse        opened already from another Telegram account
 ├── InvalidAnswer              a level/button that does not fit the current question
 ├── ImportRowError             one bad row of a CSV import (line, field, what)
+├── ImportFileError            an import with no rows to read: empty, no header, not CSV
 └── TicketError
     ├── TicketNotFound         no ticket with this id
-    └── TicketRuleBroken       a change the ticket lifecycle does not allow (from, to, why)
+    ├── TicketRuleBroken       a change the ticket lifecycle does not allow (from, to, why)
+    └── NotStaff               a ticket action from someone who is not staff there
+TemporarilyUnavailable         the database cannot take the change now; retry later
 """
 
 from __future__ import annotations
@@ -70,6 +73,17 @@ class ImportRowError(SurveyError):
         super().__init__(f"line {line}: {field}: {problem}")
 
 
+class ImportFileError(SurveyError):
+    """An import file (or body) as a whole cannot be read; says where and what."""
+
+    def __init__(self, source: str, line: int | None, problem: str) -> None:
+        self.source = source
+        self.line = line  # None for a JSON list, which has no lines to point at
+        self.problem = problem
+        where = f"{source}: line {line}" if line is not None else source
+        super().__init__(f"{where}: {problem}")
+
+
 class InvitationInUse(InvitationError):
     """The invitation is already bound to another Telegram account."""
 
@@ -94,3 +108,20 @@ class TicketRuleBroken(TicketError):
         self.wanted = wanted
         self.why = why
         super().__init__(f"cannot go from {current} to {wanted}: {why}")
+
+
+class NotStaff(TicketError):
+    """A ticket action (take, open) from a user or chat that is not staff for that ticket."""
+
+    def __init__(self, user_id: int, chat_id: int | None) -> None:
+        self.user_id = user_id
+        self.chat_id = chat_id
+        super().__init__(f"user {user_id} in chat {chat_id} is not staff for tickets")
+
+
+class TemporarilyUnavailable(Exception):
+    """The database could not take the change now (fail-over, connection refused, locked).
+
+    Not a SurveyError: nothing is wrong with the request, so the edge must not answer it as
+    done — the webhook answers 503 so that Telegram delivers the update again.
+    """

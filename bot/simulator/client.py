@@ -153,6 +153,22 @@ class SimUser:
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": match.end()}]
         return await self._send(content, chat)
 
+    async def edit_text(
+        self, message_id: int, text: str, *, chat: SimChat | None = None
+    ) -> Delivery:
+        """Edit one of this user's own messages: an ``edited_message`` update, which is
+        delivered only if the bot's allowed_updates asks for it (as Telegram does)."""
+        target = chat or self.chat
+        self._check_not_blocked(target)
+        message = target._chat.messages.get(message_id)
+        if message is None or message["from"]["id"] != self.id:
+            raise LookupError(f"user {self.id} has no message {message_id} in chat {target.id}")
+        message.update(text=text, edit_date=self._state.now())
+        message.pop("entities", None)
+        return await self._deliver(
+            self._state.updates.add("edited_message", copy.deepcopy(message))
+        )
+
     async def send_sticker(self, *, chat: SimChat | None = None) -> Delivery:
         """Send a sticker."""
         sticker = _file("sticker") | {"type": "regular", "width": 512, "height": 512}

@@ -26,6 +26,15 @@ from survey.settings import Settings
 from tests.support import seed_campaign
 
 POLICY = ReminderPolicy(WorkingCalendar("CN", "Asia/Shanghai"))
+
+
+def last_noon() -> datetime:
+    """The latest 12:00 UTC before now: daytime for these tests' respondents (time zone UTC),
+    so what is queued then is due at once, whatever the hour the suite runs at."""
+    noon = utcnow().replace(hour=12, minute=0, second=0, microsecond=0)
+    return noon if noon <= utcnow() else noon - timedelta(days=1)
+
+
 SETTINGS = Settings(bot_username="csat_test_bot", _env_file=None)  # type: ignore[call-arg]
 CHATS = {"r1": 1001, "r2": 1002, "r3": 1003, "r4": 1004}
 
@@ -86,7 +95,7 @@ def url_buttons(outgoing: Outgoing) -> list[tuple[str, str | None, str | None]]:
 
 async def test_invitation_in_the_respondents_language_with_a_link_button(sessions) -> None:
     tokens = await seed_campaign(sessions)
-    await queue_all(sessions, utcnow())
+    await queue_all(sessions, last_noon())
     alice = await render(sessions, "invitation", "r1")
     assert alice.chat_id == 1001
     assert alice.text.startswith("Hello Alice! We would like to invite you to “External Customer")
@@ -106,7 +115,7 @@ async def test_invitation_in_the_respondents_language_with_a_link_button(session
 
 async def test_without_a_bot_username_there_is_no_button(sessions) -> None:
     await seed_campaign(sessions)
-    await queue_all(sessions, utcnow())
+    await queue_all(sessions, last_noon())
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     outgoing = await render(sessions, "invitation", "r1", settings)
     assert outgoing.reply_markup is None and "2026-Q4" in outgoing.text
@@ -114,7 +123,7 @@ async def test_without_a_bot_username_there_is_no_button(sessions) -> None:
 
 async def test_reminder_wording_for_not_started_and_started(sessions) -> None:
     await seed_campaign(sessions)
-    await queue_all(sessions, utcnow() - timedelta(days=8))
+    await queue_all(sessions, last_noon() - timedelta(days=8))
     bob = await render(sessions, "reminder", "r2")
     assert bob.text.startswith("Hello Bob! A friendly reminder: “External Customer")
     assert url_buttons(bob)[0][0] == "Take the survey"
@@ -133,7 +142,7 @@ async def test_reminder_wording_for_not_started_and_started(sessions) -> None:
 @pytest.mark.parametrize("state", ["completed", "expired", "declined"])
 async def test_an_answered_or_dead_invitation_is_not_chased(sessions, state: str) -> None:
     await seed_campaign(sessions)
-    await queue_all(sessions, utcnow() - timedelta(days=8))
+    await queue_all(sessions, last_noon() - timedelta(days=8))
     await set_state(sessions, "r1", state)
     for kind in ("invitation", "reminder"):
         with pytest.raises(Skip):
@@ -145,7 +154,7 @@ async def test_closed_campaign_expired_invitation_and_erased_respondent_are_skip
     sessions,
 ) -> None:
     await seed_campaign(sessions)
-    await queue_all(sessions, utcnow() - timedelta(days=8))
+    await queue_all(sessions, last_noon() - timedelta(days=8))
     past = datetime(2020, 1, 1, tzinfo=UTC)
     async with sessions() as session, session.begin():
         alice_id = select(Respondent.id).where(Respondent.external_id == "r1").scalar_subquery()
