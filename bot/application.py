@@ -7,6 +7,7 @@ from typing import Any, Final
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -103,7 +104,9 @@ class BotService:
         await self.application.initialize()
         await self.application.start()
         if self.application.updater is not None:
-            await self.application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+            await self.application.updater.start_polling(
+                allowed_updates=ALLOWED_UPDATES, error_callback=_polling_failed
+            )
             log.info("bot polling %s", self.application.bot.base_url)
         if self.scheduler is not None:
             self.scheduler.start()
@@ -136,6 +139,12 @@ class BotService:
             await self.application.process_update(update)
         if failures:
             raise TemporarilyUnavailable(str(failures[0])) from failures[0]
+
+
+def _polling_failed(error: TelegramError) -> None:
+    """One line per failed getUpdates (PTB waits 1 s, then 1.5× longer, up to 30 s), not a
+    traceback each time the Bot API is unreachable."""
+    log.warning("polling failed: %s: %s (retrying with back-off)", type(error).__name__, error)
 
 
 def parse_update(data: dict[str, Any], bot: Any) -> Update:
