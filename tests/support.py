@@ -61,6 +61,11 @@ def make_settings(db_url: str, sim: BotApiSimulator, *, port: int | None = None)
     )
 
 
+def polling_settings(db_url: str, sim: BotApiSimulator) -> Settings:
+    """``make_settings`` for long polling: no webhook."""
+    return make_settings(db_url, sim).model_copy(update={"webhook_url": None})
+
+
 PEOPLE = [
     # (respondent, customer, class, name, role, language)
     ("r1", "C1", "KA", "Alice", "quality", "en"),

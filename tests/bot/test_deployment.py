@@ -10,8 +10,7 @@ from bot.simulator import BotApiSimulator
 from cli.hosting import AppServer
 from storage.models import Answer, ProcessedUpdate
 from survey.loader import load_template
-from survey.settings import Settings
-from tests.support import WEBHOOK_SECRET, begin, make_settings, seed_campaign
+from tests.support import WEBHOOK_SECRET, begin, make_settings, polling_settings, seed_campaign
 
 QUESTIONS = load_template("ecss-5").questions()
 
@@ -125,8 +124,7 @@ async def test_webhook_with_a_wrong_secret_is_refused(
 
 async def test_long_polling_mode(db_url: str, sim: BotApiSimulator, sessions) -> None:
     tokens = await seed_campaign(sessions)
-    settings = make_settings(db_url, sim)
-    polling = AppServer(Settings(**{**settings.model_dump(), "webhook_url": None}, _env_file=None))  # type: ignore[call-arg]
+    polling = AppServer(polling_settings(db_url, sim))
     await polling.start()
     try:
         alice = sim.user(1001, first_name="Alice", language_code="en")

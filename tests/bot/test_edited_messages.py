@@ -10,8 +10,7 @@ from bot.application import ALLOWED_UPDATES
 from bot.simulator import BotApiSimulator, SimUser
 from cli.hosting import AppServer
 from storage.models import Answer, Ticket
-from survey.settings import Settings
-from tests.support import begin, make_settings, seed_campaign
+from tests.support import begin, polling_settings, seed_campaign
 
 
 def _own_messages(user: SimUser) -> list[int]:
@@ -59,8 +58,7 @@ async def test_an_edit_that_arrives_anyway_is_ignored(
 async def test_polling_asks_only_for_messages_and_presses(
     db_url: str, sim: BotApiSimulator
 ) -> None:
-    settings = make_settings(db_url, sim)
-    polling = AppServer(Settings(**{**settings.model_dump(), "webhook_url": None}, _env_file=None))  # type: ignore[call-arg]
+    polling = AppServer(polling_settings(db_url, sim))
     await polling.start()
     try:
         alice = sim.user(1001, first_name="Alice", language_code="en")

@@ -10,8 +10,7 @@ import pytest
 
 from bot.simulator import BotApiSimulator
 from cli.hosting import AppServer
-from survey.settings import Settings
-from tests.support import make_settings
+from tests.support import polling_settings
 
 OUTAGE = 4.0  # seconds: PTB waits 1, 1.5, 2.25 … s between attempts
 
@@ -21,8 +20,7 @@ async def test_an_unreachable_bot_api_is_logged_once_per_attempt_without_traceba
 ) -> None:
     sim = BotApiSimulator()
     await sim.start()
-    settings = make_settings(db_url, sim)
-    polling = AppServer(Settings(**{**settings.model_dump(), "webhook_url": None}, _env_file=None))  # type: ignore[call-arg]
+    polling = AppServer(polling_settings(db_url, sim))
     await polling.start()
     try:
         with caplog.at_level(logging.WARNING):

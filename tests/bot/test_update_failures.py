@@ -14,9 +14,8 @@ from bot.texts import t
 from cli.hosting import AppServer
 from storage.engine import create_engine
 from storage.models import Answer, ProcessedUpdate
-from survey.settings import Settings
 from tests.conftest import PG_ADMIN_URL
-from tests.support import begin, make_settings, seed_campaign
+from tests.support import begin, polling_settings, seed_campaign
 
 # Fail-over is a PostgreSQL matter: SQLite has no standby to be read-only.
 pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
@@ -82,8 +81,7 @@ async def test_polling_keeps_the_update_and_retries_it_until_the_database_is_bac
     db_url: str, sim: BotApiSimulator, sessions
 ) -> None:
     tokens = await seed_campaign(sessions)
-    settings = make_settings(db_url, sim)
-    polling = AppServer(Settings(**{**settings.model_dump(), "webhook_url": None}, _env_file=None))  # type: ignore[call-arg]
+    polling = AppServer(polling_settings(db_url, sim))
     await polling.start()
     try:
         alice = sim.user(1001, first_name="Alice", language_code="en")
