@@ -31,6 +31,24 @@ async def begin(
     return user
 
 
+def shows(user: SimUser, prefix: str) -> bool:
+    """Does the bot's newest message to ``user`` start so? (Polling has no webhook answer to
+    wait on: polling tests wait for the bot's reply itself.)"""
+    return (user.last_text or "").startswith(prefix)
+
+
+async def begin_polled(
+    sim: BotApiSimulator, token: str, user_id: int = 1001, name: str = "Alice"
+) -> SimUser:
+    """``begin`` for a bot in long-polling mode: each step waits for the bot's reply."""
+    user = sim.user(user_id, first_name=name, language_code="en")
+    await user.send_text(f"/start {token}")
+    await sim.wait_for(lambda: shows(user, f"Hello {name}"), what="the greeting")
+    await user.press("Begin")
+    await sim.wait_for(lambda: shows(user, "1/"), what="the first question")
+    return user
+
+
 def labels(message: SimMessage | None) -> list[str]:
     """Texts of a message's inline buttons, row by row."""
     return [text for row in (message.buttons if message else []) for text, _ in row]

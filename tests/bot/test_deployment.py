@@ -10,7 +10,15 @@ from bot.simulator import BotApiSimulator
 from cli.hosting import AppServer
 from storage.models import Answer, ProcessedUpdate
 from survey.loader import load_template
-from tests.support import WEBHOOK_SECRET, begin, make_settings, polling_settings, seed_campaign
+from tests.support import (
+    WEBHOOK_SECRET,
+    begin,
+    begin_polled,
+    make_settings,
+    polling_settings,
+    seed_campaign,
+    shows,
+)
 
 QUESTIONS = load_template("ecss-5").questions()
 
@@ -127,18 +135,9 @@ async def test_long_polling_mode(db_url: str, sim: BotApiSimulator, sessions) ->
     polling = AppServer(polling_settings(db_url, sim))
     await polling.start()
     try:
-        alice = sim.user(1001, first_name="Alice", language_code="en")
-
-        def shows(prefix: str) -> bool:
-            # Polling has no webhook answer to wait on: wait for the bot's reply itself.
-            return (alice.last_text or "").startswith(prefix)
-
-        await alice.send_text(f"/start {tokens['r1']}")
-        await sim.wait_for(lambda: shows("Hello Alice"), what="the greeting")
-        await alice.press("Begin")
-        await sim.wait_for(lambda: shows("1/"), what="the first question")
+        alice = await begin_polled(sim, tokens["r1"])
         await alice.press("5")
-        await sim.wait_for(lambda: shows("2/"), what="the second question")
+        await sim.wait_for(lambda: shows(alice, "2/"), what="the second question")
     finally:
         await polling.stop()
     assert sim.calls(method="getUpdates")

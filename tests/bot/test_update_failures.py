@@ -15,7 +15,7 @@ from cli.hosting import AppServer
 from storage.engine import create_engine
 from storage.models import Answer, ProcessedUpdate
 from tests.conftest import PG_ADMIN_URL
-from tests.support import begin, polling_settings, seed_campaign
+from tests.support import begin, begin_polled, polling_settings, seed_campaign, shows
 
 # Fail-over is a PostgreSQL matter: SQLite has no standby to be read-only.
 pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
@@ -84,23 +84,15 @@ async def test_polling_keeps_the_update_and_retries_it_until_the_database_is_bac
     polling = AppServer(polling_settings(db_url, sim))
     await polling.start()
     try:
-        alice = sim.user(1001, first_name="Alice", language_code="en")
-
-        def shows(prefix: str) -> bool:
-            return (alice.last_text or "").startswith(prefix)
-
-        await alice.send_text(f"/start {tokens['r1']}")
-        await sim.wait_for(lambda: shows("Hello Alice"), what="the greeting")
-        await alice.press("Begin")
-        await sim.wait_for(lambda: shows("1/"), what="the first question")
+        alice = await begin_polled(sim, tokens["r1"])
         await read_only(db_url, True)
         try:
             await alice.press("4")
-            await sim.wait_for(lambda: shows(NOT_SAVED), what="the not-saved notice")
+            await sim.wait_for(lambda: shows(alice, NOT_SAVED), what="the not-saved notice")
             assert await _levels(sessions) == []
         finally:
             await read_only(db_url, False)
-        await sim.wait_for(lambda: shows("2/"), timeout=20.0, what="the retried answer")
+        await sim.wait_for(lambda: shows(alice, "2/"), timeout=20.0, what="the retried answer")
     finally:
         await polling.stop()
     assert await _levels(sessions) == [4]
