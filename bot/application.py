@@ -9,7 +9,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     CallbackQueryHandler,
     CommandHandler,
@@ -21,6 +20,7 @@ from telegram.request import HTTPXRequest
 from bot import handlers, staff
 from bot.conversation import Conversation
 from bot.failures import Retrier, collecting
+from bot.rate_limits import SlidingWindowRateLimiter
 from bot.scheduler import Scheduler
 from survey.errors import TemporarilyUnavailable
 from survey.settings import Settings
@@ -50,7 +50,7 @@ def build_application(
         .token(token)
         .base_url(f"{settings.telegram_api_url}/bot")
         .base_file_url(f"{settings.telegram_api_url}/file/bot")
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .rate_limiter(SlidingWindowRateLimiter(max_retries=RATE_LIMIT_RETRIES))
         .concurrent_updates(16)
     )
     if request is not None:
