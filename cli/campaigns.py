@@ -12,7 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from admin.closing import CloseSummary, close_campaign
 from admin.planning import PlanPreview, apply_plan, preview_plan
-from cli.common import console, db_session, run_async, settings
+from cli.common import (
+    CampaignKeyArg,
+    SurveyKeyOption,
+    console,
+    db_session,
+    run_async,
+    settings,
+)
 from scoring.sampling import DEFAULT_CALLBACK_SHARE, SamplingRules
 from storage.campaigns import campaign_by_key, create_campaign, deep_link, invite
 from storage.chasing import chase_list
@@ -27,8 +34,8 @@ campaign_app = typer.Typer(help="Survey campaigns (测评周期).", no_args_is_h
 @campaign_app.command("create")
 @run_async
 async def campaign_create(
-    key: str,
-    survey: str = typer.Option(..., help="Key of a loaded survey (its newest version is used)"),
+    key: CampaignKeyArg,
+    survey: SurveyKeyOption,
     period: str = typer.Option("ad_hoc", help="quarterly | half_yearly | yearly | ad_hoc"),
     closes: datetime | None = typer.Option(None, help="Closing date (UTC), e.g. 2026-12-31"),
 ) -> None:
@@ -47,7 +54,7 @@ async def campaign_create(
 @campaign_app.command("invite")
 @run_async
 async def campaign_invite(
-    key: str,
+    key: CampaignKeyArg,
     customer: list[str] = typer.Option(None, help="Only these customers (external ids)"),
     bot_username: str | None = typer.Option(None, help="Defaults to CSAT_BOT_USERNAME"),
 ) -> None:
@@ -96,7 +103,7 @@ async def campaign_invite(
 @campaign_app.command("chase")
 @run_async
 async def campaign_chase(
-    key: str,
+    key: CampaignKeyArg,
     owner: str | None = typer.Option(None, help="Only this account owner's customers"),
     bot_username: str | None = typer.Option(None, help="Defaults to CSAT_BOT_USERNAME"),
 ) -> None:
@@ -136,7 +143,7 @@ async def _campaign(session: AsyncSession, key: str) -> Campaign:
 @campaign_app.command("plan")
 @run_async
 async def campaign_plan(
-    key: str,
+    key: CampaignKeyArg,
     everyone: bool = typer.Option(False, "--all", help="Survey every customer"),
     key_accounts: float | None = typer.Option(None, help="At least this share of KA/A customers"),
     random_share: float | None = typer.Option(None, help="A random share of KA/A/B customers"),
@@ -228,7 +235,7 @@ def print_plan(preview: PlanPreview) -> None:
 
 @campaign_app.command("close")
 @run_async
-async def campaign_close(key: str) -> None:
+async def campaign_close(key: CampaignKeyArg) -> None:
     """Close a campaign: expire unfinished invitations and split its tickets 20/80."""
     async with db_session() as session:
         summary = await close_campaign(session, await _campaign(session, key), now=utcnow())

@@ -1,25 +1,48 @@
-"""Shared plumbing of the CLI: settings, a database session, printing domain errors."""
+"""Shared plumbing of the CLI: settings, the database, keys on the command line, and the one
+error printer every command goes through."""
 
 from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
-from contextlib import asynccontextmanager
-from typing import Any, ParamSpec, TypeVar
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
 
+import asyncpg  # type: ignore[import-untyped]
 import typer
 from rich.console import Console
-from sqlalchemy.ext.asyncio import AsyncSession
+from rich.markup import escape
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram.error import TelegramError
 
 from storage.engine import create_engine, create_sessionmaker
 from survey.errors import SurveyError
+from survey.keys import check_campaign_key, check_survey_key
 from survey.settings import Settings
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
 P = ParamSpec("P")
 T = TypeVar("T")
+USAGE_ERROR = 2  # click's exit code for a bad command line
+NO_SCHEMA = "has no schema: run csat db upgrade"
+OLD_SCHEMA = "has an older schema: run csat db upgrade"
+
+
+class DatabaseFailure(Exception):
+    """The database cannot serve a command: unreachable, without its schema, read-only.
+
+    ``url`` is shown without its password; None when the failing database is not known.
+    """
+
+    def __init__(self, url: str | None, problem: str) -> None:
+        self.url = url
+        self.problem = problem
+        super().__init__(f"the database at {url} {problem}" if url else f"the database {problem}")
 
 
 def settings() -> Settings:
@@ -27,29 +50,171 @@ def settings() -> Settings:
     return Settings()
 
 
+def safe_url(url: str) -> str:
+    """``url`` as it may be printed: without its password."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
 @asynccontextmanager
-async def db_session(url: str | None = None) -> AsyncIterator[AsyncSession]:
-    """One transaction on the configured database, committed on success."""
-    engine = create_engine(url or settings().database_url)
+async def database(url: str | None = None) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions on the configured database once it answers; its errors become one
+    ``DatabaseFailure`` naming it."""
+    url = url or settings().database_url
+    with database_errors(url, connecting=True):
+        engine = create_engine(url)
     try:
-        async with create_sessionmaker(engine)() as session, session.begin():
-            yield session
+        with database_errors(url, connecting=True):
+            async with engine.connect():
+                pass
+        with database_errors(url):
+            yield create_sessionmaker(engine)
     finally:
         await engine.dispose()
 
 
+@asynccontextmanager
+async def db_session(url: str | None = None) -> AsyncIterator[AsyncSession]:
+    """One transaction on the configured database, committed on success."""
+    async with database(url) as sessions, sessions() as session, session.begin():
+        yield session
+
+
+@contextmanager
+def database_errors(url: str, *, connecting: bool = False) -> Iterator[None]:
+    """Turn the database's own errors raised inside into a ``DatabaseFailure`` for ``url``;
+    while ``connecting``, a socket or driver error means it is unreachable too."""
+    if connecting and (missing := _missing_directory(url)):
+        # Said before connecting: SQLite would only say "unable to open database file", and
+        # aiosqlite (0.22) can print a thread's traceback when its connection fails.
+        raise DatabaseFailure(safe_url(url), f"is unreachable: {missing}")
+    try:
+        yield
+    except DBAPIError as exc:
+        raise database_failure(exc, url, connecting=connecting) from exc
+    except (ArgumentError, ImportError) as exc:
+        if not connecting:
+            raise
+        # Not a URL, or no driver installed for it: SQLAlchemy says which without the URL.
+        raise DatabaseFailure(None, f"URL cannot be used: {exc}") from None
+    except (OSError, asyncpg.PostgresError) as exc:
+        # SQLAlchemy passes these through unwrapped while connecting (refused, unknown host,
+        # wrong password, no such database); later they are not the database's.
+        if not connecting:
+            raise
+        raise DatabaseFailure(safe_url(url), f"is unreachable: {_first_line(exc)}") from exc
+
+
+def database_failure(
+    exc: DBAPIError, url: str | None, *, connecting: bool = False
+) -> DatabaseFailure:
+    """What the database at ``url`` (None: not known) told us, in the words a user acts on."""
+    shown = safe_url(url) if url else None
+    reason = _first_line(exc.orig)
+    words = reason.lower()
+    state = str(getattr(exc.orig, "sqlstate", "") or "")  # PostgreSQL's error code
+    if state == "42P01" or "no such table" in words:
+        return DatabaseFailure(shown, NO_SCHEMA)
+    if state == "42703" or "no such column" in words:
+        return DatabaseFailure(shown, OLD_SCHEMA)
+    if state == "25006" or "readonly database" in words or "read-only" in words:
+        return DatabaseFailure(shown, f"is read-only: {reason}")
+    if connecting or exc.connection_invalidated or "unable to open database file" in words:
+        return DatabaseFailure(shown, f"is unreachable: {reason}")
+    return DatabaseFailure(shown, f"failed: {reason}")
+
+
+def _first_line(exc: BaseException | None) -> str:
+    # asyncpg's errors reach us as "<class 'asyncpg.exceptions.X'>: message".
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text.split(">: ", 1)[1] if text.startswith("<class ") and ">: " in text else text
+
+
+def _missing_directory(url: str) -> str | None:
+    """For a SQLite file in a directory that does not exist, say so."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None  # create_engine says what is wrong with it
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    folder = Path(parsed.database.removeprefix("file:")).parent
+    return None if folder.is_dir() else f"the directory {folder} does not exist"
+
+
+@contextmanager
+def printed_errors() -> Iterator[None]:
+    """The one CLI error printer: an error the user can act on (a domain error, bad input, a
+    database or file that fails, the Bot API refusing) is one line on stderr and exit 1."""
+    try:
+        yield
+    except DBAPIError as exc:  # raised outside ``database()``: which database is not known
+        _print_error(str(database_failure(exc, None)))
+        raise typer.Exit(1) from None
+    except (SurveyError, DatabaseFailure, ValueError, LookupError, OSError) as exc:
+        _print_error(str(exc))
+        raise typer.Exit(1) from None
+    except TelegramError as exc:
+        _print_error(f"the Bot API refused: {exc}")
+        raise typer.Exit(1) from None
+
+
+def _print_error(message: str) -> None:
+    err_console.print(f"[red]error:[/red] {escape(message)}", highlight=False)
+
+
 def run_async(func: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, T]:
-    """Run an async command body; domain errors become a one-line message and exit 1."""
+    """Run an async command body through the error printer."""
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
-        try:
+        with printed_errors():
             return asyncio.run(func(*args, **kwargs))
-        except (SurveyError, ValueError, LookupError) as exc:
-            err_console.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(1) from None
 
     return wrapper
+
+
+def run_sync(func: Callable[P, T]) -> Callable[P, T]:
+    """Run a synchronous command body through the error printer."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        with printed_errors():
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+def usage_error(message: str) -> NoReturn:
+    """A bad command line: one line on stderr and click's exit code 2."""
+    _print_error(message)
+    raise typer.Exit(USAGE_ERROR)
+
+
+def _key_checked(check: Callable[[str], str]) -> Callable[[str], str]:
+    def callback(value: str) -> str:
+        try:
+            return check(value)
+        except ValueError as exc:
+            usage_error(str(exc))
+
+    return callback
+
+
+# The admin API's key rules (survey/keys.py), checked before the command runs.
+CampaignKeyArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="CAMPAIGN", help="A campaign key", callback=_key_checked(check_campaign_key)
+    ),
+]
+SurveyKeyOption = Annotated[
+    str,
+    typer.Option(
+        "--survey",
+        help="Key of a loaded survey (its newest version is used)",
+        callback=_key_checked(check_survey_key),
+    ),
+]
 
 
 async def gather_limited(jobs: list[Awaitable[T]], limit: int) -> list[T]:

@@ -8,13 +8,13 @@ from pathlib import Path
 import typer
 
 from admin.exports import build_export, check_export
-from cli.common import db_session, err_console, run_async
+from cli.common import CampaignKeyArg, db_session, err_console, run_async
 from storage.campaigns import campaign_by_key
 
 
 @run_async
 async def export(
-    campaign: str,
+    campaign: CampaignKeyArg,
     what: str = typer.Option("answers", help="answers | scores | tickets | workbook"),
     fmt: str | None = typer.Option(
         None, "--format", help="csv | xlsx | json (default csv; the workbook is xlsx)"

@@ -7,7 +7,7 @@ import logging
 import typer
 
 from cli import apikeys, campaigns, data, demo, exporting, reporting, staff, telegram
-from cli.common import console, settings
+from cli.common import console, database_errors, run_sync, safe_url, settings
 
 app = typer.Typer(help="csat-bot: customer-satisfaction surveys in Telegram.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -18,7 +18,7 @@ app.add_typer(campaigns.campaign_app, name="campaign")
 app.add_typer(telegram.webhook_app, name="webhook")
 app.add_typer(apikeys.apikey_app, name="apikey")
 app.add_typer(staff.staff_app, name="staff")
-app.command("demo")(demo.demo)
+app.command("demo")(run_sync(demo.demo))
 app.command("serve")(telegram.serve)
 app.command("simulator")(telegram.simulator)
 app.command("report")(reporting.report)
@@ -26,19 +26,15 @@ app.command("export")(exporting.export)
 
 
 @db_app.command("upgrade")
+@run_sync
 def db_upgrade(revision: str = "head") -> None:
     """Create or migrate the database schema (Alembic)."""
     from storage.migrate import upgrade
 
     url = settings().database_url
-    upgrade(url, revision)
-    console.print(f"database at [bold]{_safe(url)}[/bold] is at revision {revision}")
-
-
-def _safe(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
+    with database_errors(url, connecting=True):
+        upgrade(url, revision)
+    console.print(f"database at [bold]{safe_url(url)}[/bold] is at revision {revision}")
 
 
 @app.callback()

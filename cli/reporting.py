@@ -9,11 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from admin.closing import classify_tickets
 from admin.reports import load_campaign_report
-from cli.common import console, run_async, settings
+from cli.common import CampaignKeyArg, console, database, run_async
 from scoring import CampaignReport, render_tables, write_trend_chart
 from scoring.report import write_report_json
 from storage.campaigns import campaign_by_key
-from storage.engine import create_engine, create_sessionmaker
 
 
 async def load_report(sessions: async_sessionmaker[AsyncSession], key: str) -> CampaignReport:
@@ -37,20 +36,26 @@ async def print_campaign_report(
     console.print(render_tables(report), highlight=False, markup=False)
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
-        json_path = write_report_json(report, out / f"{key}.json")
-        chart_path = write_trend_chart(report, out / f"{key}-trend.png")
+        json_path = write_report_json(report, file_in(out, f"{key}.json"))
+        chart_path = write_trend_chart(report, file_in(out, f"{key}-trend.png"))
         console.print(f"wrote {json_path} and {chart_path}")
     return report
 
 
+def file_in(folder: Path, name: str) -> Path:
+    """``folder/name``, refused unless it stays inside ``folder`` (a name is built from a key)."""
+    path = folder / name
+    # resolve() follows symbolic links too: a link planted in the folder cannot redirect it.
+    if path.resolve().parent != folder.resolve():
+        raise ValueError(f"{name!r} would be written outside {folder}")
+    return path
+
+
 @run_async
 async def report(
-    campaign: str,
+    campaign: CampaignKeyArg,
     out: Path = typer.Option(Path("reports"), help="Where the JSON and the chart go"),
 ) -> None:
     """Print a campaign's report and write its JSON and trend chart PNG."""
-    engine = create_engine(settings().database_url)
-    try:
-        await print_campaign_report(create_sessionmaker(engine), campaign, out)
-    finally:
-        await engine.dispose()
+    async with database() as sessions:
+        await print_campaign_report(sessions, campaign, out)

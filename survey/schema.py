@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from survey.keys import SurveyKey
+
 LEVELS: tuple[int, ...] = (1, 2, 3, 4, 5)
 LOW_LEVELS: frozenset[int] = frozenset({1, 2})
 DEFAULT_POINTS: dict[int, float] = {1: 20.0, 2: 40.0, 3: 60.0, 4: 80.0, 5: 100.0}
@@ -82,7 +84,7 @@ class Question:
 class Survey(_Model):
     """A questionnaire (调查表) in one version."""
 
-    key: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
+    key: SurveyKey
     version: int = Field(default=1, ge=1)
     title: Texts
     languages: tuple[str, ...] = SUPPORTED_LANGUAGES
