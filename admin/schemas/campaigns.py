@@ -13,10 +13,10 @@ from storage.campaigns import deep_link
 from storage.chasing import Chase, Reason
 from storage.models import Campaign
 from storage.reminders import Handoff
+from survey.keys import CampaignKey, SurveyKey
 
 Period = Literal["quarterly", "half_yearly", "yearly", "ad_hoc"]  # storage.campaigns.PERIODS
 Share = Annotated[float, Field(gt=0, le=1)]
-CampaignKey = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")]
 
 
 class _Strict(BaseModel):
@@ -35,7 +35,7 @@ class CampaignCreate(_Strict):
     """A new campaign (测评周期) of a loaded survey (its newest version unless one is given)."""
 
     key: CampaignKey
-    survey: str
+    survey: SurveyKey
     survey_version: Annotated[int, Field(ge=1)] | None = None
     period: Period = "ad_hoc"
     closes_at: AwareDatetime | None = None
