@@ -154,7 +154,7 @@ def printed_errors() -> Iterator[None]:
         _print_error(str(exc))
         raise typer.Exit(1) from None
     except TelegramError as exc:
-        _print_error(f"the Bot API refused: {exc}")
+        _print_error(f"the Bot API failed: {exc}")
         raise typer.Exit(1) from None
 
 

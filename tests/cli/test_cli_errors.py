@@ -204,3 +204,15 @@ def test_a_report_file_stays_in_its_folder(tmp_path: Path) -> None:
     (out / "planted.json").symlink_to(tmp_path / "elsewhere.json")
     with pytest.raises(ValueError, match="outside"):
         file_in(out, "planted.json")
+
+
+async def test_an_unreachable_bot_api_is_one_line() -> None:
+    env = {
+        "CSAT_TELEGRAM_TOKEN": "123456:TEST-token",
+        "CSAT_TELEGRAM_API_URL": "http://127.0.0.1:1",
+    }
+    result = await asyncio.to_thread(
+        runner.invoke, app, ["webhook", "info"], env=env, catch_exceptions=False
+    )
+    assert result.exit_code == 1
+    assert one_error_line(result.output).startswith("error: the Bot API failed: ")
