@@ -4,7 +4,8 @@ Every 4xx and 5xx answers ``{"error": {"status", "code", "message", "details"}}`
 
 - ``HTTPException`` (ours, FastAPI's, Starlette's 404/405) keeps its status and headers;
 - request validation keeps 422 with one detail per field (bad JSON is a 400 ``invalid_json``);
-- domain errors (survey/errors.py) map by class: a broken questionnaire or import row → 422,
+- domain errors (survey/errors.py) map by class: a broken questionnaire, import row or import
+  file → 422,
   unknown ticket → 404, a refused ticket change or an unusable invitation → 409, others → 400;
 - ``LookupError`` from the repositories ("no campaign …") → 404 and ``ValueError`` → 400, but
   ``KeyError``/``IndexError`` are programming errors, not missing resources → 500;
@@ -26,6 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from survey.errors import (
+    ImportFileError,
     ImportRowError,
     InvitationError,
     SurveyDefinitionError,
@@ -154,6 +156,9 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
         return error_response(422, str(exc), code=code, details=[detail])
     if isinstance(exc, ImportRowError):
         return error_response(422, str(exc), code=code, details=[row_detail(exc)])
+    if isinstance(exc, ImportFileError):
+        where = {"line": exc.line} if exc.line is not None else {}
+        return error_response(422, str(exc), code=code, details=[{**where, "problem": exc.problem}])
     if isinstance(exc, TicketNotFound):
         return error_response(404, str(exc), code=code, details=[{"ticket": exc.ticket_id}])
     if isinstance(exc, TicketRuleBroken):

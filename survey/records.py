@@ -1,13 +1,22 @@
-"""Customers and respondents as imported records, and the CSV reader that validates them."""
+"""Customers and respondents as imported records, validated one by one and across the file.
+
+The readers of whole files (CSV text, a decoded JSON list) are in survey/import_files.py.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
-from typing import Annotated, Literal, TypeVar
+from collections.abc import Iterable
+from typing import Annotated, ClassVar, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from survey.errors import ImportRowError
 from survey.schema import SUPPORTED_LANGUAGES
@@ -16,36 +25,75 @@ CustomerClass = Literal["KA", "A", "B", "C"]
 KA_WEIGHT = 2.0  # seed 001 ECSS §6.7.1: a key account weighs at least twice a non-KA
 DEFAULT_WEIGHT = 1.0
 ROLES = ("general_manager", "product_manager", "quality", "purchasing", "marketing", "user")
-ExternalId = Annotated[str, Field(min_length=1, max_length=80)]
+MAX_TELEGRAM_ID = 2**63 - 1  # the BigInteger column; Telegram's ids are positive
+NUL_PROBLEM = "contains a NUL character (\\x00), which cannot be stored"
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL cannot store NUL in text; refusing it here names the field.
+    if "\x00" in value:
+        raise ValueError(NUL_PROBLEM)
+    return value
+
+
+NoNul = AfterValidator(_no_nul)
+# Lengths of the columns in storage/models.py (tests/storage/test_people_import.py keeps the
+# two in step; survey/ cannot import storage/).
+ExternalId = Annotated[str, Field(min_length=1, max_length=80), NoNul]
+Name = Annotated[str, Field(min_length=1, max_length=200), NoNul]
+OptionalName = Annotated[str, Field(max_length=200), NoNul]
+Unit = Annotated[str, Field(max_length=80), NoNul]  # business unit, product line
+Owner = Annotated[str, Field(max_length=120), NoNul]  # account owner
+Role = Annotated[str, Field(max_length=40), NoNul]
+TimeZone = Annotated[str, Field(max_length=64), NoNul]
+Finite = Field(allow_inf_nan=False)
+
+
+def _blank(value: object) -> bool:
+    return isinstance(value, str) and (not value or value.isspace())
 
 
 class _Record(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    # Fields whose value (when given) no two rows of one import may share.
+    UNIQUE: ClassVar[tuple[str, ...]] = ("external_id",)
 
     @model_validator(mode="before")
     @classmethod
     def _blank_is_missing(cls, data: object) -> object:
         if isinstance(data, dict):
-            return {k: v for k, v in data.items() if v not in ("", None)}
+            return {k: v for k, v in data.items() if v is not None and not _blank(v)}
         return data
+
+
+def _not_bool(value: object) -> object:
+    # JSON true/false is not a number here, though pydantic would read it as 1/0.
+    if isinstance(value, bool):
+        raise ValueError("a number is needed, not true/false")
+    return value
 
 
 class CustomerRecord(_Record):
     """A customer (客户) as imported."""
 
     external_id: ExternalId
-    name: Annotated[str, Field(min_length=1, max_length=200)]
+    name: Name
     customer_class: CustomerClass = "B"
-    weight: float | None = Field(default=None, gt=0)
-    business_unit: str | None = None
-    product_line: str | None = None
-    annual_revenue: float | None = Field(default=None, ge=0)
-    account_owner: str | None = None
+    weight: Annotated[float | None, Finite, Field(gt=0)] = None
+    business_unit: Unit | None = None
+    product_line: Unit | None = None
+    annual_revenue: Annotated[float | None, Finite, Field(ge=0)] = None
+    account_owner: Owner | None = None
 
     @field_validator("customer_class", mode="before")
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("weight", "annual_revenue", mode="before")
+    @classmethod
+    def _number(cls, value: object) -> object:
+        return _not_bool(value)
 
     def effective_weight(self) -> float:
         """The given weight, else KA = 2 and others 1."""
@@ -57,13 +105,15 @@ class CustomerRecord(_Record):
 class RespondentRecord(_Record):
     """A respondent (受访者) of a customer as imported."""
 
+    UNIQUE: ClassVar[tuple[str, ...]] = ("external_id", "telegram_user_id")
+
     external_id: ExternalId
     customer_id: ExternalId  # the customer's external id
-    name: str | None = None
-    role: str = "user"
+    name: OptionalName | None = None
+    role: Role = "user"
     language: str | None = None
-    timezone: str | None = None
-    telegram_user_id: int | None = None
+    timezone: TimeZone | None = None
+    telegram_user_id: Annotated[int | None, Field(gt=0, le=MAX_TELEGRAM_ID)] = None
 
     @field_validator("language")
     @classmethod
@@ -85,13 +135,13 @@ class RespondentRecord(_Record):
             raise ValueError(f"unknown time zone {value!r}") from None
         return value
 
+    @field_validator("telegram_user_id", mode="before")
+    @classmethod
+    def _number(cls, value: object) -> object:
+        return _not_bool(value)
+
 
 R = TypeVar("R", bound=_Record)
-
-
-def read_records(text: str, model: type[R]) -> tuple[list[tuple[int, R]], list[ImportRowError]]:
-    """Parse CSV text into (line, record) pairs and the errors of the bad lines."""
-    return validate_records(_rows(text), model)
 
 
 def validate_records(
@@ -111,11 +161,27 @@ def validate_records(
     return good, bad
 
 
-def _rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    if not reader.fieldnames:
-        return
-    reader.fieldnames = [name.strip().lower() for name in reader.fieldnames]
-    for row in reader:
-        # DictReader counts physical lines, so quoted newlines keep numbers true.
-        yield reader.line_num, {k: v for k, v in row.items() if k is not None}
+def drop_repeats(
+    records: list[tuple[int, R]], *, unit: str = "line"
+) -> tuple[list[tuple[int, R]], list[ImportRowError]]:
+    """The records without repeats of a ``UNIQUE`` value: the first row keeps it, each later
+    one is an error naming the first (an import never silently overwrites its own rows)."""
+    if not records:
+        return [], []
+    unique = records[0][1].UNIQUE
+    first: dict[str, dict[object, int]] = {name: {} for name in unique}
+    kept: list[tuple[int, R]] = []
+    repeats: list[ImportRowError] = []
+    for number, record in records:
+        values = [(name, getattr(record, name)) for name in unique]
+        clash = next(((name, v) for name, v in values if v is not None and v in first[name]), None)
+        if clash is not None:
+            name, value = clash
+            problem = f"{value!r} repeats {unit} {first[name][value]}, which is kept"
+            repeats.append(ImportRowError(number, name, problem))
+            continue
+        for name, value in values:
+            if value is not None:
+                first[name][value] = number
+        kept.append((number, record))
+    return kept, repeats

@@ -6,21 +6,26 @@ from __future__ import annotations
 import json
 from typing import Any, Final, TypeVar
 
-from fastapi import Request, status
+from fastapi import Request, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
-from admin.errors import ApiError, error_response
-from admin.schemas.people import ImportPublic
-from survey.errors import ImportRowError
+from admin.errors import ApiError, ErrorBody, error_response
+from admin.schemas.people import ImportPublic, ImportRowPublic
+from storage.people import ImportResult
+from survey.errors import ImportFileError, ImportRowError
+from survey.import_files import read_csv_records, read_json_records
 from survey.loader import parse_survey, parse_survey_text
-from survey.records import CustomerRecord, RespondentRecord, read_records, validate_records
+from survey.records import CustomerRecord, RespondentRecord
 from survey.schema import Survey
 
 JSON: Final = "application/json"
 CSV: Final = "text/csv"
 YAML_TYPES: Final = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
 SURVEY_SOURCE: Final = "request body"
+IMPORT_SOURCE: Final = "request body"
+EMPTY_BODY: Final = "nothing to import: the body is empty; send a JSON list of rows"
 
 R = TypeVar("R", CustomerRecord, RespondentRecord)
 
@@ -73,21 +78,25 @@ async def read_rows(
     """Records from a JSON list or a CSV body: the good ones with their position, and the bad.
 
     A CSV row's position is its line in the file (the header is line 1); a JSON item's is its
-    index in the list. Bad rows do not stop the good ones (SPEC §7: idempotent bulk imports).
+    index in the list. Bad rows do not stop the good ones (SPEC §7: idempotent bulk imports);
+    a body with no rows to read (empty, no header, JSON sent as CSV) raises ImportFileError.
+    Parsing runs in a worker thread, so a large file does not stall the event loop.
     """
     kind = media_type(request)
-    if kind == CSV:
-        return read_records(await _text(request), model)
-    if kind != JSON:
+    if kind not in (CSV, JSON):
         raise _unsupported(kind, (JSON, CSV))
-    items = _json(await _text(request))
-    if not isinstance(items, list):
-        raise ApiError(status.HTTP_422_UNPROCESSABLE_CONTENT, "the body must be a JSON list")
-    return validate_records(enumerate(items), model, whole="(item)")
+    text = await _text(request)
+    if kind == CSV:
+        return await run_in_threadpool(read_csv_records, text, model, source=IMPORT_SOURCE)
+    if not text.strip():
+        raise ImportFileError(IMPORT_SOURCE, None, EMPTY_BODY)
+    items = _json(text)
+    return await run_in_threadpool(read_json_records, items, model, source=IMPORT_SOURCE)
 
 
 def row_details(errors: list[ImportRowError], *, csv: bool) -> list[dict[str, Any]]:
-    """The rejected rows for an error body: ``line`` (CSV) or ``item`` (JSON index)."""
+    """The rejected rows, in file order: ``line`` (CSV) or ``item`` (JSON index), field and
+    problem."""
     where = "line" if csv else "item"
     ordered = sorted(errors, key=lambda e: e.line)
     return [{where: e.line, "field": e.field, "problem": e.problem} for e in ordered]
@@ -120,19 +129,46 @@ def import_body(model: type[BaseModel]) -> dict[str, Any]:
 
 
 def import_outcome(
-    created: int, updated: int, errors: list[ImportRowError], *, csv: bool
+    result: ImportResult, errors: list[ImportRowError], response: Response, *, csv: bool
 ) -> ImportPublic | JSONResponse:
-    """The answer to a bulk import: the counts, or 422 listing the rejected rows.
+    """The answer to a bulk import: 200 with the counts when every row was good, 207 with
+    the counts and the rejected rows when some were, 422 listing them when none was.
 
-    The good rows are kept either way (the route returns rather than raises, so its
-    transaction commits); sending the corrected file again is safe because imports are
-    idempotent on external id.
+    The good rows are kept (the route returns rather than raises, so its transaction
+    commits); sending the corrected file again is safe because imports are idempotent on
+    external id, and rows already stored as given count as ``unchanged``.
     """
-    if not errors:
-        return ImportPublic(created=created, updated=updated)
-    return error_response(
-        status.HTTP_422_UNPROCESSABLE_CONTENT,
-        f"{len(errors)} rows rejected; {created} created and {updated} updated were kept",
-        code="rows_rejected",
-        details=row_details(errors, csv=csv),
+    details = row_details(errors, csv=csv)
+    if errors and not result.kept:
+        return error_response(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            f"nothing imported: all {len(errors)} rows rejected",
+            code="rows_rejected",
+            details=details,
+        )
+    if errors:
+        response.status_code = status.HTTP_207_MULTI_STATUS
+    return ImportPublic(
+        created=result.created,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        rejected=len(errors),
+        errors=[ImportRowPublic.model_validate(detail) for detail in details],
     )
+
+
+# OpenAPI ``responses`` of a bulk import route, besides admin/errors.py's ERROR_RESPONSES.
+IMPORT_RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
+    200: {"description": "Every row imported; the counts"},
+    207: {
+        "model": ImportPublic,
+        "description": "Some rows imported, the others rejected: the counts and, in "
+        "``errors``, each rejected row by CSV line or JSON item",
+    },
+    415: {"model": ErrorBody, "description": "The body is neither JSON nor CSV"},
+    422: {
+        "model": ErrorBody,
+        "description": "Nothing imported: the body is empty, has no header, is JSON sent as "
+        "CSV, or every row was rejected (details list them by line or item)",
+    },
+}

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
 from admin.deps import AdminKey, SessionDep, ViewerKey
-from admin.errors import ErrorBody
 from admin.pagination import PageDep, fetch_page
-from admin.routes.bodies import CSV, import_body, import_outcome, media_type, read_rows
+from admin.routes.bodies import (
+    CSV,
+    IMPORT_RESPONSES,
+    import_body,
+    import_outcome,
+    media_type,
+    read_rows,
+)
 from admin.schemas.people import ImportPublic, RespondentPublic, RespondentsPublic
 from storage.models import Customer, Respondent
 from storage.people import upsert_respondents
@@ -24,16 +30,17 @@ router = APIRouter(prefix="/respondents", tags=["respondents"])
     "",
     response_model=ImportPublic,
     openapi_extra=import_body(RespondentRecord),
-    responses={422: {"model": ErrorBody, "description": "Rows rejected; the good ones kept"}},
+    response_model_exclude_none=True,
+    responses=IMPORT_RESPONSES,
 )
 async def import_respondents(
-    request: Request, session: SessionDep, _key: AdminKey
+    request: Request, response: Response, session: SessionDep, _key: AdminKey
 ) -> ImportPublic | JSONResponse:
     """Create or update respondents by external id; ``customer_id`` is the customer's."""
     good, bad = await read_rows(request, RespondentRecord)
     result = await upsert_respondents(session, good)
     errors = [*bad, *result.errors]
-    return import_outcome(result.created, result.updated, errors, csv=media_type(request) == CSV)
+    return import_outcome(result, errors, response, csv=media_type(request) == CSV)
 
 
 @router.get("")

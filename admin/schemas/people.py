@@ -43,8 +43,23 @@ class RespondentsPublic(Paginated[RespondentPublic]):
     """A page of respondents, by external id."""
 
 
+class ImportRowPublic(BaseModel):
+    """A rejected row: its CSV ``line`` (the header is line 1) or JSON ``item`` (index from 0),
+    the first field found wrong (``(row)``/``(item)`` for the row itself) and the problem."""
+
+    line: int | None = None
+    item: int | None = None
+    field: str
+    problem: str
+
+
 class ImportPublic(BaseModel):
-    """What a bulk import did; it is all-or-nothing per row, idempotent on external id."""
+    """What a bulk import did, row by row (each all-or-nothing), idempotent on external id:
+    rows ``created``, ``updated``, ``unchanged`` (stored as given already) and ``rejected``,
+    each rejected row listed in ``errors``."""
 
     created: int
     updated: int
+    unchanged: int
+    rejected: int
+    errors: list[ImportRowPublic] = []

@@ -52,7 +52,7 @@ async def open_campaign(api: Api, **changes: Any) -> dict[str, Any]:
     imported = await api.post(
         "/respondents", content=RESPONDENTS_CSV, headers={"Content-Type": "text/csv"}
     )
-    assert imported.json() == {"created": 4, "updated": 0}, imported.text
+    assert imported.status_code == 200 and imported.json()["created"] == 4, imported.text
     body = {
         "key": KEY,
         "survey": "ecss-5",

@@ -13,11 +13,24 @@ CUSTOMERS = [
 ]
 
 
+def counts(created: int = 0, updated: int = 0, unchanged: int = 0) -> dict[str, object]:
+    """The body of an import in which every row was good."""
+    return {
+        "created": created,
+        "updated": updated,
+        "unchanged": unchanged,
+        "rejected": 0,
+        "errors": [],
+    }
+
+
 async def test_customers_from_json_are_idempotent_and_bad_items_reported(api: Api) -> None:
     created = await api.post("/customers", json=CUSTOMERS)
-    assert created.status_code == 200 and created.json() == {"created": 3, "updated": 0}
+    assert created.status_code == 200 and created.json() == counts(created=3)
     again = await api.post("/customers", json=CUSTOMERS[:2])
-    assert again.json() == {"created": 0, "updated": 2}
+    assert again.status_code == 200 and again.json() == counts(unchanged=2)
+    renamed = [{**CUSTOMERS[0], "name": "Acme Ltd"}, CUSTOMERS[1]]
+    assert (await api.post("/customers", json=renamed)).json() == counts(updated=1, unchanged=1)
 
     mixed = [
         {"external_id": "C4", "name": "Delta"},
@@ -25,14 +38,20 @@ async def test_customers_from_json_are_idempotent_and_bad_items_reported(api: Ap
         {"external_id": "C6", "weight": "heavy"},
         "not an object",
     ]
-    error = error_of(await api.post("/customers", json=mixed), 422)
-    assert error["code"] == "rows_rejected"
-    assert "1 created and 0 updated were kept" in error["message"]
-    assert [(d["item"], d["field"]) for d in error["details"]] == [
+    partly = await api.post("/customers", json=mixed)
+    assert partly.status_code == 207, partly.text
+    body = partly.json()
+    assert (body["created"], body["updated"], body["unchanged"], body["rejected"]) == (1, 0, 0, 3)
+    assert [(d["item"], d["field"]) for d in body["errors"]] == [
         (1, "customer_class"),
         (2, "name"),
         (3, "(item)"),
     ]
+    assert all(set(d) == {"item", "field", "problem"} for d in body["errors"])
+    error = error_of(await api.post("/customers", json=mixed[1:]), 422)
+    assert error["code"] == "rows_rejected"
+    assert error["message"] == "nothing imported: all 3 rows rejected"
+    assert [d["item"] for d in error["details"]] == [0, 1, 2]
     listed = (await api.get("/customers", role="viewer")).json()
     assert [c["external_id"] for c in listed["data"]] == ["C1", "C2", "C3", "C4"]
     c1 = listed["data"][0]
@@ -62,12 +81,12 @@ async def test_respondents_from_csv_report_bad_lines_and_keep_good_ones(api: Api
         "R3,C3,Ann,user,fr\n"
         "R4,C3,Dan,purchasing,en\n"
     )
-    error = error_of(await api.post("/respondents", content=text, headers=CSV), 422)
-    assert [(d["line"], d["field"]) for d in error["details"]] == [
-        (3, "customer_id"),
-        (4, "language"),
-    ]
-    assert "unknown customer 'C9'" in error["details"][0]["problem"]
+    partly = await api.post("/respondents", content=text, headers=CSV)
+    assert partly.status_code == 207
+    assert (partly.json()["created"], partly.json()["rejected"]) == (2, 2)
+    errors = partly.json()["errors"]
+    assert [(d["line"], d["field"]) for d in errors] == [(3, "customer_id"), (4, "language")]
+    assert "unknown customer 'C9'" in errors[0]["problem"]
     listed = (await api.get("/respondents", role="viewer")).json()
     assert [r["external_id"] for r in listed["data"]] == ["R1", "R4"]
     assert listed["data"][0] == {
@@ -81,10 +100,9 @@ async def test_respondents_from_csv_report_bad_lines_and_keep_good_ones(api: Api
         "forgotten": False,
     }
     fixed = "external_id,customer_id,name,role,language\nR1,C1,Li Lei,quality,en\n"
-    assert (await api.post("/respondents", content=fixed, headers=CSV)).json() == {
-        "created": 0,
-        "updated": 1,
-    }
+    assert (await api.post("/respondents", content=fixed, headers=CSV)).json() == counts(updated=1)
+    again = await api.post("/respondents", content=fixed, headers=CSV)
+    assert again.json() == counts(unchanged=1)
     of_c3 = (await api.get("/respondents", params={"customer": "C3"})).json()
     assert [r["external_id"] for r in of_c3["data"]] == ["R4"]
     in_bu1 = (await api.get("/respondents", params={"business_unit": "BU1"})).json()
@@ -93,14 +111,15 @@ async def test_respondents_from_csv_report_bad_lines_and_keep_good_ones(api: Api
 
 async def test_customer_csv_and_unreadable_bodies(api: Api) -> None:
     text = "external_id,name,customer_class,annual_revenue\nC1,Acme,KA,1000\nC2,,B,\n"
-    error = error_of(await api.post("/customers", content=text, headers=CSV), 422)
-    assert error["details"] == [
+    partly = await api.post("/customers", content=text, headers=CSV)
+    assert partly.status_code == 207
+    assert partly.json()["errors"] == [
         {"line": 3, "field": "name", "problem": "Field required"},
     ]
     revenue = (await api.get("/customers")).json()["data"][0]["annual_revenue"]
     assert revenue == 1000.0
     error = error_of(await api.post("/customers", json={"external_id": "C1"}), 422)
-    assert error["message"] == "the body must be a JSON list"
+    assert error["message"] == "request body: not a JSON list of rows"
     error = error_of(
         await api.post("/customers", content="[{", headers={"Content-Type": "application/json"}),
         400,
@@ -111,3 +130,54 @@ async def test_customer_csv_and_unreadable_bodies(api: Api) -> None:
         415,
     )
     assert error["details"] == [{"accepted": ["application/json", "text/csv"]}]
+
+
+async def test_reimporting_an_unchanged_csv_reports_unchanged_not_updated(api: Api) -> None:
+    text = (
+        "external_id,name,customer_class,weight,business_unit,annual_revenue\n"
+        "C1,Acme,KA,,BU1,1000.5\nC2,Beta,B,1.5,,\nC3,Gamma,c,,BU2,0\n"
+    )
+    first = await api.post("/customers", content=text, headers=CSV)
+    assert first.json() == counts(created=3)
+    again = await api.post("/customers", content=text, headers=CSV)
+    assert again.status_code == 200 and again.json() == counts(unchanged=3)
+    changed = text.replace("C2,Beta,B,1.5", "C2,Beta,B,2.5") + "C4,Delta,A,,,\n"
+    assert (await api.post("/customers", content=changed, headers=CSV)).json() == counts(
+        created=1, updated=1, unchanged=2
+    )
+
+
+async def test_one_telegram_id_for_two_respondents_is_refused(api: Api) -> None:
+    await api.post("/customers", json=CUSTOMERS)
+    first = "external_id,customer_id,telegram_user_id\nR1,C1,501\nR2,C2,502\n"
+    assert (await api.post("/respondents", content=first, headers=CSV)).json() == counts(2)
+    clash = "external_id,customer_id,telegram_user_id\nR3,C3,501\nR4,C3,503\nR5,C3,503\n"
+    partly = await api.post("/respondents", content=clash, headers=CSV)
+    assert partly.status_code == 207
+    assert [(e["line"], e["field"], e["problem"]) for e in partly.json()["errors"]] == [
+        (2, "telegram_user_id", "501 belongs to respondent 'R1' already"),
+        (4, "telegram_user_id", "503 repeats line 3, which is kept"),
+    ]
+    listed = (await api.get("/respondents")).json()["data"]
+    assert [(r["external_id"], r["telegram_user_id"]) for r in listed] == [
+        ("R1", 501),
+        ("R2", 502),
+        ("R4", 503),
+    ]
+    # Two respondents may trade ids in one file: after the import each id is one person's.
+    swap = "external_id,customer_id,telegram_user_id\nR1,C1,502\nR2,C2,501\n"
+    assert (await api.post("/respondents", content=swap, headers=CSV)).json() == counts(updated=2)
+
+
+async def test_the_schema_documents_what_an_import_answers(api: Api) -> None:
+    schema = (await api.get("/openapi.json", role=None)).json()
+    for path in ("/customers", "/respondents"):
+        responses = schema["paths"][path]["post"]["responses"]
+        assert {"200", "207", "415", "422"} <= set(responses), path
+        multi = responses["207"]["content"]["application/json"]["schema"]
+        assert multi["$ref"].endswith("/ImportPublic")
+        for status in ("415", "422"):
+            ref = responses[status]["content"]["application/json"]["schema"]["$ref"]
+            assert ref.endswith("/ErrorBody"), (path, status)
+    fields = schema["components"]["schemas"]["ImportPublic"]["properties"]
+    assert {"created", "updated", "unchanged", "rejected", "errors"} <= set(fields)

@@ -36,10 +36,10 @@ async def test_a_campaign_from_the_command_line(db_url: str, sessions, tmp_path:
     customers = tmp_path / "customers.csv"
     customers.write_text("external_id,name,customer_class\nC1,Acme,KA\nC2,,B\nC3,Gamma,C\n")
     code, out = await csat(db_url, "import", "customers", str(customers))
-    assert code == 2 and "2 created, 0 updated, 1 rejected" in out
+    assert code == 2 and "2 created, 0 updated, 0 unchanged, 1 rejected" in out
     assert "line 3: name" in out
     code, out = await csat(db_url, "import", "customers", str(customers))
-    assert "0 created, 2 updated" in out  # idempotent on external id
+    assert "0 created, 0 updated, 2 unchanged" in out  # idempotent on external id
     respondents = tmp_path / "respondents.csv"
     respondents.write_text(
         "external_id,customer_id,name,role,language\n"
