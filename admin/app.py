@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from admin import webhook
 from admin.errors import ERROR_RESPONSES, install_error_handlers
+from admin.limits import WEBHOOK_MAX_BODY_BYTES, WEBHOOK_PATH, BodySizeLimit
 from admin.routes import (
     answers,
     campaign_actions,
@@ -87,6 +88,12 @@ def create_app(settings: Settings, *, bot_factory: BotFactory | None = None) -> 
     app.state.process_update = None
     # Set by whoever runs a scheduler in this process: routes that queue messages call it.
     app.state.wake_scheduler = None
+    # Added before the catch-all, so it runs inside it: a body past its limit answers 413.
+    app.add_middleware(
+        BodySizeLimit,
+        limit=settings.max_body_bytes,
+        per_path={WEBHOOK_PATH: min(WEBHOOK_MAX_BODY_BYTES, settings.max_body_bytes)},
+    )
     install_error_handlers(app)
     app.include_router(webhook.router)
     for router in ROUTERS:

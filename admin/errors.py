@@ -233,11 +233,21 @@ def _described(text: str) -> dict[str, Any]:
     return {"model": ErrorBody, "description": text}
 
 
+Responses = dict[int | str, dict[str, Any]]
+
 # Documented on every admin route, so /docs shows the one error shape instead of FastAPI's.
-ERROR_RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
+ERROR_RESPONSES: Final[Responses] = {
     400: _described("Bad request (e.g. the body is not valid JSON)"),
     401: _described("No API key, or an unknown or revoked one"),
     403: _described("The API key's role does not allow this"),
     404: _described("No such resource"),
+    413: _described("The body is larger than the server accepts (admin/limits.py)"),
     422: _described("The request is invalid; details name each field"),
+}
+# Documented per route, on the routes that can answer them.
+CONFLICT: Final[Responses] = {
+    409: _described("The resource's state does not allow this now; the message says why")
+}
+UNSUPPORTED_MEDIA: Final[Responses] = {
+    415: _described("This Content-Type is not accepted here; details list the accepted ones")
 }

@@ -10,8 +10,12 @@ from pydantic import BaseModel
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.storable import MAX_INTEGER
+
 DEFAULT_LIMIT: Final = 50
 MAX_LIMIT: Final = 500
+# No table holds more rows than its Integer ids can number: a larger offset is a mistake.
+MAX_OFFSET: Final = MAX_INTEGER
 
 T = TypeVar("T")
 
@@ -26,7 +30,7 @@ class Page:
 
 def page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page")] = DEFAULT_LIMIT,
-    offset: Annotated[int, Query(ge=0, description="Rows to skip")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip")] = 0,
 ) -> Page:
     return Page(limit=limit, offset=offset)
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ApiKey
+from storage.storable import HAS_NUL, MAX_INTEGER, NUL, column_length
 from storage.types import utcnow
 
 ROLES: Final = ("admin", "staff", "viewer")
@@ -25,6 +26,11 @@ async def create_api_key(session: AsyncSession, *, name: str, role: str) -> tupl
     """A new key for ``role``; returns the row and the plain key, which is never stored."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    longest = column_length(ApiKey.name)
+    if not 1 <= len(name) <= longest:
+        raise ValueError(f"name: must be 1–{longest} characters")
+    if NUL in name:
+        raise ValueError(f"name: {HAS_NUL}")
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     row = ApiKey(name=name, role=role, prefix=key[:12], key_hash=hash_key(key))
     session.add(row)
@@ -43,6 +49,8 @@ async def find_api_key(session: AsyncSession, key: str) -> ApiKey | None:
 
 
 async def revoke_api_key(session: AsyncSession, key_id: int) -> bool:
+    if not 1 <= key_id <= MAX_INTEGER:
+        return False  # no key has this id (ids are Integer)
     row = await session.get(ApiKey, key_id)
     if row is None or row.revoked_at is not None:
         return False

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import AttributeRow, FactorRow, ItemRow, SurveyRow
+from storage.storable import MAX_INTEGER, column_length, unstorable
 from survey.errors import SurveyDefinitionError
 from survey.loader import parse_survey, survey_to_dict
 from survey.schema import Attribute, Survey
@@ -13,6 +14,7 @@ from survey.schema import Attribute, Survey
 
 async def save_survey(session: AsyncSession, survey: Survey) -> tuple[SurveyRow, bool]:
     """Store a survey version; loading the same version again is a no-op. Returns (row, created)."""
+    _refuse_unstorable(survey)
     existing = await session.scalar(
         select(SurveyRow).where(SurveyRow.key == survey.key, SurveyRow.version == survey.version)
     )
@@ -45,6 +47,20 @@ async def save_survey(session: AsyncSession, survey: Survey) -> tuple[SurveyRow,
     session.add(row)
     await session.flush()
     return row, True
+
+
+def _refuse_unstorable(survey: Survey) -> None:
+    """A survey the tables cannot hold (NUL, ``inf``, an over-long department, a version
+    beyond Integer) is a broken definition, refused before any row is written."""
+    found = unstorable(survey.model_dump())
+    if found is None and survey.version > MAX_INTEGER:
+        found = ("version", f"must be at most {MAX_INTEGER}")
+    longest = column_length(FactorRow.department)
+    for index, factor in enumerate(survey.factors):
+        if found is None and len(factor.department or "") > longest:
+            found = (f"factors[{index}].department", f"must be at most {longest} characters")
+    if found is not None:
+        raise SurveyDefinitionError(survey.key, *found)
 
 
 def _attributes(attributes: tuple[Attribute, ...]) -> list[AttributeRow]:

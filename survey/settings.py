@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     night_start: int = Field(default=21, ge=0, le=23)
     night_end: int = Field(default=8, ge=0, le=23)
     scheduler_interval: float = Field(default=5.0, gt=0)
+    # Largest request body the admin API reads (413 above): 50 MiB fits a 200,000-row import.
+    max_body_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
 
     @field_validator("telegram_api_url")
     @classmethod

@@ -11,6 +11,7 @@ from admin.deps import SessionDep, ViewerKey
 from admin.pagination import PageDep, fetch_page
 from admin.routes.lookups import campaign_or_404, survey_of
 from admin.schemas.answers import AnswerPublic, AnswersPublic
+from admin.schemas.fields import CampaignKeyText
 from storage.frames import SCORED_KINDS
 from storage.models import Answer, Customer, Respondent
 
@@ -23,7 +24,7 @@ async def list_answers(
     session: SessionDep,
     _key: ViewerKey,
     page: PageDep,
-    campaign: Annotated[str, Query(description="A campaign key")],
+    campaign: Annotated[CampaignKeyText, Query(description="A campaign key")],
     kind: Annotated[Literal["likert", "followup", "comment", "nps"] | None, Query()] = None,
 ) -> AnswersPublic:
     """A campaign's answers in the order given; void follow-ups (a 1–2 changed to 3+) left

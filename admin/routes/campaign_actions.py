@@ -12,8 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from admin.closing import close_campaign
 from admin.deps import AdminKey, SessionDep, StaffKey, ViewerKey
-from admin.errors import ApiError
+from admin.errors import CONFLICT, ApiError
 from admin.pagination import PageDep, fetch_page
+from admin.params import CampaignKeyPath
 from admin.planning import apply_plan, preview_plan
 from admin.reports import load_campaign_report
 from admin.routes.lookups import campaign_or_404
@@ -25,6 +26,7 @@ from admin.schemas.campaigns import (
     InviteRequest,
     PlanRequest,
 )
+from admin.schemas.fields import AccountOwner
 from storage.chasing import chase_query, to_chase
 from storage.engine import transaction
 from storage.models import Respondent
@@ -36,9 +38,9 @@ from survey.settings import Settings
 router = APIRouter(prefix="/campaigns", tags=["campaigns"])
 
 
-@router.post("/{key}/plan")
+@router.post("/{key}/plan", responses=CONFLICT)
 async def plan_sample(
-    key: str, body: PlanRequest, session: SessionDep, _key: AdminKey
+    key: CampaignKeyPath, body: PlanRequest, session: SessionDep, _key: AdminKey
 ) -> dict[str, Any]:
     """Preview the sample the rules select (SPEC §6), or with ``apply`` store the plan and
     create its invitations. The seed used is returned so the sample can be reproduced."""
@@ -59,9 +61,9 @@ async def plan_sample(
     return (await preview_plan(session, campaign, rules, seed=body.seed)).to_dict()
 
 
-@router.post("/{key}/invite")
+@router.post("/{key}/invite", responses=CONFLICT)
 async def send_campaign_invitations(
-    key: str,
+    key: CampaignKeyPath,
     request: Request,
     _key: AdminKey,
     body: Annotated[InviteRequest | None, Body()] = None,
@@ -94,12 +96,14 @@ async def send_campaign_invitations(
 
 @router.get("/{key}/chase")
 async def chase_unanswered(
-    key: str,
+    key: CampaignKeyPath,
     request: Request,
     session: SessionDep,
     _key: StaffKey,
     page: PageDep,
-    owner: Annotated[str | None, Query(description="Only this account owner's customers")] = None,
+    owner: Annotated[
+        AccountOwner | None, Query(description="Only this account owner's customers")
+    ] = None,
 ) -> ChaseList:
     """Unanswered invitations to chase by hand, by account owner: the bot cannot write to the
     respondent, or has sent every reminder. ``due`` once the first reminder's working days have
@@ -154,7 +158,7 @@ async def _wake_scheduler(request: Request) -> None:
 
 
 @router.post("/{key}/close")
-async def close(key: str, session: SessionDep, _key: AdminKey) -> dict[str, Any]:
+async def close(key: CampaignKeyPath, session: SessionDep, _key: AdminKey) -> dict[str, Any]:
     """Close the campaign: expire unfinished invitations, classify its tickets 20/80 (SPEC
     §4.7) and stop taking answers. Closing again changes nothing."""
     campaign = await campaign_or_404(session, key)
@@ -163,7 +167,7 @@ async def close(key: str, session: SessionDep, _key: AdminKey) -> dict[str, Any]
 
 
 @router.get("/{key}/report")
-async def report(key: str, session: SessionDep, _key: ViewerKey) -> dict[str, Any]:
+async def report(key: CampaignKeyPath, session: SessionDep, _key: ViewerKey) -> dict[str, Any]:
     """The campaign report of SPEC §4 (indices, factors, breakdowns, trends) as JSON."""
     campaign = await campaign_or_404(session, key)
     return (await load_campaign_report(session, campaign)).to_dict()

@@ -10,8 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from admin.deps import AdminKey, SessionDep, ViewerKey
-from admin.errors import ApiError
+from admin.errors import CONFLICT, ApiError
 from admin.pagination import PageDep, fetch_page
+from admin.params import CampaignKeyPath
 from admin.routes.lookups import campaign_or_404, survey_of
 from admin.schemas.campaigns import (
     CampaignCreate,
@@ -19,6 +20,7 @@ from admin.schemas.campaigns import (
     CampaignPublic,
     CampaignsPublic,
 )
+from admin.schemas.fields import CampaignStatusText, SurveyKeyText
 from storage.campaigns import campaign_by_key, create_campaign, response_counts
 from storage.models import Campaign, SurveyRow
 from storage.surveys import latest_survey_row
@@ -26,7 +28,7 @@ from storage.surveys import latest_survey_row
 router = APIRouter(prefix="/campaigns", tags=["campaigns"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", status_code=status.HTTP_201_CREATED, responses=CONFLICT)
 async def open_campaign(
     body: CampaignCreate, session: SessionDep, _key: AdminKey
 ) -> CampaignDetail:
@@ -64,8 +66,12 @@ async def list_campaigns(
     session: SessionDep,
     _key: ViewerKey,
     page: PageDep,
-    survey: Annotated[str | None, Query(description="Only campaigns of this survey")] = None,
-    status_: Annotated[str | None, Query(alias="status", description="open | closed")] = None,
+    survey: Annotated[
+        SurveyKeyText | None, Query(description="Only campaigns of this survey")
+    ] = None,
+    status_: Annotated[
+        CampaignStatusText | None, Query(alias="status", description="open | closed")
+    ] = None,
 ) -> CampaignsPublic:
     """Campaigns, newest first."""
     query = (
@@ -87,7 +93,9 @@ async def list_campaigns(
 
 
 @router.get("/{key}")
-async def read_campaign(key: str, session: SessionDep, _key: ViewerKey) -> CampaignDetail:
+async def read_campaign(
+    key: CampaignKeyPath, session: SessionDep, _key: ViewerKey
+) -> CampaignDetail:
     """One campaign with its invitations per state and its response rate."""
     campaign = await campaign_or_404(session, key)
     return await _detail(session, campaign, await survey_of(session, campaign))

@@ -18,6 +18,7 @@ from admin.routes.bodies import (
     media_type,
     read_rows,
 )
+from admin.schemas.fields import BusinessUnit
 from admin.schemas.people import CustomerPublic, CustomersPublic, ImportPublic
 from storage.models import Customer
 from storage.people import upsert_customers
@@ -48,7 +49,7 @@ async def list_customers(
     session: SessionDep,
     _key: ViewerKey,
     page: PageDep,
-    business_unit: Annotated[str | None, Query()] = None,
+    business_unit: Annotated[BusinessUnit | None, Query()] = None,
     customer_class: Annotated[CustomerClass | None, Query()] = None,
 ) -> CustomersPublic:
     """Customers by external id, optionally of one business unit and/or class."""

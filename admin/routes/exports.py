@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from admin.deps import ViewerKey, get_session
 from admin.exports import MEDIA_TYPES, build_export
+from admin.params import CampaignKeyPath
 from admin.routes.lookups import campaign_or_404
 
 router = APIRouter(prefix="/campaigns/{key}/exports", tags=["exports"])
@@ -44,7 +45,7 @@ async def _send(
 
 @router.get("/answers.{fmt}", response_class=StreamingResponse, responses=_FILE)
 async def export_answers(
-    key: str, fmt: Format, session: ExportSession, _key: ViewerKey
+    key: CampaignKeyPath, fmt: Format, session: ExportSession, _key: ViewerKey
 ) -> StreamingResponse:
     """Every answer of the campaign, one row each, in SPEC §7's columns."""
     return await _send(session, key, "answers", fmt)
@@ -52,7 +53,7 @@ async def export_answers(
 
 @router.get("/scores.{fmt}", response_class=StreamingResponse, responses=_FILE)
 async def export_scores(
-    key: str,
+    key: CampaignKeyPath,
     fmt: Format,
     session: ExportSession,
     _key: ViewerKey,
@@ -66,14 +67,16 @@ async def export_scores(
 
 @router.get("/tickets.{fmt}", response_class=StreamingResponse, responses=_FILE)
 async def export_tickets(
-    key: str, fmt: Format, session: ExportSession, _key: ViewerKey
+    key: CampaignKeyPath, fmt: Format, session: ExportSession, _key: ViewerKey
 ) -> StreamingResponse:
     """The campaign's corrective-action tickets with their plans, owners and dates."""
     return await _send(session, key, "tickets", fmt)
 
 
 @router.get("/workbook.xlsx", response_class=StreamingResponse, responses=_FILE)
-async def export_workbook(key: str, session: ExportSession, _key: ViewerKey) -> StreamingResponse:
+async def export_workbook(
+    key: CampaignKeyPath, session: ExportSession, _key: ViewerKey
+) -> StreamingResponse:
     """One workbook: summary, factors, customers, business units, roles, tickets, answers and
     the trend chart."""
     return await _send(session, key, "workbook", "xlsx")

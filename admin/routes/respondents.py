@@ -18,6 +18,7 @@ from admin.routes.bodies import (
     media_type,
     read_rows,
 )
+from admin.schemas.fields import BusinessUnit, CustomerId, Role
 from admin.schemas.people import ImportPublic, RespondentPublic, RespondentsPublic
 from storage.models import Customer, Respondent
 from storage.people import upsert_respondents
@@ -48,9 +49,9 @@ async def list_respondents(
     session: SessionDep,
     _key: ViewerKey,
     page: PageDep,
-    customer: Annotated[str | None, Query(description="A customer's external id")] = None,
-    business_unit: Annotated[str | None, Query()] = None,
-    role: Annotated[str | None, Query()] = None,
+    customer: Annotated[CustomerId | None, Query(description="A customer's external id")] = None,
+    business_unit: Annotated[BusinessUnit | None, Query()] = None,
+    role: Annotated[Role | None, Query()] = None,
 ) -> RespondentsPublic:
     """Respondents by external id, optionally of one customer, business unit or role."""
     query = (

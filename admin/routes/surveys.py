@@ -8,9 +8,11 @@ from fastapi import APIRouter, Query, Request, Response, status
 from sqlalchemy import select
 
 from admin.deps import AdminKey, SessionDep, ViewerKey
-from admin.errors import ApiError
+from admin.errors import UNSUPPORTED_MEDIA, ApiError
 from admin.pagination import PageDep, fetch_page
+from admin.params import SurveyKeyPath
 from admin.routes.bodies import read_survey, survey_body
+from admin.schemas.fields import SurveyKeyText, Version
 from admin.schemas.surveys import SurveyDetail, SurveyLoaded, SurveyPublic, SurveysPublic
 from storage.models import SurveyRow
 from storage.surveys import latest_survey_row, save_survey
@@ -22,7 +24,10 @@ router = APIRouter(prefix="/surveys", tags=["surveys"])
     "",
     status_code=status.HTTP_201_CREATED,
     openapi_extra=survey_body(),
-    responses={200: {"model": SurveyLoaded, "description": "This version was loaded already"}},
+    responses={
+        200: {"model": SurveyLoaded, "description": "This version was loaded already"},
+        **UNSUPPORTED_MEDIA,
+    },
 )
 async def load_survey(
     request: Request, response: Response, session: SessionDep, _key: AdminKey
@@ -41,7 +46,7 @@ async def list_surveys(
     session: SessionDep,
     _key: ViewerKey,
     page: PageDep,
-    key: Annotated[str | None, Query(description="Only versions of this survey")] = None,
+    key: Annotated[SurveyKeyText | None, Query(description="Only versions of this survey")] = None,
 ) -> SurveysPublic:
     """Every loaded questionnaire version, by key then version."""
     query = select(SurveyRow).order_by(SurveyRow.key, SurveyRow.version)
@@ -58,10 +63,10 @@ async def list_surveys(
 
 @router.get("/{key}")
 async def read_survey_version(
-    key: str,
+    key: SurveyKeyPath,
     session: SessionDep,
     _key: ViewerKey,
-    version: Annotated[int | None, Query(ge=1, description="Default: the newest")] = None,
+    version: Annotated[Version | None, Query(description="Default: the newest")] = None,
 ) -> SurveyDetail:
     """One questionnaire with its definition: the newest version unless ``version`` is given."""
     if version is None:

@@ -12,8 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from admin.deps import SessionDep, StaffKey, ViewerKey
+from admin.errors import CONFLICT
 from admin.pagination import PageDep
+from admin.params import TicketId
 from admin.routes.lookups import campaign_or_404
+from admin.schemas.fields import CampaignKeyText, Department, TicketOwner
 from admin.schemas.tickets import (
     Kind,
     Status,
@@ -37,11 +40,11 @@ async def list_all(
     session: SessionDep,
     _key: ViewerKey,
     page: PageDep,
-    campaign: Annotated[str | None, Query(description="A campaign key")] = None,
+    campaign: Annotated[CampaignKeyText | None, Query(description="A campaign key")] = None,
     status: Annotated[Status | None, Query()] = None,
     kind: Annotated[Kind | None, Query()] = None,
-    department: Annotated[str | None, Query()] = None,
-    owner: Annotated[str | None, Query()] = None,
+    department: Annotated[Department | None, Query()] = None,
+    owner: Annotated[TicketOwner | None, Query()] = None,
     overdue: Annotated[bool, Query(description="Only active tickets past a deadline")] = False,
 ) -> TicketsPublic:
     """Tickets matching every given filter, oldest first."""
@@ -75,7 +78,7 @@ async def monthly_review(session: SessionDep, _key: ViewerKey) -> TicketList:
 async def callbacks(
     session: SessionDep,
     _key: ViewerKey,
-    campaign: Annotated[str | None, Query(description="A campaign key")] = None,
+    campaign: Annotated[CampaignKeyText | None, Query(description="A campaign key")] = None,
 ) -> TicketList:
     """Escalated tickets (seed 001 §6.4.3); ``callback_report`` null means still owed."""
     campaign_id = (await campaign_or_404(session, campaign)).id if campaign is not None else None
@@ -85,14 +88,14 @@ async def callbacks(
 
 
 @router.get("/{ticket_id}")
-async def read_ticket(ticket_id: int, session: SessionDep, _key: ViewerKey) -> TicketDetail:
+async def read_ticket(ticket_id: TicketId, session: SessionDep, _key: ViewerKey) -> TicketDetail:
     """One ticket with its history."""
     return await _detail(session, await get_ticket(session, ticket_id))
 
 
-@router.patch("/{ticket_id}")
+@router.patch("/{ticket_id}", responses=CONFLICT)
 async def change_ticket(
-    ticket_id: int, body: TicketUpdate, session: SessionDep, key: StaffKey
+    ticket_id: TicketId, body: TicketUpdate, session: SessionDep, key: StaffKey
 ) -> TicketDetail:
     """Move a ticket on (status), record its plan, owner, planned completion, call-back
     report or a note. Refused changes answer 409 saying why."""

@@ -5,18 +5,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from admin.pagination import Paginated
+from admin.schemas.fields import Moment, RespondentId, Version
 from scoring.sampling import SamplingRules
 from storage.campaigns import deep_link
 from storage.chasing import Chase, Reason
 from storage.models import Campaign
 from storage.reminders import Handoff
+from storage.storable import MAX_BIGINT, MAX_INTEGER
 from survey.keys import CampaignKey, SurveyKey
 
 Period = Literal["quarterly", "half_yearly", "yearly", "ad_hoc"]  # storage.campaigns.PERIODS
 Share = Annotated[float, Field(gt=0, le=1)]
+# Ids the database compares in one query: SQLite and asyncpg take at most 32,766 parameters.
+MAX_INVITED = 10_000
 
 
 class _Strict(BaseModel):
@@ -36,9 +40,9 @@ class CampaignCreate(_Strict):
 
     key: CampaignKey
     survey: SurveyKey
-    survey_version: Annotated[int, Field(ge=1)] | None = None
+    survey_version: Version | None = None
     period: Period = "ad_hoc"
-    closes_at: AwareDatetime | None = None
+    closes_at: Moment | None = None
     targets: CampaignTargets = CampaignTargets()
 
 
@@ -97,7 +101,7 @@ class SamplingRulesIn(_Strict):
     key_account_share: Share | None = None
     random_share: Share | None = None
     revenue_coverage: Share | None = None
-    min_per_product_line: Annotated[int, Field(ge=1)] | None = None
+    min_per_product_line: Annotated[int, Field(ge=1, le=MAX_INTEGER)] | None = None
     include_complainers: bool = True
     callback_share: Share | None = None
 
@@ -109,14 +113,18 @@ class PlanRequest(_Strict):
     """Preview a sample (``apply`` false) or store it and create its invitations."""
 
     rules: SamplingRulesIn
-    seed: Annotated[int, Field(ge=0, lt=2**63)] | None = None
+    seed: Annotated[int, Field(ge=0, le=MAX_BIGINT)] | None = None  # campaigns.sample_seed
     apply: bool = False
 
 
 class InviteRequest(_Strict):
     """Whom to invite: every planned invitation not sent yet, or only these respondents."""
 
-    respondents: list[str] | None = Field(default=None, description="External ids")
+    respondents: list[RespondentId] | None = Field(
+        default=None,
+        max_length=MAX_INVITED,
+        description=f"External ids, at most {MAX_INVITED} a call (call again for more)",
+    )
 
 
 class HandoffPublic(BaseModel):

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from admin.pagination import Paginated
+from admin.schemas.fields import LongText, Moment, TicketOwner
 
 Status = Literal[
     "open", "acknowledged", "plan_submitted", "in_progress", "verifying", "closed", "escalated"
 ]  # survey.tickets.STATUSES
 Kind = Literal["opinion_ticket", "internal_memo"]  # survey.tickets.KINDS
-Text = Annotated[str, Field(min_length=1, max_length=4000)]
 
 
 class TicketPublic(BaseModel):
@@ -79,16 +79,16 @@ class TicketList(BaseModel):
 
 class TicketUpdate(BaseModel):
     """A change to a ticket; each given field is checked against the lifecycle of SPEC §5 and
-    recorded in its history under the API key's name."""
+    recorded in its history under the API key's name. Texts with NUL characters are refused."""
 
     model_config = ConfigDict(extra="forbid")
 
     status: Status | None = None
-    plan: Text | None = None
-    owner: Annotated[str, Field(min_length=1, max_length=120)] | None = None
-    due_at: AwareDatetime | None = Field(default=None, description="Planned completion")
-    callback_report: Text | None = None
-    note: Text | None = None
+    plan: LongText | None = None
+    owner: TicketOwner | None = None
+    due_at: Moment | None = Field(default=None, description="Planned completion")
+    callback_report: LongText | None = None
+    note: LongText | None = None
 
     @model_validator(mode="after")
     def _something(self) -> TicketUpdate:
