@@ -241,7 +241,7 @@ ERROR_RESPONSES: Final[Responses] = {
     401: _described("No API key, or an unknown or revoked one"),
     403: _described("The API key's role does not allow this"),
     404: _described("No such resource"),
-    413: _described("The body is larger than the server accepts (admin/limits.py)"),
+    413: _described("The body is larger than the server accepts (CSAT_MAX_BODY_BYTES)"),
     422: _described("The request is invalid; details name each field"),
 }
 # Documented per route, on the routes that can answer them.

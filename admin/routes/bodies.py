@@ -63,13 +63,23 @@ def _json(text: str) -> Any:
 
 
 async def read_survey(request: Request) -> Survey:
-    """A questionnaire from a JSON or YAML body; a broken one raises SurveyDefinitionError."""
+    """A questionnaire from a JSON or YAML body; a broken one raises SurveyDefinitionError,
+    one nested deeper than the parsers recurse is a 400."""
     kind = media_type(request)
-    if kind == JSON:
-        return parse_survey(_json(await _text(request)), SURVEY_SOURCE)
-    if kind in YAML_TYPES:
-        return parse_survey_text(await _text(request), SURVEY_SOURCE)
-    raise _unsupported(kind, (JSON, *YAML_TYPES))
+    if kind not in (JSON, *YAML_TYPES):
+        raise _unsupported(kind, (JSON, *YAML_TYPES))
+    text = await _text(request)
+    try:
+        if kind == JSON:
+            return parse_survey(_json(text), SURVEY_SOURCE)
+        return parse_survey_text(text, SURVEY_SOURCE)
+    except RecursionError:
+        raise ApiError(
+            status.HTTP_400_BAD_REQUEST,
+            "the body is nested too deeply to read",
+            code="too_deep",
+            details=[{"field": "(body)", "problem": "nested too deeply"}],
+        ) from None
 
 
 async def read_rows(

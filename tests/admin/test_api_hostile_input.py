@@ -178,6 +178,22 @@ async def test_a_survey_the_tables_cannot_hold_is_refused_naming_the_field(
     assert (await http.get("/surveys")).json()["count"] == 0  # nothing half-stored
 
 
+@pytest.mark.parametrize(
+    ("media", "body"),
+    [
+        ("application/json", "[" * 5000 + "]" * 5000),
+        ("application/json", '{"key": "x", "title": ' + '{"a": ' * 5000 + "1" + "}" * 5001),
+        ("application/yaml", "title: " + "[" * 5000 + "]" * 5000),
+    ],
+    ids=["json-list", "json-object", "yaml"],
+)
+async def test_a_survey_nested_too_deeply_is_400(
+    http: httpx.AsyncClient, media: str, body: str
+) -> None:
+    response = await http.post("/surveys", content=body, headers={"Content-Type": media})
+    assert refused(response, 400, "(body)")["code"] == "too_deep"
+
+
 async def test_an_api_key_name_that_cannot_be_stored_is_refused(db_url: str) -> None:
     engine = create_engine(db_url)
     try:
