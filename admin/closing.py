@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scoring.jsonable import to_jsonable
-from scoring.tickets import LOW_COLUMNS, OPINION_TICKET, split_tickets
+from scoring.tickets import INTERNAL_MEMO, LOW_COLUMNS, OPINION_TICKET, split_tickets
 from storage.campaigns import expire_invitations, mark_closed, response_counts
 from storage.models import Answer, Campaign, Customer, Ticket
 from storage.tickets import set_ticket_kinds
@@ -77,10 +77,18 @@ async def classify_tickets(session: AsyncSession, campaign: Campaign) -> tuple[i
     return opinion, len(tickets) - opinion
 
 
+async def _unranked(session: AsyncSession, campaign: Campaign, ranked: dict[int, str]) -> list[int]:
+    """The campaign's tickets the split does not rank (their score was raised to 3+ since):
+    they are memos, so that no ticket is left without a kind."""
+    ids = await session.scalars(select(Ticket.id).where(Ticket.campaign_id == campaign.id))
+    return [ticket_id for ticket_id in ids if ticket_id not in ranked]
+
+
 async def _classify(session: AsyncSession, campaign: Campaign) -> tuple[dict[int, str], int]:
     low = await _low_tickets(session, campaign)
     if low.empty:
-        return {}, 0
+        memos = dict.fromkeys(await _unranked(session, campaign, {}), INTERNAL_MEMO)
+        return {}, await set_ticket_kinds(session, memos, actor=CLASSIFY_ACTOR)
     split = split_tickets(low[list(LOW_COLUMNS)])
     # one ticket per (question, respondent) in a campaign: a ticket belongs to one answer, and
     # a respondent answers each question once per campaign
@@ -91,7 +99,8 @@ async def _classify(session: AsyncSession, campaign: Campaign) -> tuple[dict[int
             index=False
         )
     }
-    changed = await set_ticket_kinds(session, kinds, actor=CLASSIFY_ACTOR)
+    memos = dict.fromkeys(await _unranked(session, campaign, kinds), INTERNAL_MEMO)
+    changed = await set_ticket_kinds(session, kinds | memos, actor=CLASSIFY_ACTOR)
     return kinds, changed
 
 

@@ -18,10 +18,11 @@ from bot.reply import Reply
 from bot.texts import t, telegram_language
 from bot.transitions import accepts, apply, finish_follow_up, prompt_reply
 from storage.answers import follow_up_row, put_comment
-from storage.campaigns import open_invitation
+from storage.campaigns import open_invitation, takes_answers
 from storage.engine import transaction
 from storage.models import ChatSession
 from storage.sessions import claim_update, lock_chat_session
+from storage.types import utcnow
 from survey import actions as act
 from survey.errors import (
     CampaignClosed,
@@ -42,6 +43,7 @@ INVITATION_MESSAGES: dict[type[InvitationError], str] = {
     InvitationInUse: "invitation_in_use",
 }
 KNOWN_COMMANDS = ("start", "help", "language", "cancel", "feedback", "forget")
+OUTSIDE_THE_SURVEY = frozenset({"language", "cancel", "feedback", "forget"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +66,17 @@ class Conversation:
         self._sessions = sessions
         self.max_text = max_text
 
-    async def _run(self, update_id: int, sender: Sender, handler: Handler) -> Reply | None:
+    async def _run(
+        self,
+        update_id: int,
+        sender: Sender,
+        handler: Handler,
+        *,
+        answers: Callable[[ChatSession], bool] = lambda chat: True,
+    ) -> Reply | None:
+        """One update in one transaction. ``answers`` tells whether the update would answer
+        the survey: once its campaign has closed, such an update is told so, and nothing is
+        stored (feedback, /forget and the language work on)."""
         async with transaction(self._sessions) as session:
             if not await claim_update(session, update_id):
                 return None
@@ -72,6 +84,8 @@ class Conversation:
             if chat.language is None and chat.invitation_id is None:
                 chat.language = telegram_language(sender.language_code)
             ctx = await load_context(session, chat)
+            if ctx is not None and answers(chat) and not takes_answers(ctx.invitation, utcnow()):
+                return _survey_closed(chat)
             reply = await handler(session, chat, ctx)
             if ctx is not None and ctx.alerts_due:
                 reply.opened_tickets += ctx.alerts_due  # wakes the scheduler after commit
@@ -101,7 +115,7 @@ class Conversation:
             assert new_ctx is not None
             return prompt_reply(new_ctx)
 
-        return await self._run(update_id, sender, handle)
+        return await self._run(update_id, sender, handle, answers=lambda chat: not token)
 
     async def press(
         self, update_id: int, sender: Sender, data: str | None, message_id: int | None
@@ -124,7 +138,7 @@ class Conversation:
                 return _again(chat, ctx, t("stale_button", chat.language))
             return await apply(ctx, action, message_id)
 
-        return await self._run(update_id, sender, handle)
+        return await self._run(update_id, sender, handle, answers=lambda chat: _answers(data))
 
     async def text(self, update_id: int, sender: Sender, text: str) -> Reply | None:
         """A plain text message: a typed answer, follow-up text, comment or feedback."""
@@ -141,7 +155,9 @@ class Conversation:
             reply.notices[:0] = notices
             return reply
 
-        return await self._run(update_id, sender, handle)
+        return await self._run(
+            update_id, sender, handle, answers=lambda chat: chat.mode != "feedback"
+        )
 
     async def command(self, update_id: int, sender: Sender, name: str) -> Reply | None:
         """``/help``, ``/language``, ``/cancel``, ``/feedback``, ``/forget`` and unknown ones."""
@@ -165,7 +181,9 @@ class Conversation:
                     return Reply(prompt=forget_prompt(lang))
             return _again(chat, ctx, t("unknown_command", lang))
 
-        return await self._run(update_id, sender, handle)
+        return await self._run(
+            update_id, sender, handle, answers=lambda chat: name not in OUTSIDE_THE_SURVEY
+        )
 
     async def unreadable(self, update_id: int, sender: Sender) -> Reply | None:
         """Stickers, photos, voice, files: a polite word and the current question again."""
@@ -232,6 +250,25 @@ def _closing(ctx: Context, old: Prompt, choice: str) -> Reply:
         reply.close = (ctx.chat.prompt_message_id, closed(old, choice[:200], ctx.chat.language))
     ctx.chat.version += 1
     return prompt_reply(ctx, reply)
+
+
+def _answers(data: str | None) -> bool:
+    """Would this button answer the survey? (A broken one is treated as if it would.)"""
+    try:
+        action = act.decode(data)
+    except InvalidAnswer:
+        return True
+    return not isinstance(action, act.ChooseLanguage | act.ConfirmForget | act.MarkFeedback)
+
+
+def _survey_closed(chat: ChatSession) -> Reply:
+    """The campaign closed (or the invitation expired) mid-survey: say so, and let the chat
+    go back to having no survey, so feedback and the other commands work on."""
+    reply = Reply(notices=[t("campaign_closed", chat.language)])
+    if chat.prompt_message_id is not None:  # its buttons would answer nothing now
+        reply.markup = (chat.prompt_message_id, None)
+    chat.invitation_id, chat.mode, chat.cursor, chat.choosing_change = None, "survey", None, False
+    return reply
 
 
 def _resume(chat: ChatSession, ctx: Context | None) -> Reply:

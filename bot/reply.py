@@ -19,7 +19,8 @@ class Reply:
 
     callback_text: str | None = None
     close: tuple[int, str] | None = None  # (message id, final text): keyboard removed
-    markup: tuple[int, InlineKeyboardMarkup] | None = None  # keyboard edited in place
+    # keyboard edited in place (None: removed)
+    markup: tuple[int, InlineKeyboardMarkup | None] | None = None
     notices: list[str] = field(default_factory=list)
     prompt: Prompt | None = None  # sent last; becomes the session's prompt message
     opened_tickets: list[int] = field(default_factory=list)

@@ -104,6 +104,22 @@ async def invite(
     return out
 
 
+def campaign_is_open(campaign: Campaign, now: datetime) -> bool:
+    """Does the campaign still take answers? Not once closed, nor past its closing time."""
+    return campaign.status != "closed" and (campaign.closes_at is None or campaign.closes_at > now)
+
+
+def invitation_is_dead(invitation: Invitation, now: datetime) -> bool:
+    """Expired (by time or by closing) or declined: it takes no more answers."""
+    expired = invitation.expires_at is not None and invitation.expires_at <= now
+    return expired or invitation.state in ("expired", "declined")
+
+
+def takes_answers(invitation: Invitation, now: datetime) -> bool:
+    """May answers still be stored for this invitation (SPEC §4.8: closed means closed)?"""
+    return campaign_is_open(invitation.campaign, now) and not invitation_is_dead(invitation, now)
+
+
 async def open_invitation(
     session: AsyncSession, token: str, telegram_user_id: int, *, now: datetime | None = None
 ) -> Invitation:
@@ -119,13 +135,9 @@ async def open_invitation(
         raise InvitationNotFound(token)
     if invitation.state == "completed":
         raise InvitationCompleted(token)
-    campaign = invitation.campaign
-    if campaign.status == "closed" or (
-        campaign.closes_at is not None and campaign.closes_at <= now
-    ):
+    if not campaign_is_open(invitation.campaign, now):
         raise CampaignClosed(token)
-    expired = invitation.expires_at is not None and invitation.expires_at <= now
-    if invitation.state in ("expired", "declined") or expired:
+    if invitation_is_dead(invitation, now):
         raise InvitationExpired(token)
     respondent = invitation.respondent
     if respondent.telegram_user_id not in (None, telegram_user_id):
