@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from datetime import datetime
 
+from click.testing import Result
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from typer.testing import CliRunner
 
 from bot.simulator import BotApiSimulator, SimMessage, SimUser
 from storage.campaigns import create_campaign, invite
@@ -29,6 +32,15 @@ async def begin(
     await user.send_text(f"/start {token}")
     await user.press("Begin")
     return user
+
+
+async def invoke_csat(db_url: str, *args: str, **env: str) -> Result:
+    """Run ``csat ARGS`` on the database at ``db_url`` in a thread (its commands start their own
+    event loop); error panels are not wrapped, so their sentences can be matched."""
+    from cli.main import app  # the CLI is heavy to import: only the tests using it pay
+
+    environment = {"CSAT_DATABASE_URL": db_url, "COLUMNS": "200", **env}
+    return await asyncio.to_thread(CliRunner().invoke, app, list(args), env=environment)
 
 
 def shows(user: SimUser, prefix: str) -> bool:

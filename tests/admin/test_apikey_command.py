@@ -2,21 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-
-from click.testing import Result
-from typer.testing import CliRunner
-
-from cli.main import app
 from tests.admin.conftest import Api, error_of
-
-runner = CliRunner()
-
-
-async def csat(db_url: str, *args: str) -> Result:
-    """Run ``csat ARGS`` in a thread (its commands start their own event loop)."""
-    env = {"CSAT_DATABASE_URL": db_url}
-    return await asyncio.to_thread(runner.invoke, app, list(args), env=env)
+from tests.support import invoke_csat as csat
 
 
 async def test_create_list_revoke(api: Api, db_url: str) -> None:

@@ -4,25 +4,15 @@ ticket of the campaign has a kind after the 20/80 split."""
 
 from __future__ import annotations
 
-import asyncio
-
-from click.testing import Result
 from sqlalchemy import func, select
-from typer.testing import CliRunner
 
 from bot.simulator import BotApiSimulator
 from bot.texts import t
 from cli.hosting import AppServer
-from cli.main import app as cli
 from storage.models import Answer, ChatSession, Ticket
-from tests.support import begin, seed_campaign
+from tests.support import begin, invoke_csat, seed_campaign
 
 CLOSED = t("campaign_closed", "en")
-
-
-async def _csat(db_url: str, *args: str) -> Result:
-    env = {"CSAT_DATABASE_URL": db_url}
-    return await asyncio.to_thread(CliRunner().invoke, cli, list(args), env=env)
 
 
 async def _counts(sessions) -> tuple[int, int]:  # type: ignore[no-untyped-def]
@@ -40,7 +30,7 @@ async def test_after_close_a_respondent_mid_survey_is_told_and_nothing_is_stored
     await alice.press("5")
     question = alice.last_message
     assert question is not None and question.buttons
-    closed = await _csat(db_url, "campaign", "close", "2026-Q4")
+    closed = await invoke_csat(db_url, "campaign", "close", "2026-Q4")
     assert closed.exit_code == 0, closed.output
     before = await _counts(sessions)
 
@@ -64,7 +54,7 @@ async def test_a_typed_answer_after_close_is_refused_too(
 ) -> None:
     tokens = await seed_campaign(sessions)
     bob = await begin(sim, tokens["r2"], 1002, "Bob")
-    assert (await _csat(db_url, "campaign", "close", "2026-Q4")).exit_code == 0
+    assert (await invoke_csat(db_url, "campaign", "close", "2026-Q4")).exit_code == 0
     await bob.send_text("1")
     assert bob.last_text == CLOSED and await _counts(sessions) == (0, 0)
 
@@ -82,7 +72,7 @@ async def test_every_ticket_has_a_kind_after_the_split(
     await bob.press("2")
     await bob.press("Done")
     await bob.press("Skip")
-    assert (await _csat(db_url, "campaign", "close", "2026-Q4")).exit_code == 0
+    assert (await invoke_csat(db_url, "campaign", "close", "2026-Q4")).exit_code == 0
     async with sessions() as session:
         kinds = dict((await session.execute(select(Ticket.status, Ticket.kind))).all())
     assert kinds == {"closed": "internal_memo", "open": "opinion_ticket"}

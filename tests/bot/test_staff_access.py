@@ -4,24 +4,20 @@ ticket's staff group and registered staff in their private chat may act."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
 
 import pytest
-from click.testing import Result
 from sqlalchemy import select
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from typer.testing import CliRunner
 
 from bot.simulator import BotApiSimulator, SimChat, SimUser
 from bot.texts import t
 from cli.hosting import AppServer
-from cli.main import app as cli
 from storage.models import Ticket
 from storage.tickets import ticket_history
 from survey import actions as act
-from tests.support import begin, make_settings, seed_campaign
+from tests.support import begin, invoke_csat, make_settings, seed_campaign
 
 QUALITY_CHAT, STAFF_CHAT, OTHER_GROUP = -1001111, -1002222, -1009999
 SOON = 8.0
@@ -134,14 +130,8 @@ async def test_another_departments_staff_group_cannot_act_on_the_ticket(
     assert await _snapshot(sessions, ticket.id) == before
 
 
-async def _run(db_url: str, *args: str) -> Result:
-    """``csat ARGS`` in a thread (its commands start their own event loop)."""
-    env = {"CSAT_DATABASE_URL": db_url, "COLUMNS": "200"}  # error panels unwrapped
-    return await asyncio.to_thread(CliRunner().invoke, cli, list(args), env=env)
-
-
 async def _csat(db_url: str, *args: str) -> str:
-    result = await _run(db_url, *args)
+    result = await invoke_csat(db_url, *args)
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -209,8 +199,8 @@ async def test_registered_staff_act_in_their_private_chat_for_their_department(
 
 async def test_staff_add_refuses_impossible_ids_and_names(db_url: str) -> None:
     for bad in ("0", "-5", str(2**63)):
-        result = await _run(db_url, "staff", "add", "--telegram-id", bad, "--name", "X")
+        result = await invoke_csat(db_url, "staff", "add", "--telegram-id", bad, "--name", "X")
         assert result.exit_code == 2 and "positive 64-bit integer" in result.output
-    result = await _run(db_url, "staff", "add", "--telegram-id", "7", "--name", "x" * 121)
+    result = await invoke_csat(db_url, "staff", "add", "--telegram-id", "7", "--name", "x" * 121)
     assert result.exit_code == 2 and "1–120 characters" in result.output
-    assert (await _run(db_url, "staff", "remove", "--telegram-id", "7")).exit_code == 1
+    assert (await invoke_csat(db_url, "staff", "remove", "--telegram-id", "7")).exit_code == 1
