@@ -17,7 +17,7 @@ import yaml
 
 from admin.limits import WEBHOOK_MAX_BODY_BYTES
 from cli.hosting import AppServer
-from storage.apikeys import create_api_key
+from storage.apikeys import create_api_key, revoke_api_key
 from storage.engine import create_engine, create_sessionmaker, transaction
 from storage.storable import MAX_BIGINT, MAX_INTEGER
 from survey.loader import load_template, survey_to_dict
@@ -201,6 +201,16 @@ async def test_an_api_key_name_that_cannot_be_stored_is_refused(db_url: str) -> 
             with pytest.raises(ValueError, match=r"^name: "):
                 async with transaction(create_sessionmaker(engine)) as session:
                     await create_api_key(session, name=name, role="viewer")
+    finally:
+        await engine.dispose()
+
+
+async def test_revoking_an_id_beyond_integer_finds_no_key(db_url: str) -> None:
+    engine = create_engine(db_url)
+    try:
+        async with transaction(create_sessionmaker(engine)) as session:
+            assert await revoke_api_key(session, MAX_BIGINT + 1) is False
+            assert await revoke_api_key(session, TOO_BIG) is False
     finally:
         await engine.dispose()
 
