@@ -51,6 +51,15 @@ async def _text(request: Request) -> str:
         raise ApiError(status.HTTP_400_BAD_REQUEST, "the body is not UTF-8 text") from None
 
 
+def _too_deep() -> ApiError:
+    return ApiError(
+        status.HTTP_400_BAD_REQUEST,
+        "the body is nested too deeply to read",
+        code="too_deep",
+        details=[{"field": "(body)", "problem": "nested too deeply"}],
+    )
+
+
 def _json(text: str) -> Any:
     try:
         return json.loads(text)
@@ -60,6 +69,8 @@ def _json(text: str) -> Any:
             f"the body is not valid JSON: {exc.msg} at line {exc.lineno}",
             code="invalid_json",
         ) from None
+    except RecursionError:  # deeper than the parser recurses: no import or survey is so deep
+        raise _too_deep() from None
 
 
 async def read_survey(request: Request) -> Survey:
@@ -73,13 +84,8 @@ async def read_survey(request: Request) -> Survey:
         if kind == JSON:
             return parse_survey(_json(text), SURVEY_SOURCE)
         return parse_survey_text(text, SURVEY_SOURCE)
-    except RecursionError:
-        raise ApiError(
-            status.HTTP_400_BAD_REQUEST,
-            "the body is nested too deeply to read",
-            code="too_deep",
-            details=[{"field": "(body)", "problem": "nested too deeply"}],
-        ) from None
+    except RecursionError:  # YAML, or a JSON survey whose checks recurse
+        raise _too_deep() from None
 
 
 async def read_rows(

@@ -194,6 +194,13 @@ async def test_a_survey_nested_too_deeply_is_400(
     assert refused(response, 400, "(body)")["code"] == "too_deep"
 
 
+@pytest.mark.parametrize("path", ["/customers", "/respondents"])
+async def test_an_import_nested_too_deeply_is_400(http: httpx.AsyncClient, path: str) -> None:
+    body = "[" * 5000 + "]" * 5000
+    response = await http.post(path, content=body, headers={"Content-Type": "application/json"})
+    assert refused(response, 400, "(body)")["code"] == "too_deep"
+
+
 async def test_an_api_key_name_that_cannot_be_stored_is_refused(db_url: str) -> None:
     engine = create_engine(db_url)
     try:
