@@ -189,7 +189,7 @@ async def test_close_expires_unfinished_invitations_and_splits_tickets(sessions)
     async with sessions() as session, session.begin():
         withdrawn = await session.get(Ticket, tickets["R05a:QU"])
         answer = await session.get(Answer, withdrawn.answer_id)
-        answer.level = 4  # the respondent raised it: the ticket is withdrawn, not classified
+        answer.level = 4  # the respondent raised it: the ticket is withdrawn, not ranked
         await withdraw_ticket(session, answer, "test")
         done = await session.scalar(
             select(Invitation).join(Respondent).where(Respondent.external_id == "R01a")
@@ -218,7 +218,8 @@ async def test_close_expires_unfinished_invitations_and_splits_tickets(sessions)
         )
     opinion = {k for k, t in tickets.items() if kinds[t] == "opinion_ticket"}
     assert opinion == {"R01a:QU", "R03a:QU"}
-    assert kinds[tickets["R05a:QU"]] is None and len(events) == 7
+    # the withdrawn ticket is not ranked, but no ticket is left without a kind (issue 9)
+    assert kinds[tickets["R05a:QU"]] == "internal_memo" and len(events) == 8
     assert started.state == "expired" and started.next_reminder_at is None
     async with sessions() as session, session.begin():
         campaign = await campaign_by_key(session, "2026-H1")
