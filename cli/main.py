@@ -8,6 +8,7 @@ import typer
 
 from cli import apikeys, campaigns, data, demo, exporting, reporting, staff, telegram
 from cli.common import console, database_errors, run_sync, safe_url, settings
+from cli.help_format import natural_help
 
 app = typer.Typer(help="csat-bot: customer-satisfaction surveys in Telegram.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -27,7 +28,9 @@ app.command("export")(exporting.export)
 
 @db_app.command("upgrade")
 @run_sync
-def db_upgrade(revision: str = "head") -> None:
+def db_upgrade(
+    revision: str = typer.Option("head", help="Alembic revision to go to (default: the newest)"),
+) -> None:
     """Create or migrate the database schema (Alembic)."""
     from storage.migrate import upgrade
 
@@ -43,3 +46,6 @@ def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log more.
         level=logging.INFO if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+
+
+natural_help(app)  # last: every command and sub-app is registered by now

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-
 import typer
 import uvicorn
 from telegram import Bot
 
+import bot.simulator.__main__ as sim_cli
 from admin.app import create_app
 from bot.application import ALLOWED_UPDATES, BotService, build_application
+from bot.simulator.simulator import DEFAULT_BOT_USERNAME, DEFAULT_TOKEN
 from cli.common import console, run_async, settings
 from survey.settings import Settings
 
+_SIM_HELP = {option.flag: option.help for option in sim_cli.OPTIONS}
 webhook_app = typer.Typer(
     help="Register the webhook with the Bot API (once, not per worker).", no_args_is_help=True
 )
@@ -93,16 +93,12 @@ async def webhook_info() -> None:
 
 
 def simulator(
-    port: int = typer.Option(8081, help="Port of the simulated Bot API"),
-    token: str = typer.Option("123456:TEST-token", help="Bot token it accepts"),
+    host: str = typer.Option(sim_cli.DEFAULT_HOST, help=_SIM_HELP["--host"]),
+    port: int = typer.Option(sim_cli.DEFAULT_PORT, help=_SIM_HELP["--port"]),
+    token: str = typer.Option(DEFAULT_TOKEN, help=_SIM_HELP["--token"]),
+    bot_username: str = typer.Option(DEFAULT_BOT_USERNAME, help=_SIM_HELP["--bot-username"]),
+    no_limits: bool = typer.Option(False, "--no-limits", help=_SIM_HELP["--no-limits"]),
 ) -> None:
-    """Run the local Bot API simulator (offline Telegram) until interrupted."""
-    from bot.simulator import BotApiSimulator
-
-    async def run() -> None:
-        async with BotApiSimulator(token=token, port=port) as sim:
-            console.print(f"Bot API simulator at {sim.api_root} (token {token})")
-            await asyncio.Event().wait()
-
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run())
+    """Run the local Bot API simulator (offline Telegram) until interrupted: the same as
+    `python -m bot.simulator`."""
+    sim_cli.run(host, port, token, bot_username, no_limits)
