@@ -162,8 +162,10 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, TicketNotFound):
         return error_response(404, str(exc), code=code, details=[{"ticket": exc.ticket_id}])
     if isinstance(exc, TicketRuleBroken):
-        detail = {"from": exc.current, "to": exc.wanted, "why": exc.why}
-        return error_response(409, str(exc), code=code, details=[detail])
+        step: dict[str, Any] = {"from": exc.current, "to": exc.wanted, "why": exc.why}
+        if exc.allowed is not None:  # a step the lifecycle does not draw: where it can go
+            step["allowed"] = list(exc.allowed)
+        return error_response(409, str(exc), code=code, details=[step])
     if isinstance(exc, InvitationError):
         # The message names the error and the token's first characters only.
         return error_response(409, str(exc), code=code)

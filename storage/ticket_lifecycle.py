@@ -123,7 +123,7 @@ async def update_ticket(
         if status == "acknowledged" and ticket.acknowledged_at is None:
             ticket.acknowledged_at = now
         ticket.closed_at = now if status == "closed" else None
-        events.append(("reopened" if status == "open" else status, f"from {current}"))
+        events.append((status, f"from {current}"))
     if note:
         events.append(("note", note.strip()))
     for action, detail in events:

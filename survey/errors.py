@@ -20,6 +20,8 @@ TemporarilyUnavailable         the database cannot take the change now; retry la
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class SurveyError(Exception):
     """Base of every error the domain raises on purpose."""
@@ -101,12 +103,16 @@ class TicketNotFound(TicketError):
 
 
 class TicketRuleBroken(TicketError):
-    """The lifecycle of SPEC §5 does not allow this change."""
+    """The lifecycle of SPEC §5 does not allow this change; ``allowed`` lists the states the
+    ticket may go to next when the refused change is a status step (else None)."""
 
-    def __init__(self, current: str, wanted: str, why: str) -> None:
+    def __init__(
+        self, current: str, wanted: str, why: str, *, allowed: Sequence[str] | None = None
+    ) -> None:
         self.current = current
         self.wanted = wanted
         self.why = why
+        self.allowed = None if allowed is None else tuple(allowed)
         super().__init__(f"cannot go from {current} to {wanted}: {why}")
 
 

@@ -31,30 +31,40 @@ KINDS: Final = ("opinion_ticket", "internal_memo")
 PLAN_DUE_WORKING_DAYS: Final = 2  # seed 001 §6.4.2
 MAX_COMPLETION_MONTHS: Final = 3  # seed 001 §6.4.2: a plan of at most three months
 
-# Where each status may go next. Staff may step back (a plan sent back, a fix that failed
-# verification); "closed" can be reopened; anything active can be escalated.
-NEXT: Final[dict[str, frozenset[str]]] = {
-    "open": frozenset({"acknowledged", "escalated", "closed"}),
-    "acknowledged": frozenset({"plan_submitted", "escalated", "closed"}),
-    "plan_submitted": frozenset({"acknowledged", "in_progress", "escalated", "closed"}),
-    "in_progress": frozenset({"verifying", "escalated"}),
-    "verifying": frozenset({"in_progress", "closed", "escalated"}),
-    "escalated": frozenset({"plan_submitted", "in_progress", "verifying", "closed"}),
-    "closed": frozenset({"open"}),
+# Where each status may go next, in lifecycle order: exactly the steps SPEC §5 draws. There is
+# no stepping back and no reopening by staff (a closed ticket reopens only when the respondent
+# lowers the score again, storage/tickets.py); anything active can be escalated, and an
+# escalated ticket closes once its call-back report is given.
+NEXT: Final[dict[str, tuple[TicketStatus, ...]]] = {
+    "open": ("acknowledged", "escalated"),
+    "acknowledged": ("plan_submitted", "escalated"),
+    "plan_submitted": ("in_progress", "escalated"),
+    "in_progress": ("verifying", "escalated"),
+    "verifying": ("closed", "escalated"),
+    "escalated": ("closed",),
+    "closed": (),
 }
 
 
 def check_transition(
     current: str, wanted: str, *, plan: str | None, callback_report: str | None
 ) -> None:
-    """Raise ``TicketRuleBroken`` unless ``current → wanted`` is allowed for this ticket."""
+    """Raise ``TicketRuleBroken`` unless ``current → wanted`` is allowed for this ticket; staying
+    where it is is allowed. A step the lifecycle does not draw carries the allowed next states;
+    a drawn step refused for what it lacks (a plan, a call-back report) says what."""
+    allowed = NEXT.get(current, ())
     if wanted not in NEXT:
-        raise TicketRuleBroken(current, wanted, f"unknown status; use one of {', '.join(STATUSES)}")
+        why = f"unknown status; use one of {', '.join(STATUSES)}"
+        raise TicketRuleBroken(current, wanted, why, allowed=allowed)
     if wanted == current:
         return
-    if wanted not in NEXT.get(current, frozenset()):
-        allowed = ", ".join(sorted(NEXT.get(current, frozenset()))) or "nothing"
-        raise TicketRuleBroken(current, wanted, f"from {current} it can go to {allowed}")
+    if wanted not in allowed:
+        why = (
+            f"from {current} it can go to {', '.join(allowed)}"
+            if allowed
+            else f"{current} is final"
+        )
+        raise TicketRuleBroken(current, wanted, why, allowed=allowed)
     if wanted in ("plan_submitted", "in_progress") and not plan:
         raise TicketRuleBroken(current, wanted, "a corrective-action plan is needed first")
     if wanted == "closed" and current == "escalated" and not callback_report:

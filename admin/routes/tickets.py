@@ -5,18 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any, Final
+from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.exceptions import RequestValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from admin.deps import SessionDep, StaffKey, ViewerKey
-from admin.errors import CONFLICT
+from admin.errors import ErrorBody
 from admin.pagination import PageDep
 from admin.params import TicketId
 from admin.routes.lookups import campaign_or_404
-from admin.schemas.fields import CampaignKeyText, Department, TicketOwner
+from admin.schemas.fields import CampaignKeyText, Department, TicketOwner, localised
 from admin.schemas.tickets import (
     Kind,
     Status,
@@ -31,6 +33,7 @@ from storage.models import Campaign, Customer, Respondent, Ticket
 from storage.ticket_lists import callback_reports, is_overdue, list_tickets, review_list
 from storage.tickets import get_ticket, ticket_history, update_ticket
 from storage.types import utcnow
+from survey.settings import Settings
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
 
@@ -93,12 +96,59 @@ async def read_ticket(ticket_id: TicketId, session: SessionDep, _key: ViewerKey)
     return await _detail(session, await get_ticket(session, ticket_id))
 
 
-@router.patch("/{ticket_id}", responses=CONFLICT)
+def configured_zone(request: Request) -> ZoneInfo:
+    """The deployment's CSAT_TIMEZONE, in which moments given without a time zone are read."""
+    settings: Settings = request.app.state.settings
+    return ZoneInfo(settings.timezone)
+
+
+ZoneDep = Annotated[ZoneInfo, Depends(configured_zone)]
+
+REFUSED_STEP_EXAMPLE: Final = {
+    "error": {
+        "status": 409,
+        "code": "ticket_rule_broken",
+        "message": "cannot go from open to closed: from open it can go to acknowledged, escalated",
+        "details": [
+            {
+                "from": "open",
+                "to": "closed",
+                "why": "from open it can go to acknowledged, escalated",
+                "allowed": ["acknowledged", "escalated"],
+            }
+        ],
+    }
+}
+LIFECYCLE_CONFLICT: Final[dict[int | str, dict[str, Any]]] = {
+    409: {
+        "model": ErrorBody,
+        "description": (
+            "The lifecycle of SPEC §5 does not allow this change: "
+            "`open → acknowledged → plan_submitted → in_progress → verifying → closed`, any "
+            "active state → `escalated`, `escalated → closed` once a call-back report is given; "
+            "`plan_submitted` and `in_progress` need a plan; `closed` is final. `details` is "
+            '`[{"from": "open", "to": "closed", "why": "…", '
+            '"allowed": ["acknowledged", "escalated"]}]`, `allowed` listing the states the '
+            "ticket may go to next (`[]` when closed). A drawn step that lacks its plan or "
+            "call-back report, a blank plan, owner or report, or a completion past 3 months "
+            'is a 409 too, with `{"from", "to", "why"}` only.'
+        ),
+        "content": {"application/json": {"example": REFUSED_STEP_EXAMPLE}},
+    }
+}
+
+
+@router.patch("/{ticket_id}", responses=LIFECYCLE_CONFLICT)
 async def change_ticket(
-    ticket_id: TicketId, body: TicketUpdate, session: SessionDep, key: StaffKey
+    ticket_id: TicketId, body: TicketUpdate, session: SessionDep, key: StaffKey, zone: ZoneDep
 ) -> TicketDetail:
     """Move a ticket on (status), record its plan, owner, planned completion, call-back
-    report or a note. Refused changes answer 409 saying why."""
+    report or a note. Refused changes answer 409 saying why and where the ticket can go."""
+    try:
+        due_at = localised(body.due_at, zone) if body.due_at is not None else None
+    except ValueError as exc:
+        problem = {"loc": ("body", "due_at"), "msg": str(exc), "type": "value_error"}
+        raise RequestValidationError([problem]) from None
     ticket = await update_ticket(
         session,
         ticket_id,
@@ -106,7 +156,7 @@ async def change_ticket(
         status=body.status,
         plan=body.plan,
         owner=body.owner,
-        due_at=body.due_at,
+        due_at=due_at,
         callback_report=body.callback_report,
         note=body.note,
     )

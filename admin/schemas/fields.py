@@ -8,7 +8,7 @@ without NUL).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Annotated, Any, Final
 
 from pydantic import AfterValidator, AwareDatetime, Field
@@ -35,6 +35,17 @@ def in_utc(moment: datetime) -> datetime:
         raise ValueError("is out of range once converted to UTC") from None
 
 
+def aware_in_utc(moment: datetime) -> datetime:
+    """A moment with a time zone in UTC; one without stays naive for ``localised``."""
+    return moment if moment.tzinfo is None else in_utc(moment)
+
+
+def localised(moment: datetime, zone: tzinfo) -> datetime:
+    """A ``LocalMoment`` in UTC: read in ``zone`` (the deployment's CSAT_TIMEZONE) when it
+    came without a time zone. ``ValueError`` if UTC cannot express it."""
+    return in_utc(moment if moment.tzinfo is not None else moment.replace(tzinfo=zone))
+
+
 NulFree = AfterValidator(refuse_nul)
 
 
@@ -50,6 +61,9 @@ def fits(column: InstrumentedAttribute[Any], *, min_length: int = 0) -> Any:
 DbId = Annotated[int, Field(ge=1, le=MAX_INTEGER)]
 Version = Annotated[int, Field(ge=1, le=MAX_INTEGER)]
 Moment = Annotated[AwareDatetime, AfterValidator(in_utc)]
+# A moment people type: without a time zone (or a bare date, meaning 00:00) it is read in the
+# deployment's CSAT_TIMEZONE, which the schema cannot know: the route calls ``localised``.
+LocalMoment = Annotated[datetime, AfterValidator(aware_in_utc)]
 LongText = Annotated[
     str,
     Field(min_length=1, max_length=LONG_TEXT, json_schema_extra={"pattern": NUL_FREE_PATTERN}),

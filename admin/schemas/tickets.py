@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from admin.pagination import Paginated
-from admin.schemas.fields import LongText, Moment, TicketOwner
+from admin.schemas.fields import LocalMoment, LongText, TicketOwner
 
 Status = Literal[
     "open", "acknowledged", "plan_submitted", "in_progress", "verifying", "closed", "escalated"
@@ -86,7 +86,11 @@ class TicketUpdate(BaseModel):
     status: Status | None = None
     plan: LongText | None = None
     owner: TicketOwner | None = None
-    due_at: Moment | None = Field(default=None, description="Planned completion")
+    due_at: LocalMoment | None = Field(
+        default=None,
+        description="Planned completion (ISO 8601); without a time zone, or as a bare date "
+        "(00:00), it is read in the deployment's CSAT_TIMEZONE",
+    )
     callback_report: LongText | None = None
     note: LongText | None = None
 

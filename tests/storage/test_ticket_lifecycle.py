@@ -164,8 +164,7 @@ async def test_every_allowed_step(sessions, current: str, wanted: str) -> None:
         )
     assert ticket.status == wanted
     assert ticket.closed_at == (later if wanted == "closed" else None)
-    expected = "reopened" if wanted == "open" else wanted
-    assert (await _actions(sessions, ticket_id))[-1] == expected
+    assert (await _actions(sessions, ticket_id))[-1] == wanted
 
 
 @pytest.mark.parametrize(
@@ -173,7 +172,11 @@ async def test_every_allowed_step(sessions, current: str, wanted: str) -> None:
     [
         ("open", "in_progress", "a plan", None),  # skips steps
         ("acknowledged", "verifying", "a plan", None),
-        ("closed", "acknowledged", None, None),  # a closed ticket reopens to open only
+        ("closed", "acknowledged", None, None),  # closed is final for staff
+        ("closed", "open", None, None),
+        ("open", "closed", None, None),  # closing needs the whole path
+        ("plan_submitted", "closed", "a plan", None),  # not verified
+        ("verifying", "in_progress", "a plan", None),  # no stepping back
         ("acknowledged", "plan_submitted", None, None),  # no plan
         ("escalated", "closed", "a plan", None),  # no call-back report
         ("open", "done", None, None),  # unknown status
@@ -206,7 +209,6 @@ async def test_the_main_path_writes_its_history(sessions) -> None:
         {"due_at": NOW + timedelta(days=60), "status": "in_progress"},
         {"status": "verifying", "note": "first batch checked"},
         {"status": "closed"},
-        {"status": "open"},
     ]
     for n, step in enumerate(steps, start=1):
         async with sessions() as session, session.begin():
@@ -215,14 +217,14 @@ async def test_the_main_path_writes_its_history(sessions) -> None:
             )
     assert await _actions(sessions, ticket_id) == [
         "opened", "taken", "plan", "plan_submitted", "due_at", "in_progress",
-        "verifying", "note", "closed", "reopened",
+        "verifying", "note", "closed",
     ]  # fmt: skip
     ticket = await _load(sessions, ticket_id)
-    assert ticket.status == "open" and ticket.closed_at is None
+    assert ticket.status == "closed" and ticket.closed_at == NOW + timedelta(days=4)
     assert ticket.plan == "Retrain the packers" and ticket.due_at == NOW + timedelta(days=60)
     async with sessions() as session:
         events = await ticket_history(session, ticket_id)
-    assert events[-1].actor == "api:quality" and events[-1].detail == "from closed"
+    assert events[-1].actor == "api:quality" and events[-1].detail == "from verifying"
 
 
 async def test_escalated_ticket_needs_its_call_back_report_to_close(sessions) -> None:
