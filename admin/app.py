@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from admin import webhook
+from admin.docs import install_docs
 from admin.errors import ERROR_RESPONSES, install_error_handlers
 from admin.limits import WEBHOOK_MAX_BODY_BYTES, WEBHOOK_PATH, BodySizeLimit
 from admin.routes import (
@@ -81,7 +82,12 @@ def create_app(settings: Settings, *, bot_factory: BotFactory | None = None) -> 
             await engine.dispose()
 
     app = FastAPI(
-        title="csat-bot admin API", version="0.1.0", description=DESCRIPTION, lifespan=lifespan
+        title="csat-bot admin API",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,  # served offline by install_docs, not from a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.webhook_secret = settings.secret
@@ -95,6 +101,7 @@ def create_app(settings: Settings, *, bot_factory: BotFactory | None = None) -> 
         per_path={WEBHOOK_PATH: min(WEBHOOK_MAX_BODY_BYTES, settings.max_body_bytes)},
     )
     install_error_handlers(app)
+    install_docs(app)
     app.include_router(webhook.router)
     for router in ROUTERS:
         app.include_router(router, responses=ERROR_RESPONSES)

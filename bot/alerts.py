@@ -19,6 +19,7 @@ from bot.context import survey_of
 from bot.outgoing import Outgoing, Skip
 from bot.texts import TEXTS, level_label, pick, t
 from storage.models import Campaign, Customer, OutboundMessage, Respondent, SurveyRow, Ticket
+from storage.strangers import stranger_telegram_id
 from storage.types import utcnow
 from survey import actions as act
 from survey.calendar import WorkingCalendar
@@ -58,8 +59,8 @@ async def load_view(session: AsyncSession, ticket: Ticket) -> TicketView:
 
 
 def local_time(moment: datetime, timezone: str) -> str:
-    """``2026-10-09 17:00`` in the company's time zone."""
-    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
+    """``2026-10-09 17:00 (Asia/Shanghai)``: in the company's time zone, which it names."""
+    return f"{moment.astimezone(ZoneInfo(timezone)):%Y-%m-%d %H:%M} ({timezone})"
 
 
 def status_label(status: str, lang: str) -> str:
@@ -70,6 +71,8 @@ def status_label(status: str, lang: str) -> str:
 def _question_text(view: TicketView, lang: str) -> str:
     question = view.question
     if view.ticket.campaign_id is None:
+        if stranger_telegram_id(view.respondent) is not None:
+            return t("staff_stranger_feedback", lang)
         return t("staff_complaint", lang)
     if question is None or view.survey is None:
         return view.ticket.question
@@ -105,6 +108,9 @@ def card_lines(view: TicketView, settings: Settings, *, header: str) -> list[str
         t("staff_customer", lang, name=view.customer.name, cls=view.customer.customer_class),
         t("staff_respondent", lang, name=respondent.name or t("staff_anonymous", lang), role=role),
     ]
+    sender = stranger_telegram_id(respondent)
+    if sender is not None:  # /feedback from someone the bot does not know yet
+        lines[1:] = [t("staff_stranger", lang, id=sender)]
     if view.campaign is not None:
         lines.append(t("staff_campaign", lang, campaign=view.campaign.key))
     lines.append(t("staff_question", lang, question=_question_text(view, lang)))

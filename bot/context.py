@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage.answers import invitation_answers, to_flow_state
+from storage.answers import (
+    COMMENT_KEY,
+    NPS_KEY,
+    find_answer,
+    invitation_answers,
+    to_flow_state,
+)
 from storage.models import Answer, ChatSession, Invitation, Respondent, SurveyRow
 from survey.flow import FlowState, Step, next_step
 from survey.loader import parse_survey
@@ -42,7 +48,15 @@ class Context:
 
     @property
     def state(self) -> FlowState:
-        return to_flow_state(self.chat, self.invitation, self.answers)
+        state = to_flow_state(self.chat, self.invitation, self.answers)
+        nps = find_answer(self.answers, NPS_KEY, "nps")
+        comment = find_answer(self.answers, COMMENT_KEY, "comment")
+        # the values themselves, for the summary
+        return replace(
+            state,
+            nps=nps.level if nps is not None else None,
+            comment=comment.text if comment is not None else None,
+        )
 
     @property
     def step(self) -> Step:

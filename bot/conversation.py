@@ -16,8 +16,8 @@ from bot.people import erase_personal_data, feedback_reply, mark_feedback
 from bot.render import Prompt, closed, forget_prompt, language_prompt, render
 from bot.reply import Reply
 from bot.texts import t, telegram_language
-from bot.transitions import accepts, apply, finish_follow_up, prompt_reply
-from storage.answers import follow_up_row, put_comment
+from bot.transitions import accepts, apply, finish_follow_up, prompt_reply, save_comment
+from storage.answers import follow_up_row
 from storage.campaigns import open_invitation, takes_answers
 from storage.engine import transaction
 from storage.models import ChatSession
@@ -87,6 +87,7 @@ class Conversation:
             if ctx is not None and answers(chat) and not takes_answers(ctx.invitation, utcnow()):
                 return _survey_closed(chat)
             reply = await handler(session, chat, ctx)
+            _retire_prompt(chat, reply)
             if ctx is not None and ctx.alerts_due:
                 reply.opened_tickets += ctx.alerts_due  # wakes the scheduler after commit
             return reply
@@ -166,7 +167,8 @@ class Conversation:
             lang = chat.language
             match name:
                 case "help":
-                    return Reply(notices=[t("help", lang)])
+                    reply = Reply(notices=[t("help", lang)])
+                    return reply if ctx is None else prompt_reply(ctx, reply)
                 case "language":
                     languages = ctx.survey.languages if ctx else SUPPORTED_LANGUAGES
                     return Reply(prompt=language_prompt(lang, languages))
@@ -225,7 +227,7 @@ class Conversation:
                 return _closing(ctx, old, body)
             case AskComment():
                 old = render(ctx.survey, ctx.state, step, ctx.respondent.name)
-                await put_comment(ctx.session, ctx.invitation, ctx.answers, body)
+                await save_comment(ctx, body)
                 return _closing(ctx, old, body)
             case Done():
                 return Reply(notices=[t("already_done", lang)])
@@ -269,6 +271,17 @@ def _survey_closed(chat: ChatSession) -> Reply:
         reply.markup = (chat.prompt_message_id, None)
     chat.invitation_id, chat.mode, chat.cursor, chat.choosing_change = None, "survey", None, False
     return reply
+
+
+def _retire_prompt(chat: ChatSession, reply: Reply) -> None:
+    """A new keyboard is on its way: the previous prompt's keyboard goes, so that only one is
+    live in the chat (a re-asked question would otherwise leave two that answer the same)."""
+    old = chat.prompt_message_id
+    if old is None or reply.prompt is None or reply.prompt.keyboard is None:
+        return
+    if reply.markup is not None or (reply.close is not None and reply.close[0] == old):
+        return
+    reply.markup = (old, None)
 
 
 def _resume(chat: ChatSession, ctx: Context | None) -> Reply:

@@ -10,6 +10,7 @@ from bot.render import feedback_kind_prompt
 from bot.reply import Reply
 from bot.texts import t
 from storage.models import Answer, ChatSession, Customer, Respondent, Ticket, TicketEvent
+from storage.strangers import find_stranger, stranger
 from storage.tickets import queue_alert, severity
 from storage.types import utcnow
 
@@ -34,7 +35,7 @@ async def feedback_reply(
     chat.mode = "survey"
     respondent = await _respondent(session, chat, ctx)
     if respondent is None:
-        return Reply(notices=[t("feedback_unknown", chat.language)])
+        return await _stranger_feedback(session, chat, text)
     answer = Answer(
         respondent_id=respondent.id,
         question="feedback",
@@ -46,6 +47,46 @@ async def feedback_reply(
     session.add(answer)
     await session.flush()
     return Reply(prompt=feedback_kind_prompt(chat.language, answer.id))
+
+
+async def _stranger_feedback(session: AsyncSession, chat: ChatSession, text: str) -> Reply:
+    """Feedback from someone the bot does not know yet: kept, and staff alerted at once, as
+    only they can find out who wrote it (storage/strangers.py)."""
+    respondent = await stranger(session, chat.telegram_user_id)
+    answer = Answer(
+        respondent_id=respondent.id,
+        question="feedback",
+        kind="feedback",
+        text=text,
+        causes=[],
+        stage="feedback",
+        answered_at=utcnow(),
+    )
+    session.add(answer)
+    await session.flush()
+    customer = await session.get(Customer, respondent.customer_id)
+    assert customer is not None
+    ticket = Ticket(
+        campaign_id=None,
+        answer_id=answer.id,
+        customer_id=customer.id,
+        respondent_id=respondent.id,
+        question="feedback",
+        score=None,
+        causes=[],
+        comment=text,
+        severity=severity(COMPLAINT_LEVEL, customer.weight),
+        department=None,  # no department: the default staff chat, as for a complaint
+        status="open",
+    )
+    detail = f"feedback from Telegram user {chat.telegram_user_id}, not known yet"
+    ticket.events.append(
+        TicketEvent(actor=f"respondent:{respondent.id}", action="opened", detail=detail)
+    )
+    session.add(ticket)
+    await session.flush()
+    await queue_alert(session, ticket.id)  # in this transaction: the alert can't be lost
+    return Reply(notices=[t("feedback_unknown", chat.language)], opened_tickets=[ticket.id])
 
 
 async def mark_feedback(
@@ -132,6 +173,9 @@ async def erase_personal_data(
     )
     if ctx is not None and ctx.respondent not in respondents:
         respondents.append(ctx.respondent)
+    placeholder = await find_stranger(session, chat.telegram_user_id)
+    if placeholder is not None:  # their feedback from before the bot knew them
+        respondents.append(placeholder)
     now = utcnow()
     for respondent in respondents:
         respondent.name = None

@@ -21,7 +21,7 @@ from bot.alerts import alert_keyboard, alert_text, card_lines, load_view, local_
 from bot.incoming import without_nul
 from bot.reply import answer_query
 from bot.staff_access import Press, may_act, may_ask
-from bot.texts import t, telegram_language
+from bot.texts import history_actor, history_label, t, telegram_language
 from storage.engine import transaction
 from storage.models import Ticket
 from storage.sessions import claim_update
@@ -137,9 +137,9 @@ class StaffDesk:
             lines.append(t("staff_history", lang))
             for event in (await ticket_history(session, ticket.id))[-MAX_HISTORY:]:
                 detail = f" — {event.detail}" if event.detail else ""
-                lines.append(
-                    f"{local_time(event.at, zone)} · {event.actor} · {event.action}{detail}"
-                )
+                actor = history_actor(event.actor, lang)
+                action = history_label(event.action, lang)
+                lines.append(f"{local_time(event.at, zone)} · {actor} · {action}{detail}")
         return StaffReply(message="\n".join(lines)[:MAX_MESSAGE])
 
 

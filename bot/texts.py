@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 FALLBACK_LANGUAGE = "en"
 LANGUAGE_NAMES = {"zh-CN": "中文", "en": "English"}
+ELLIPSIS = "…"
+CLAUSE_MARKS = "，、；：。？！,;:.?!"
+CJK = re.compile(r"[\u3400-\u9fff]")
 
 TEXTS: dict[str, dict[str, str]] = {
     "choose_language": {
@@ -25,14 +29,24 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh-CN": "{number}/{total} · {factor}\n\n{text}",
         "en": "{number}/{total} · {factor}\n\n{text}",
     },
+    "question_alone": {"zh-CN": "{number}/{total}\n\n{text}", "en": "{number}/{total}\n\n{text}"},
     "unable": {"zh-CN": "无法回答", "en": "Unable to comment"},
     "back": {"zh-CN": "◀ 返回", "en": "◀ Back"},
     "chosen": {"zh-CN": "✓ {choice}", "en": "✓ {choice}"},
     "went_back": {"zh-CN": "◀ 已返回上一题", "en": "◀ Went back"},
     "causes": {
-        "zh-CN": "很抱歉您对「{question}」不满意。主要是哪些原因？（可多选，选好后点“完成”）",
-        "en": "We are sorry about “{question}”. What were the main causes? "
-        "(choose any, then press Done)",
+        "zh-CN": "{sorry}主要是哪些原因？（可多选，选好后点“完成”）",
+        "en": "{sorry} What were the main causes? (choose any, then press Done)",
+    },
+    # The apology before the causes: a satisfaction question is named by its label, an
+    # agreement statement is quoted as the respondent disagreed with it.
+    "sorry_dissatisfied": {
+        "zh-CN": "很抱歉您对「{subject}」不满意。",
+        "en": "We are sorry that you are not satisfied with “{subject}”.",
+    },
+    "sorry_disagree": {
+        "zh-CN": "很抱歉您不同意「{statement}」。",
+        "en": "We are sorry that you disagree that {statement}.",
     },
     "done": {"zh-CN": "完成", "en": "Done"},
     "causes_chosen": {"zh-CN": "原因：{causes}", "en": "Causes: {causes}"},
@@ -58,8 +72,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "submit": {"zh-CN": "提交", "en": "Submit"},
     "change": {"zh-CN": "修改回答", "en": "Change an answer"},
     "choose_change": {"zh-CN": "要修改哪个问题？", "en": "Which answer would you like to change?"},
-    "summary_nps": {"zh-CN": "推荐意愿：{value}", "en": "Recommend: {value}"},
-    "summary_comment": {"zh-CN": "意见：{value}", "en": "Comment: {value}"},
+    "summary_line": {"zh-CN": "{number}. {label} — {value}", "en": "{number}. {label} — {value}"},
+    "nps_label": {"zh-CN": "推荐意愿", "en": "Recommendation"},
+    "comment_label": {"zh-CN": "意见和建议", "en": "Comment"},
     "thank_you": {
         "zh-CN": "已提交，衷心感谢您的宝贵意见！我们会认真分析并持续改进。",
         "en": "Submitted. Thank you very much for your time and feedback! "
@@ -154,8 +169,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Your complaint has been passed to our staff; they will contact you soon.",
     },
     "feedback_unknown": {
-        "zh-CN": "请先通过邀请链接打开调查，我们才能记录您的意见。",
-        "en": "Please open your invitation link first so we know who the feedback is from.",
+        "zh-CN": "谢谢，您的意见已记录。我们还不知道您来自哪家公司：方便的话，请再发送一次 "
+        "/feedback，告诉我们您的公司和姓名。",
+        "en": "Thank you, your feedback is recorded. We do not know yet which company you are "
+        "from: if you can, send /feedback again with your company and name.",
     },
     "forget_confirm": {
         "zh-CN": "确定要删除您的个人资料吗？您的评分会匿名保留，无法撤销。",
@@ -208,6 +225,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "staff_ticket": {"zh-CN": "📋 工单 #{id}", "en": "📋 Ticket #{id}"},
     "staff_customer": {"zh-CN": "客户：{name}（{cls}）", "en": "Customer: {name} ({cls})"},
     "staff_respondent": {"zh-CN": "受访者：{name} · {role}", "en": "Respondent: {name} · {role}"},
+    "staff_stranger": {
+        "zh-CN": "发送者：尚未识别的 Telegram 用户（ID {id}），请核实其公司",
+        "en": "From: a Telegram user the bot does not know yet (id {id}); please find out who",
+    },
+    "staff_stranger_feedback": {
+        "zh-CN": "未知发送者的意见（/feedback）",
+        "en": "Feedback sent with /feedback by someone not known yet",
+    },
     "staff_anonymous": {"zh-CN": "（已匿名）", "en": "(anonymised)"},
     "staff_campaign": {"zh-CN": "调查：{campaign}", "en": "Campaign: {campaign}"},
     "staff_question": {"zh-CN": "问题：{question}", "en": "Question: {question}"},
@@ -250,6 +275,28 @@ TEXTS: dict[str, dict[str, str]] = {
     "status_verifying": {"zh-CN": "验证中", "en": "verifying"},
     "status_closed": {"zh-CN": "已关闭", "en": "closed"},
     "status_escalated": {"zh-CN": "已升级（投诉处理）", "en": "escalated"},
+    # Ticket history actions (storage/tickets.py, ticket_lifecycle.py, ticket_alerts.py).
+    "history_opened": {"zh-CN": "创建", "en": "opened"},
+    "history_follow_up": {"zh-CN": "补充原因和说明", "en": "follow-up answered"},
+    "history_alerted": {"zh-CN": "已发送预警", "en": "alert sent"},
+    "history_taken": {"zh-CN": "认领", "en": "taken"},
+    "history_score_changed": {"zh-CN": "评分变更", "en": "score changed"},
+    "history_withdrawn": {"zh-CN": "撤销（评分已提高）", "en": "withdrawn (score raised)"},
+    "history_plan": {"zh-CN": "填写整改计划", "en": "plan written"},
+    "history_callback_report": {"zh-CN": "回访报告", "en": "call-back report"},
+    "history_due_at": {"zh-CN": "设定完成期限", "en": "completion date set"},
+    "history_owner": {"zh-CN": "指定负责人", "en": "owner set"},
+    "history_note": {"zh-CN": "备注", "en": "note"},
+    "history_classified": {"zh-CN": "分类", "en": "classified"},
+    "history_reopened": {"zh-CN": "重新打开", "en": "reopened"},
+    "history_acknowledged": {"zh-CN": "状态改为已认领", "en": "status: acknowledged"},
+    "history_plan_submitted": {"zh-CN": "状态改为已提交计划", "en": "status: plan submitted"},
+    "history_in_progress": {"zh-CN": "状态改为整改中", "en": "status: in progress"},
+    "history_verifying": {"zh-CN": "状态改为验证中", "en": "status: verifying"},
+    "history_closed": {"zh-CN": "关闭", "en": "closed"},
+    "history_escalated": {"zh-CN": "升级（投诉处理）", "en": "escalated"},
+    "actor_bot": {"zh-CN": "机器人", "en": "bot"},
+    "actor_respondent": {"zh-CN": "受访者 #{id}", "en": "respondent #{id}"},
     "role_general_manager": {"zh-CN": "总经理", "en": "general manager"},
     "role_product_manager": {"zh-CN": "产品经理", "en": "product manager"},
     "role_quality": {"zh-CN": "质量", "en": "quality"},
@@ -293,6 +340,38 @@ def level_label(scale: str, level: int, language: str | None) -> str:
     """``4 · Satisfied``: button texts begin with the level digit."""
     labels = SCALES[scale].get(language or FALLBACK_LANGUAGE) or SCALES[scale][FALLBACK_LANGUAGE]
     return f"{level} · {labels[level]}"
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` characters, ending in "…" when cut: at a word boundary,
+    or in Chinese (no spaces) preferably after a punctuation mark, else at the limit."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    if text[limit - 1] != " ":
+        spaces = [i for i, c in enumerate(head) if c == " "]
+        marks = [i + 1 for i, c in enumerate(head) if c in CLAUSE_MARKS]
+        order = (marks, spaces) if CJK.search(head) else (spaces, marks)
+        cut = next((max(p) for p in order if p and max(p) > limit // 2), len(head))
+        head = head[:cut]
+    return head.rstrip(" " + CLAUSE_MARKS) + ELLIPSIS
+
+
+def history_label(action: str, language: str | None) -> str:
+    """A ticket history action (``taken``) in words of ``language``; unknown ones as stored."""
+    key = f"history_{action}"
+    return t(key, language) if key in TEXTS else action
+
+
+def history_actor(actor: str, language: str | None) -> str:
+    """Who acted on a ticket: ``bot`` and ``respondent:<id>`` in words; staff by name."""
+    kind, _, ident = actor.partition(":")
+    if actor == "bot":
+        return t("actor_bot", language)
+    if kind == "respondent" and ident.isdigit():
+        return t("actor_respondent", language, id=ident)
+    return actor
 
 
 def pick(texts: dict[str, str], language: str | None) -> str:

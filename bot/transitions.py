@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import Context
-from bot.render import Prompt, answer_label, closed, render
+from bot.render import Prompt, answer_label, closed, question_label, render
 from bot.reply import Reply
 from bot.texts import pick, t
 from storage.answers import drop_follow_up, find_answer, follow_up_row, put_answer, put_comment
@@ -13,6 +13,8 @@ from storage.tickets import describe_follow_up, open_or_update_ticket, withdraw_
 from storage.types import utcnow
 from survey import actions as act
 from survey.flow import (
+    COMMENT_CURSOR,
+    NPS_CURSOR,
     AskCauses,
     AskComment,
     AskLikert,
@@ -118,7 +120,7 @@ async def apply(ctx: Context, action: act.Action, message_id: int | None) -> Rep
             chat.cursor = None
             choice = t("skipped", lang) if score is None else str(score)
         case act.SkipComment():
-            await put_comment(ctx.session, ctx.invitation, ctx.answers, None)
+            await save_comment(ctx, None)
             choice = t("skipped", lang)
         case act.OpenChangeMenu():
             chat.choosing_change = True
@@ -127,7 +129,7 @@ async def apply(ctx: Context, action: act.Action, message_id: int | None) -> Rep
             chat.choosing_change = False
             chat.cursor = key
             question = ctx.survey.question(key)
-            choice = pick(question.text, lang) if question else key
+            choice = question_label(question, lang) if question else closing_label(key, lang)
         case act.Submit():
             ctx.invitation.state = "completed"
             ctx.invitation.completed_at = utcnow()
@@ -169,6 +171,18 @@ async def record_level(
         await drop_follow_up(session, ctx.answers, key)
         await withdraw_ticket(session, answer, ctx.actor)
     return []
+
+
+async def save_comment(ctx: Context, text: str | None) -> None:
+    """Store the closing comment (None: skipped); a revisited comment returns to the summary."""
+    await put_comment(ctx.session, ctx.invitation, ctx.answers, text)
+    ctx.chat.cursor = None
+
+
+def closing_label(key: str, lang: str | None) -> str:
+    """The name of the NPS question or the comment, as the change-an-answer menu shows it."""
+    labels = {NPS_CURSOR: "nps_label", COMMENT_CURSOR: "comment_label"}
+    return t(labels[key], lang) if key in labels else key
 
 
 async def finish_follow_up(ctx: Context, key: str, text: str | None) -> None:

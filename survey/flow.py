@@ -14,6 +14,7 @@ from survey.schema import LOW_LEVELS, Question, Survey
 
 FollowUpStage = Literal["causes", "text", "done"]
 NPS_CURSOR = "nps"  # the cursor value that revisits the NPS question
+COMMENT_CURSOR = "comment"  # … and the one that revisits the closing comment
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,8 @@ class FlowState:
     follow_ups: Mapping[str, FollowUp] = field(default_factory=dict)
     nps_done: bool = False
     comment_done: bool = False
+    nps: int | None = None  # the score given (None: skipped or not yet asked)
+    comment: str | None = None  # the comment given (None: skipped or not yet asked)
     cursor: str | None = None  # a question being revisited through Back or change-an-answer
     choosing_change: bool = False
     submitted: bool = False
@@ -90,7 +93,7 @@ class Summary:
 
 @dataclass(frozen=True, slots=True)
 class ChooseChange:
-    """The list of questions a respondent may go back to."""
+    """The list of answers a respondent may go back to: every question, NPS and comment."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +126,8 @@ def next_step(survey: Survey, state: FlowState) -> Step:
     questions = survey.questions()
     if state.cursor == NPS_CURSOR and survey.nps:
         return AskNps()
+    if state.cursor == COMMENT_CURSOR and survey.comment:
+        return AskComment()
     if state.cursor is not None:
         for number, question in enumerate(questions, start=1):
             if question.key == state.cursor:

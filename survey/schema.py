@@ -21,6 +21,8 @@ DEFAULT_POINTS: dict[int, float] = {1: 20.0, 2: 40.0, 3: 60.0, 4: 80.0, 5: 100.0
 POMP_POINTS: dict[int, float] = {level: (level - 1) * 25.0 for level in LEVELS}
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("zh-CN", "en")
 KEY_PATTERN = r"^[A-Za-z][A-Za-z0-9_]{0,15}$"
+RESERVED_KEYS = frozenset({"nps", "comment", "feedback"})  # answer keys of the other questions
+MAX_LABEL = 30  # a label fits on a button with its number
 
 Key = Annotated[str, Field(pattern=KEY_PATTERN)]
 Texts = dict[str, str]
@@ -43,6 +45,7 @@ class Item(_Model):
 
     key: Key
     text: Texts
+    label: Texts | None = None  # a few words for the summary and the change-an-answer menu
     weight: float = Field(default=1.0, gt=0)
     attributes: tuple[Attribute, ...] = ()
 
@@ -52,6 +55,7 @@ class Factor(_Model):
 
     key: Key
     text: Texts
+    label: Texts | None = None  # a few words, used when the factor is asked itself
     weight: float = Field(default=1.0, gt=0)
     department: str | None = None
     scale: Scale = "satisfaction"
@@ -79,6 +83,12 @@ class Question:
     scale: Scale
     attributes: tuple[Attribute, ...]
     department: str | None
+    label: Texts | None = None
+
+    @property
+    def is_statement(self) -> bool:
+        """Agreement questions are statements ("We respond promptly."), not questions."""
+        return self.scale == "agreement"
 
 
 class Survey(_Model):
@@ -130,12 +140,16 @@ class Survey(_Model):
         for f_index, factor in enumerate(self.factors):
             where = f"factors[{f_index}]"
             _unique(seen, factor.key, where)
+            if factor.key in RESERVED_KEYS:
+                raise ValueError(f"{where}.key: {factor.key!r} is a reserved key")
             _check_texts(f"{where}.text", factor.text, self.languages)
+            _check_label(f"{where}.label", factor.label, self.languages)
             _check_attributes(f"{where}.attributes", factor.attributes, self.languages)
             items_seen: set[str] = set()
             for i_index, item in enumerate(factor.items):
                 _unique(items_seen, item.key, f"{where}.items[{i_index}]")
                 _check_texts(f"{where}.items[{i_index}].text", item.text, self.languages)
+                _check_label(f"{where}.items[{i_index}].label", item.label, self.languages)
                 _check_attributes(
                     f"{where}.items[{i_index}].attributes", item.attributes, self.languages
                 )
@@ -166,6 +180,7 @@ class Survey(_Model):
                         factor.scale,
                         factor.attributes,
                         factor.department,
+                        factor.label,
                     )
                 )
             for item in factor.items:
@@ -179,6 +194,7 @@ class Survey(_Model):
                         factor.scale,
                         item.attributes or factor.attributes,
                         factor.department,
+                        item.label,
                     )
                 )
         return out
@@ -211,6 +227,15 @@ def _check_texts(field: str, texts: Texts, languages: tuple[str, ...]) -> None:
     missing = [lang for lang in languages if not texts.get(lang, "").strip()]
     if missing:
         raise ValueError(f"{field}: missing text for {', '.join(missing)}")
+
+
+def _check_label(field: str, label: Texts | None, languages: tuple[str, ...]) -> None:
+    if label is None:
+        return
+    _check_texts(field, label, languages)
+    long = [lang for lang in languages if len(label[lang]) > MAX_LABEL]
+    if long:
+        raise ValueError(f"{field}: over {MAX_LABEL} characters in {', '.join(long)}")
 
 
 def _check_attributes(

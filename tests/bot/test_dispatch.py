@@ -92,7 +92,7 @@ async def test_alerts_go_to_the_department_chat_else_the_staff_chat(
         "environmental compliance?",
         "Score: 2 · Dissatisfied",
         "Severity: 2",
-        "Plan due: 2026-11-04 10:03",  # 2 working days after it was sent
+        "Plan due: 2026-11-04 10:03 (Asia/Shanghai)",  # 2 working days after it was sent
     ]
     assert [label for row in alert.buttons for label, _ in row] == ["Take it", "Open ticket"]
     (fallback,) = staff.messages

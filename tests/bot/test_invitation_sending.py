@@ -103,7 +103,7 @@ async def test_invitation_in_the_respondents_language_with_a_link_button(session
     link = f"https://t.me/csat_test_bot?start={tokens['r1']}"
     assert url_buttons(alice) == [("Take the survey", link, None)]
     wang = await render(sessions, "invitation", "r3")
-    assert wang.text.startswith("王芳您好！诚邀您参加「外部客户满意度调查(ECSS)」（2026-Q4）")
+    assert wang.text.startswith("王芳您好！诚邀您参加「外部客户满意度调查（ECSS）」（2026-Q4）")
     assert url_buttons(wang)[0][:2] == (
         "开始填写",
         f"https://t.me/csat_test_bot?start={tokens['r3']}",

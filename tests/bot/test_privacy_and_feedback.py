@@ -63,7 +63,3 @@ async def test_feedback_and_complaint(app: AppServer, sim: BotApiSimulator, sess
     assert feedback.text == "The last shipment arrived damaged."
     assert len(tickets) == 1 and tickets[0].question == "feedback"
     assert tickets[0].severity == 4.0  # complaint from a KA (weight 2) ranks like a score of 1
-    stranger = sim.user(7777, first_name="Stranger", language_code="en")
-    await stranger.send_text("/feedback")
-    await stranger.send_text("who are you")
-    assert stranger.last_text.startswith("Please open your invitation link first")

@@ -138,10 +138,11 @@ async def test_low_score_alerts_staff_who_take_and_open_the_ticket(
     history = details.split("History:\n")[1].splitlines()
     assert [line.split(" · ")[2].split(" — ")[0] for line in history] == [
         "opened",
-        "follow_up",
-        "alerted",
+        "follow-up answered",
+        "alert sent",
         "taken",
     ]
+    assert all(line.split(" · ")[0].endswith(" (Asia/Shanghai)") for line in history)
     assert len(alerts(staff)) == 1  # one alert, however often the buttons were pressed
 
 

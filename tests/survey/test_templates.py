@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+from survey.errors import SurveyDefinitionError
 from survey.loader import load_template, parse_survey, survey_to_dict, template_names
 from survey.schema import SUPPORTED_LANGUAGES, Survey, is_valid_key
 
@@ -200,3 +201,30 @@ def test_weighted_4_item_weights_sum_to_one_within_each_factor() -> None:
     for factor in load_template("weighted-4").factors:
         assert math.isclose(sum(i.weight for i in factor.items), 1.0), factor.key
     assert sum(f.weight for f in load_template("weighted-4").factors) == 100
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_question_has_a_short_label_in_each_language(name: str) -> None:
+    survey = load_template(name)
+    for question in survey.questions():
+        assert question.label is not None, question.key
+        assert set(question.label) == set(survey.languages), question.key
+
+
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        ({"key": "nps"}, "reserved"),
+        (
+            {"label": {"zh-CN": "短", "en": "A label far too long to sit on a button at all"}},
+            "over",
+        ),
+    ],
+)
+def test_labels_are_short_and_keys_leave_room_for_nps_and_comment(
+    change: dict[str, object], error: str
+) -> None:
+    definition = survey_to_dict(load_template("ecss-5"))
+    definition["factors"][0] |= change
+    with pytest.raises(SurveyDefinitionError, match=error):
+        parse_survey(definition, "test")
