@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from fastapi import FastAPI
+from pydantic import BaseModel
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from admin import webhook
@@ -25,6 +27,9 @@ from admin.routes import (
     tickets,
 )
 from storage.engine import create_engine, create_sessionmaker
+from storage.ticket_alerts import alert_departments
+from storage.ticket_lists import undelivered_alert_count
+from survey.routing import routing_warnings
 from survey.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -59,6 +64,28 @@ Every error answers `{"error": {"status", "code", "message", "details"}}`.
 """
 
 
+class Health(BaseModel):
+    """``/healthz``: ``status`` is ``ok`` while the process answers (liveness); ``warnings``
+    name what an operator should fix, ``undelivered_alerts`` counts ticket alerts no staff
+    chat has received (null while the database cannot be read)."""
+
+    status: Literal["ok"] = "ok"
+    warnings: list[str]
+    undelivered_alerts: int | None
+
+
+async def delivery_health(sessions: async_sessionmaker[AsyncSession], settings: Settings) -> Health:
+    """Departments of the loaded surveys whose alerts no staff chat would receive, and the
+    alerts nobody has received; a database that cannot be read is a warning too."""
+    try:
+        async with sessions() as session:
+            departments = await alert_departments(session)
+            undelivered = await undelivered_alert_count(session)
+    except (SQLAlchemyError, OSError) as exc:
+        return Health(warnings=[f"database: {type(exc).__name__}"], undelivered_alerts=None)
+    return Health(warnings=routing_warnings(settings, departments), undelivered_alerts=undelivered)
+
+
 def create_app(settings: Settings, *, bot_factory: BotFactory | None = None) -> FastAPI:
     """The admin app; with ``bot_factory`` it also runs the bot for the app's lifetime."""
 
@@ -67,6 +94,8 @@ def create_app(settings: Settings, *, bot_factory: BotFactory | None = None) -> 
         engine = create_engine(settings.database_url)
         sessions = create_sessionmaker(engine)
         app.state.sessions = sessions
+        for warning in (await delivery_health(sessions, settings)).warnings:
+            log.warning(warning)
         bot = bot_factory(sessions) if bot_factory is not None else None
         if bot is None:
             log.warning("no CSAT_TELEGRAM_TOKEN: the bot is off, the admin API is served")
@@ -107,8 +136,10 @@ def create_app(settings: Settings, *, bot_factory: BotFactory | None = None) -> 
         app.include_router(router, responses=ERROR_RESPONSES)
 
     @app.get("/healthz", tags=["health"])
-    async def healthz() -> dict[str, str]:
-        """Liveness: the process answers."""
-        return {"status": "ok"}
+    async def healthz() -> Health:
+        """Liveness (``status``: the process answers), plus what an operator should know:
+        departments whose alerts no staff chat receives, and how many ticket alerts no chat
+        has received (listed by ``GET /tickets?undelivered=true``)."""
+        return await delivery_health(app.state.sessions, settings)
 
     return app

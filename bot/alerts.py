@@ -4,6 +4,8 @@ An alert names the customer and class, the respondent and role, the question (fa
 texts), the score with its label, the causes, the comment, the severity and the plan deadline,
 in ``settings.staff_language``; it goes to the factor department's chat, else the default staff
 chat. Renderers read the ticket when the message goes out, so the latest causes are shown.
+With no chat for the ticket's department the alert raises ``NoStaffChat``: the dispatcher
+keeps it pending until a chat is configured.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from storage.strangers import stranger_telegram_id
 from storage.types import utcnow
 from survey import actions as act
 from survey.calendar import WorkingCalendar
+from survey.routing import NO_DEPARTMENT, StaffRouting
 from survey.schema import Question, Survey
 from survey.settings import Settings
 from survey.tickets import ACTIVE, plan_due
@@ -161,11 +164,13 @@ def alert_text(view: TicketView, settings: Settings, *, header: str = "staff_ale
     return "\n".join(lines)
 
 
+class NoStaffChat(Exception):
+    """No chat is configured for the ticket's department: the alert waits (pending) for one."""
+
+
 def staff_chat(settings: Settings, department: str | None) -> int | None:
-    """The department's chat, else the default staff chat, else None."""
-    if department is not None and department in settings.department_chats:
-        return settings.department_chats[department]
-    return settings.staff_chat_id
+    """The department's chat, else the default staff chat, else None (survey/routing.py)."""
+    return StaffRouting.from_settings(settings).chat_for(department)
 
 
 async def _active_ticket(session: AsyncSession, row: OutboundMessage) -> Ticket:
@@ -182,7 +187,7 @@ async def render_alert(session: AsyncSession, row: OutboundMessage, settings: Se
     ticket = await _active_ticket(session, row)
     chat_id = staff_chat(settings, ticket.department)
     if chat_id is None:
-        raise Skip(f"no staff chat configured (department {ticket.department or '-'})")
+        raise NoStaffChat(f"none for department {ticket.department or NO_DEPARTMENT}")
     view = await load_view(session, ticket)
     keyboard = alert_keyboard(ticket.id, settings.staff_language)
     return Outgoing(chat_id, alert_text(view, settings), keyboard)

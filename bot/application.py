@@ -23,6 +23,7 @@ from bot.failures import Retrier, collecting
 from bot.rate_limits import SlidingWindowRateLimiter
 from bot.scheduler import Scheduler
 from survey.errors import TemporarilyUnavailable
+from survey.routing import StaffRouting
 from survey.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ def build_application(
         builder = builder.updater(None)  # updates arrive through the FastAPI webhook route
     application = builder.build()
     application.bot_data[handlers.CONVERSATION_KEY] = Conversation(
-        sessions, max_text=settings.max_text
+        sessions, max_text=settings.max_text, routing=StaffRouting.from_settings(settings)
     )
     application.bot_data[staff.STAFF_KEY] = staff.StaffDesk(sessions, settings)
     scheduler = Scheduler(application.bot, sessions, settings)

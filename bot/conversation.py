@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.context import Context, load_context
-from bot.people import erase_personal_data, feedback_reply, mark_feedback
+from bot.people import COMPLAINT_DEPARTMENT, erase_personal_data, feedback_reply, mark_feedback
 from bot.render import Prompt, closed, forget_prompt, language_prompt, render
 from bot.reply import Reply
 from bot.texts import t, telegram_language
@@ -33,6 +33,7 @@ from survey.errors import (
     InvitationInUse,
 )
 from survey.flow import AskCauses, AskComment, AskLikert, AskNps, AskWhatHappened, Done
+from survey.routing import StaffRouting
 from survey.schema import SUPPORTED_LANGUAGES
 
 DEFAULT_MAX_TEXT = 1000
@@ -61,10 +62,16 @@ class Conversation:
     """Survey conversations over the database; stateless between updates."""
 
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], *, max_text: int = DEFAULT_MAX_TEXT
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        max_text: int = DEFAULT_MAX_TEXT,
+        routing: StaffRouting | None = None,
     ) -> None:
         self._sessions = sessions
         self.max_text = max_text
+        # Where alerts go: a complaint is "passed to our staff" only when a chat receives it.
+        self.routing = routing or StaffRouting()
 
     async def _run(
         self,
@@ -134,7 +141,15 @@ class Conversation:
                 case act.ConfirmForget(confirmed) if chat.mode == "forget":
                     return await erase_personal_data(session, chat, ctx, confirmed, message_id)
                 case act.MarkFeedback(answer_id, complaint):
-                    return await mark_feedback(session, chat, ctx, answer_id, complaint, message_id)
+                    return await mark_feedback(
+                        session,
+                        chat,
+                        ctx,
+                        answer_id,
+                        complaint,
+                        message_id,
+                        staffed=self.routing.reaches(COMPLAINT_DEPARTMENT),
+                    )
             if ctx is None or not accepts(ctx.step, action):
                 return _again(chat, ctx, t("stale_button", chat.language))
             return await apply(ctx, action, message_id)

@@ -8,7 +8,11 @@ no transaction open; its outcome is then committed:
 - ``RetryAfter`` → back to the queue after the wait Telegram asked for (PTB's AIORateLimiter
   has already retried a few times in-process);
 - network errors and timeouts → back to the queue with exponential backoff;
-- blocked (403), refused (400, e.g. "chat not found") or ``Skip`` → failed, with the reason.
+- an alert with no staff chat configured (``NoStaffChat``) → kept pending with the reason,
+  looked at again a minute later (the scheduler also makes it due when a process starts);
+- blocked (403), refused (400, e.g. "chat not found") or ``Skip`` → failed, with the reason;
+  a refused invitation or reminder also makes its invitation ``undelivered``, so that the
+  chase list hands its link to the account owner.
 
 Telegram's limits: the bot's AIORateLimiter keeps ~30 msg/s overall and 20/min per group; this
 module paces each chat to one message a second. A timeout after Telegram accepted a message
@@ -30,12 +34,14 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.alerts import render_alert, render_overdue
+from bot.alerts import NoStaffChat, render_alert, render_overdue
 from bot.invitations import render_invitation, render_reminder
 from bot.outgoing import Outgoing, Renderer, Skip
 from storage import outbox
 from storage.engine import transaction
 from storage.models import OutboundMessage
+from storage.reminders import mark_undelivered
+from storage.ticket_alerts import WAITING_FOR_CHAT
 from storage.tickets import record_alert, start_plan_clock
 from survey.calendar import WorkingCalendar
 from survey.settings import Settings
@@ -46,6 +52,8 @@ DEFAULT_BATCH = 30  # paced 1/s per chat, a batch fits well inside the lease
 PER_CHAT_INTERVAL = 1.0  # seconds between two messages to one chat (Telegram's limit)
 LEASE_SAFETY = 0.75  # stop sending once this share of the lease has passed: no double sends
 MAX_BACKOFF = timedelta(minutes=10)
+HOLD = timedelta(minutes=1)  # an alert waiting for a staff chat is looked at again this often
+INVITING = ("invitation", "reminder")  # kinds whose refusal makes the invitation undelivered
 
 
 def default_renderers() -> dict[str, Renderer]:
@@ -133,7 +141,9 @@ class Dispatcher:
                     await start_plan_clock(session, row.ticket_id, now=now, calendar=self._calendar)
                 return await renderer(session, row, self._settings)
         except Skip as exc:
-            await self._fail(row, f"skipped: {exc}", now)
+            await self._fail(row, f"{outbox.SKIPPED}{exc}", now)
+        except NoStaffChat as exc:
+            await self._hold(row, f"{WAITING_FOR_CHAT}: {exc}", now)
         except Exception as exc:  # a renderer bug must not stop the other messages
             log.exception("rendering outbox row %s failed", row.id)
             await self._retry(row, now, f"render failed: {exc!r}", now + backoff(row.attempts))
@@ -158,9 +168,9 @@ class Dispatcher:
                 await self._give_back(queue[index:], later, f"flood control: {exc}")
                 break
             except Forbidden as exc:
-                await self._fail(ready.row, f"blocked: {exc.message}", now)
+                await self._fail(ready.row, f"blocked: {exc.message}", now, refused=True)
             except BadRequest as exc:
-                await self._fail(ready.row, f"refused: {exc.message}", now)
+                await self._fail(ready.row, f"refused: {exc.message}", now, refused=True)
             except NetworkError as exc:  # includes TimedOut and dropped connections
                 await self._retry(
                     ready.row, now, f"network: {exc}", now + backoff(ready.row.attempts)
@@ -198,19 +208,36 @@ class Dispatcher:
                     calendar=self._calendar,
                 )
 
-    async def _fail(self, row: OutboundMessage, error: str, now: datetime) -> None:
+    async def _fail(
+        self, row: OutboundMessage, error: str, now: datetime, *, refused: bool = False
+    ) -> None:
+        """Stop trying; ``refused``: Telegram will not take it (or never did, after retries)."""
         log.info("outbox row %s (%s) failed: %s", row.id, row.kind, error)
         async with transaction(self._sessions) as session:
-            await outbox.mark_failed(session, row.id, worker=self.worker, error=error)
+            failed = await outbox.mark_failed(session, row.id, worker=self.worker, error=error)
             if row.kind == "alert" and row.ticket_id is not None:
                 # Nobody got the alert: the plan deadline runs from now (admin API handover).
+                await start_plan_clock(session, row.ticket_id, now=now, calendar=self._calendar)
+            if failed and refused and row.kind in INVITING and row.invitation_id is not None:
+                await mark_undelivered(session, row.invitation_id)
+
+    async def _hold(self, row: OutboundMessage, error: str, now: datetime) -> None:
+        """The alert cannot go anywhere yet: pending, with why, until a chat is configured."""
+        log.info("outbox row %s (%s) held: %s", row.id, row.kind, error)
+        async with transaction(self._sessions) as session:
+            await outbox.hold(
+                session, row.id, worker=self.worker, error=error, not_before=now + HOLD
+            )
+            if row.ticket_id is not None:
+                # As when it fails: the ticket is handed over through the admin API meanwhile.
                 await start_plan_clock(session, row.ticket_id, now=now, calendar=self._calendar)
 
     async def _retry(
         self, row: OutboundMessage, now: datetime, error: str, not_before: datetime
     ) -> None:
         if row.attempts >= outbox.MAX_ATTEMPTS:
-            await self._fail(row, f"gave up after {row.attempts} attempts: {error}", now)
+            message = f"gave up after {row.attempts} attempts: {error}"
+            await self._fail(row, message, now, refused=True)
             return
         async with transaction(self._sessions) as session:
             await outbox.retry_later(

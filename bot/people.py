@@ -15,6 +15,7 @@ from storage.tickets import queue_alert, severity
 from storage.types import utcnow
 
 COMPLAINT_LEVEL = 1  # a complaint weighs like the lowest score when ranking tickets
+COMPLAINT_DEPARTMENT = None  # a complaint's ticket has no department: the default staff chat
 
 
 async def _respondent(
@@ -96,8 +97,11 @@ async def mark_feedback(
     answer_id: int,
     complaint: bool,
     message_id: int | None,
+    *,
+    staffed: bool = False,
 ) -> Reply:
-    """The respondent says whether their feedback is a complaint; a complaint opens a ticket."""
+    """The respondent says whether their feedback is a complaint; a complaint opens a ticket.
+    ``staffed``: a staff chat receives its alert, so it may be said to be passed on."""
     lang = chat.language
     respondent = await _respondent(session, chat, ctx)
     answer = await session.get(Answer, answer_id)
@@ -110,7 +114,10 @@ async def mark_feedback(
     ):
         return Reply(callback_text=t("stale_button", lang))
     answer.stage = "complaint" if complaint else "feedback"
-    reply = Reply(notices=[t("complaint_thanks" if complaint else "feedback_thanks", lang)])
+    thanks = "feedback_thanks"
+    if complaint:  # "passed to our staff" only when a staff chat will receive the alert
+        thanks = "complaint_thanks" if staffed else "complaint_recorded"
+    reply = Reply(notices=[t(thanks, lang)])
     if message_id is not None:
         choice = t("feedback_complaint" if complaint else "feedback_plain", lang)
         reply.close = (
@@ -130,6 +137,7 @@ async def mark_feedback(
             causes=[],
             comment=answer.text,
             severity=severity(COMPLAINT_LEVEL, customer.weight),
+            department=COMPLAINT_DEPARTMENT,
             status="open",
         )
         ticket.events.append(

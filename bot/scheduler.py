@@ -4,7 +4,8 @@ Every state lives in the database and every claim takes row locks, so N processe
 scheduler each (SPEC §8): reminders are planned once, each outbox row is sent by one worker.
 A tick: plan due reminders → queue overdue-ticket alerts (and alerts a ticket missed) → send
 the outbox → forget old processed update ids. ``wake()`` runs a tick at once, so an alert goes
-out within a second of the answer that caused it.
+out within a second of the answer that caused it. On start, alerts held for want of a staff
+chat are made due at once: the process may have been started with the chat they lacked.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from bot.outgoing import Renderer
 from storage.engine import transaction
 from storage.models import ProcessedUpdate
 from storage.reminders import ReminderPolicy, plan_reminders
+from storage.ticket_alerts import release_held_alerts
 from storage.tickets import queue_missing_alerts, queue_overdue_alerts
 from storage.types import utcnow
 from survey.settings import Settings
@@ -77,11 +79,15 @@ class Scheduler:
         )
         self._wake = asyncio.Event()
         self._stopping = False
+        self._just_started = False  # the first tick after start() releases held alerts
         self._task: asyncio.Task[None] | None = None
 
     async def tick(self) -> TickResult:
         """One pass; a failing step is logged and the others still run."""
         now = self.clock()
+        if self._just_started:  # this process may have the staff chat an earlier one lacked
+            self._just_started = False
+            await self._step("release held alerts", self._release_held, now)
         reminders = await self._step("plan reminders", self._plan_reminders, now)
         alerts = await self._step("queue missing alerts", self._missing_alerts, now)
         overdue = await self._step("queue overdue alerts", self._overdue, now)
@@ -132,6 +138,7 @@ class Scheduler:
         if self.running:
             return
         self._stopping = False
+        self._just_started = True
         self._task = asyncio.create_task(self._loop(), name=f"scheduler {self.worker}")
         log.info("scheduler %s every %ss", self.worker, self._settings.scheduler_interval)
 
@@ -148,6 +155,10 @@ class Scheduler:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+
+    async def _release_held(self, now: datetime) -> int:
+        async with transaction(self._sessions) as session:
+            return await release_held_alerts(session, now=now)
 
     async def _loop(self) -> None:
         while not self._stopping:

@@ -168,6 +168,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh-CN": "我们已将您的投诉转给负责人员，会尽快与您联系。",
         "en": "Your complaint has been passed to our staff; they will contact you soon.",
     },
+    # The complaint when no staff chat is configured for it: nobody has been told yet.
+    "complaint_recorded": {
+        "zh-CN": "我们已记录您的投诉，我们的团队会跟进处理。",
+        "en": "We have recorded your complaint; our team will follow it up.",
+    },
     "feedback_unknown": {
         "zh-CN": "谢谢，您的意见已记录。我们还不知道您来自哪家公司：方便的话，请再发送一次 "
         "/feedback，告诉我们您的公司和姓名。",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.table import Column, Table
@@ -22,13 +23,18 @@ from cli.common import (
 )
 from scoring.sampling import DEFAULT_CALLBACK_SHARE, SamplingRules
 from storage.campaigns import campaign_by_key, create_campaign, deep_link, invite
-from storage.chasing import chase_list
+from storage.chasing import Reason, chase_list
 from storage.models import Campaign, Customer, Invitation, Respondent
-from storage.reminders import ReminderPolicy, send_invitations
+from storage.reminders import InvitationBatch, ReminderPolicy, send_invitations
 from storage.surveys import latest_survey_row
 from storage.types import utcnow
 
 campaign_app = typer.Typer(help="Survey campaigns (测评周期).", no_args_is_help=True)
+CHASE_REASONS: dict[Reason, str] = {
+    "undelivered": "Telegram refused the invitation",
+    "no_chat": "never opened the bot",
+    "reminders_used": "reminders used up",
+}
 
 
 @campaign_app.command("create")
@@ -61,9 +67,9 @@ async def campaign_invite(
     """Send the invitations and print every deep link.
 
     A planned campaign invites its sample (`csat campaign plan … --apply`); an unplanned one
-    every respondent. Respondents the bot knows get theirs in chat (sent by `csat serve`);
-    the others' links are for their account owners to pass on. Running it again sends
-    nothing twice and prints the same links.
+    every respondent. Respondents the bot knows get theirs in chat (sent by `csat serve`),
+    at once or, in their night hours, in their morning; the others' links are for their
+    account owners to pass on. Running it again sends nothing twice and prints the same links.
     """
     config = settings()
     username = bot_username or config.bot_username
@@ -93,10 +99,20 @@ async def campaign_invite(
         )
         for external_id, token in invited.all():
             print(f"{external_id}\t{deep_link(username, token)}")
-    console.print(
-        f"{batch.queued} invitations queued for chat (sent by `csat serve`); "
-        f"{len(batch.handoff)} links newly handed to account owners",
-        style="dim",
+    console.print(invite_summary(batch, config.timezone), style="dim")
+
+
+def invite_summary(batch: InvitationBatch, timezone: str) -> str:
+    """What ``invite`` did: to chat now, held for the respondent's morning, links to hand out."""
+    held = f"{batch.held_for_morning} held for the respondent's morning"
+    if batch.held_until is not None:
+        until = batch.held_until.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
+        held += f" (until {until} {timezone})"
+    links = len(batch.handoff)
+    return (
+        f"invitations: {batch.in_chat_now} to chat now, {held}, "
+        f"{links} {'link' if links == 1 else 'links'} for account owners "
+        "(chat messages are sent by `csat serve`)"
     )
 
 
@@ -109,9 +125,10 @@ async def campaign_chase(
 ) -> None:
     """List unanswered invitations to chase by hand, per account owner.
 
-    These are respondents the bot cannot write to (they never opened their link) and those it
-    has sent every reminder. "due" marks who has waited as long as the bot waits before its
-    first reminder.
+    These are respondents whose chat invitation Telegram refused (they blocked the bot, or
+    their Telegram id is wrong), those the bot cannot write to (they never opened their link)
+    and those it has sent every reminder. "due" marks who has waited as long as the bot waits
+    before its first reminder.
     """
     config = settings()
     username = bot_username or config.bot_username
@@ -124,7 +141,7 @@ async def campaign_chase(
         if c.account_owner != owner_of:
             owner_of = c.account_owner
             console.print(f"[bold]{owner_of or 'no account owner'}[/bold]")
-        why = "never opened the bot" if c.reason == "no_chat" else "reminders used up"
+        why = CHASE_REASONS[c.reason] + (f" ({c.detail})" if c.detail else "")
         waited = f"{c.working_days_waiting} working days" + (", due" if c.due else "")
         link = deep_link(username, c.token) if username else c.token
         who = c.respondent_name or c.respondent_external_id

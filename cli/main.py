@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from cli import apikeys, campaigns, data, demo, exporting, reporting, staff, telegram
+from cli import apikeys, campaigns, data, demo, exporting, reporting, staff, telegram, tickets
 from cli.common import console, database_errors, run_sync, safe_url, settings
 from cli.help_format import natural_help
 
@@ -19,6 +19,7 @@ app.add_typer(campaigns.campaign_app, name="campaign")
 app.add_typer(telegram.webhook_app, name="webhook")
 app.add_typer(apikeys.apikey_app, name="apikey")
 app.add_typer(staff.staff_app, name="staff")
+app.add_typer(tickets.tickets_app, name="tickets")
 app.command("demo")(run_sync(demo.demo))
 app.command("serve")(telegram.serve)
 app.command("simulator")(telegram.simulator)

@@ -26,8 +26,8 @@ INVITATION_COLUMNS: tuple[str, ...] = (
 KINDS: frozenset[str] = frozenset({"likert", "followup", "comment", "nps"})
 CUSTOMER_CLASSES: tuple[str, ...] = ("KA", "A", "B", "C")
 INVITATION_STATES: frozenset[str] = frozenset(
-    {"created", "sent", "started", "completed", "expired", "declined"}
-)
+    {"created", "sent", "undelivered", "started", "completed", "expired", "declined"}
+)  # undelivered: Telegram refused the chat message (storage/reminders.py)
 NPS_LEVELS: tuple[int, ...] = tuple(range(11))
 FAVOURABLE_LEVELS: tuple[int, ...] = (4, 5)  # ECSS §6.7
 TOP3_LEVELS: tuple[int, ...] = (3, 4, 5)  # seed 003: very satisfied + satisfied + basically

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage.models import Campaign, Invitation, Respondent, SurveyRow
+from storage.reminders import UNDELIVERED
 from storage.types import utcnow
 from survey.errors import (
     CampaignClosed,
@@ -21,7 +22,8 @@ from survey.errors import (
     InvitationNotFound,
 )
 
-UNFINISHED = ("created", "sent", "started")  # invitation states a closing campaign expires
+# Invitation states a closing campaign expires.
+UNFINISHED = ("created", "sent", UNDELIVERED, "started")
 TOKEN_BYTES = 48  # base64url of 48 bytes is 64 characters: the deep-link maximum
 PERIODS = ("quarterly", "half_yearly", "yearly", "ad_hoc")
 
@@ -143,7 +145,7 @@ async def open_invitation(
     if respondent.telegram_user_id not in (None, telegram_user_id):
         raise InvitationInUse(token)
     respondent.telegram_user_id = telegram_user_id
-    if invitation.state in ("created", "sent"):
+    if invitation.state in ("created", "sent", UNDELIVERED):  # the link reached them after all
         invitation.state = "started"
         invitation.started_at = now
     return invitation

@@ -3,9 +3,10 @@
 A bot cannot write to someone who never opened it (SPEC §9), and it stops after the last
 reminder. Those respondents are chased by hand: the account owner who handed out the deep link
 calls or mails them. An invitation is on the list while it is unanswered and still open, and
-either its respondent has no Telegram id (``no_chat``) or its reminders are used up
-(``reminders_used``). It is ``due`` once it has waited the working days after which the bot
-would have sent its first reminder (seed 001 §6.2.2).
+Telegram refused its chat message (``undelivered``, with the refusal as ``detail``), or its
+respondent has no Telegram id (``no_chat``), or its reminders are used up (``reminders_used``).
+It is ``due`` once it has waited the working days after which the bot would have sent its
+first reminder (seed 001 §6.2.2).
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import ScalarSelect, Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Customer, Invitation, Respondent
-from storage.reminders import AWAITING, ReminderPolicy
+from storage.models import Customer, Invitation, OutboundMessage, Respondent
+from storage.reminders import AWAITING, UNDELIVERED, ReminderPolicy
 
-Reason = Literal["no_chat", "reminders_used"]
+Reason = Literal["undelivered", "no_chat", "reminders_used"]
 
 
 @dataclass(frozen=True)
@@ -33,28 +34,46 @@ class Chase:
     customer_name: str
     respondent_external_id: str
     respondent_name: str | None
-    state: str  # sent | started
+    state: str  # sent | started | undelivered
     reason: Reason
     sent_at: datetime
     working_days_waiting: int
     due: bool
+    detail: str | None = None  # why Telegram refused the message (reason ``undelivered``)
+
+
+def _refusal() -> ScalarSelect[str | None]:
+    """The latest refused chat message of the invitation: what Telegram said."""
+    return (
+        select(OutboundMessage.error)
+        .where(
+            OutboundMessage.invitation_id == Invitation.id,
+            OutboundMessage.state == "failed",
+        )
+        .order_by(OutboundMessage.id.desc())
+        .limit(1)
+        .correlate(Invitation)
+        .scalar_subquery()
+    )
 
 
 def chase_query(
     campaign_id: int, *, now: datetime, policy: ReminderPolicy, owner: str | None = None
-) -> Select[tuple[Invitation, Respondent, Customer]]:
-    """Invitations on the chase list, ordered by account owner, customer and respondent."""
+) -> Select[tuple[Invitation, Respondent, Customer, str | None]]:
+    """Invitations on the chase list, ordered by account owner, customer and respondent; the
+    last column is the refusal of an ``undelivered`` one."""
     query = (
-        select(Invitation, Respondent, Customer)
+        select(Invitation, Respondent, Customer, _refusal())
         .join(Respondent, Respondent.id == Invitation.respondent_id)
         .join(Customer, Customer.id == Respondent.customer_id)
         .where(
             Invitation.campaign_id == campaign_id,
-            Invitation.state.in_(AWAITING),
+            Invitation.state.in_((*AWAITING, UNDELIVERED)),
             Invitation.sent_at.is_not(None),
             or_(Invitation.expires_at.is_(None), Invitation.expires_at > now),
             Respondent.forgotten_at.is_(None),
             or_(
+                Invitation.state == UNDELIVERED,
                 Respondent.telegram_user_id.is_(None),
                 and_(
                     Invitation.reminder_count >= policy.max_reminders,
@@ -74,16 +93,24 @@ def chase_query(
     return query
 
 
+def _reason(invitation: Invitation, respondent: Respondent) -> Reason:
+    if invitation.state == UNDELIVERED:
+        return "undelivered"
+    return "no_chat" if respondent.telegram_user_id is None else "reminders_used"
+
+
 def to_chase(
     invitation: Invitation,
     respondent: Respondent,
     customer: Customer,
+    refusal: str | None = None,
     *,
     now: datetime,
     policy: ReminderPolicy,
 ) -> Chase:
     sent_at = invitation.sent_at or now
     waited = policy.calendar.working_days_between(sent_at, now)
+    reason = _reason(invitation, respondent)
     return Chase(
         invitation_id=invitation.id,
         token=invitation.token,
@@ -92,10 +119,11 @@ def to_chase(
         respondent_external_id=respondent.external_id,
         respondent_name=respondent.name,
         state=invitation.state,
-        reason="no_chat" if respondent.telegram_user_id is None else "reminders_used",
+        reason=reason,
         sent_at=sent_at,
         working_days_waiting=waited,
         due=waited >= policy.first_working_days,
+        detail=refusal if reason == "undelivered" else None,
     )
 
 

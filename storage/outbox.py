@@ -19,6 +19,8 @@ from storage.upserts import insert_ignore
 
 DEFAULT_LEASE = timedelta(seconds=120)
 MAX_ATTEMPTS = 8
+# The error of a row failed on purpose (the message is no longer wanted), not for want of a chat.
+SKIPPED = "skipped: "
 
 
 async def enqueue(
@@ -117,6 +119,22 @@ async def retry_later(
     """Give the message back to the queue after a transient failure."""
     return await _finish(
         session, message_id, worker, error=error[:500], not_before=not_before, claimed_by=None
+    )
+
+
+async def hold(
+    session: AsyncSession, message_id: int, *, worker: str, error: str, not_before: datetime
+) -> bool:
+    """Keep the message pending, with why, until ``not_before``: it cannot go out yet, and is no
+    failed attempt either (the claim's count is taken back, so it never runs out of attempts)."""
+    return await _finish(
+        session,
+        message_id,
+        worker,
+        error=error[:500],
+        not_before=not_before,
+        claimed_by=None,
+        attempts=OutboundMessage.attempts - 1,
     )
 
 

@@ -6,14 +6,17 @@ invitation carries ``next_reminder_at``: 3 working days after it was sent (seed 
 then weekly (ECSS §6.3.3), at most ``max_reminders`` times, never in the respondent's night.
 ``plan_reminders`` claims due rows with ``FOR UPDATE SKIP LOCKED``, so two schedulers never
 queue the same reminder; the outbox's unique ``reminder:<invitation>:<n>`` key backs that up.
+An invitation whose chat message Telegram refuses (blocked, chat not found) becomes
+``undelivered`` (``mark_undelivered``) and is chased by its account owner.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import or_, select
+from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -23,8 +26,10 @@ from survey.calendar import WorkingCalendar, is_night, next_morning
 from survey.errors import CampaignClosed
 from survey.settings import Settings
 
-# States in which a respondent still owes us an answer.
+# States in which a respondent still owes us an answer, and the bot may remind them.
 AWAITING = ("sent", "started")
+# Telegram refused the invitation's chat message: the account owner passes the link on.
+UNDELIVERED = "undelivered"
 
 
 @dataclass(frozen=True)
@@ -86,10 +91,25 @@ class Handoff:
 
 @dataclass
 class InvitationBatch:
-    """What ``send_invitations`` did: messages queued, and links to hand out by other means."""
+    """What ``send_invitations`` did: chat messages queued (due now, or held for the morning
+    of a respondent in their night hours), and links to hand out by other means."""
 
-    queued: int = 0
+    in_chat_now: int = 0
+    held_for_morning: int = 0
+    held_until: datetime | None = None  # when the last held one goes out
     handoff: list[Handoff] = field(default_factory=list)
+
+    @property
+    def queued(self) -> int:
+        """Chat messages queued, now or for the morning."""
+        return self.in_chat_now + self.held_for_morning
+
+    def count_chat(self, *, now: datetime, due: datetime) -> None:
+        if due <= now:
+            self.in_chat_now += 1
+            return
+        self.held_for_morning += 1
+        self.held_until = due if self.held_until is None else max(self.held_until, due)
 
 
 async def send_invitations(
@@ -128,14 +148,16 @@ async def send_invitations(
         invitation.sent_at = now
         invitation.next_reminder_at = policy.first_reminder(now, respondent)
         if respondent.telegram_user_id is not None:
-            batch.queued += await outbox.enqueue(
+            due = policy.daytime(now, respondent)
+            if await outbox.enqueue(
                 session,
                 kind="invitation",
                 dedupe_key=f"invitation:{invitation.id}",
                 invitation_id=invitation.id,
                 chat_id=respondent.telegram_user_id,
-                not_before=policy.daytime(now, respondent),
-            )
+                not_before=due,
+            ):
+                batch.count_chat(now=now, due=due)
         else:
             batch.handoff.append(_handoff(invitation, respondent, respondent.customer))
     await session.flush()
@@ -151,6 +173,19 @@ def _handoff(invitation: Invitation, respondent: Respondent, customer: Customer)
         customer_name=customer.name,
         account_owner=customer.account_owner,
     )
+
+
+async def mark_undelivered(session: AsyncSession, invitation_id: int) -> bool:
+    """Telegram refused the invitation's (or a reminder's) chat message: the invitation goes on
+    the chase list for its account owner and is not reminded in chat. ``started_at`` still
+    tells whether the respondent had begun. True when the invitation changed."""
+    result = await session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation_id, Invitation.state.in_(AWAITING))
+        .values(state=UNDELIVERED, next_reminder_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(cast(CursorResult[Any], result).rowcount)
 
 
 async def plan_reminders(

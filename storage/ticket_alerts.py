@@ -3,7 +3,9 @@
 The plan deadline (2 working days, seed 001 §6.4.2) runs from when the ticket is *sent*: the
 moment the dispatcher takes its alert up to send it (``start_plan_clock``, so the alert can
 show the deadline it set). When no chat can take the alert (none configured, the bot removed)
-the same moment counts, the ticket being handed over through the admin API instead.
+the same moment counts, the ticket being handed over through the admin API instead
+(``GET /tickets?undelivered=true``). An alert with no chat configured for it stays pending
+(``WAITING_FOR_CHAT``), looked at again every minute and at once when a process starts.
 ``record_alert`` then notes where the alert went. Storage reads no settings, so callers pass
 the working calendar.
 """
@@ -11,19 +13,22 @@ the working calendar.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import CursorResult, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import outbox
-from storage.models import OutboundMessage, Ticket
+from storage.models import FactorRow, OutboundMessage, SurveyRow, Ticket
 from storage.ticket_lifecycle import lock_ticket, ticket_event
 from storage.ticket_lists import overdue_clause
 from survey.calendar import WorkingCalendar
 from survey.tickets import ACTIVE, plan_due
 
 BOT_ACTOR = "bot"
+# The error of an alert kept pending because no staff chat is configured for its department.
+WAITING_FOR_CHAT = "waiting for a staff chat"
 
 
 def alert_key(ticket_id: int) -> str:
@@ -55,6 +60,30 @@ async def release_alert(session: AsyncSession, ticket_id: int, *, now: datetime)
         )
         .values(not_before=now)
     )
+
+
+async def release_held_alerts(session: AsyncSession, *, now: datetime) -> int:
+    """Make alerts that wait for a staff chat due now: a process that starts may have one."""
+    result = await session.execute(
+        update(OutboundMessage)
+        .where(
+            OutboundMessage.kind == "alert",
+            OutboundMessage.state == "pending",
+            OutboundMessage.error.startswith(WAITING_FOR_CHAT, autoescape=True),
+            OutboundMessage.not_before > now,
+        )
+        .values(not_before=now)
+    )
+    return int(cast(CursorResult[Any], result).rowcount)
+
+
+async def alert_departments(session: AsyncSession) -> set[str | None]:
+    """The departments tickets can have, from the factors of every loaded survey; None (the
+    default chat's share: /feedback complaints, factors without one) once a survey is loaded."""
+    if await session.scalar(select(SurveyRow.id).limit(1)) is None:
+        return set()
+    rows = await session.scalars(select(FactorRow.department).distinct())
+    return {None, *rows.all()}
 
 
 async def queue_missing_alerts(session: AsyncSession, *, now: datetime | None = None) -> int:

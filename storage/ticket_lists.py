@@ -1,4 +1,5 @@
-"""Read-only ticket queries: filtered pages, the overdue list, the monthly review, call-backs.
+"""Read-only ticket queries: filtered pages, the overdue list, the monthly review, call-backs,
+and the tickets whose staff alert nobody has received.
 
 A ticket is overdue while it is active and either has no plan past its plan deadline (2
 working days after it was sent, seed 001 §6.4.2) or is past its planned completion date.
@@ -6,13 +7,15 @@ working days after it was sent, seed 001 §6.4.2) or is past its planned complet
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Ticket, TicketEvent
+from storage import outbox
+from storage.models import OutboundMessage, Ticket, TicketEvent
 from survey.errors import TicketNotFound
 from survey.tickets import ACTIVE
 
@@ -28,6 +31,51 @@ def overdue_clause(at: datetime) -> ColumnElement[bool]:
             Ticket.due_at < at,
         ),
     )
+
+
+def undelivered_clause() -> ColumnElement[bool]:
+    """SQL for "no staff chat has received the ticket's alert, and it says why": the alert is
+    pending with a reason (no chat configured, a retry) or failed, other than skipped on purpose
+    (the ticket closed first)."""
+    return exists(
+        select(OutboundMessage.id).where(
+            OutboundMessage.ticket_id == Ticket.id, _undelivered_alert()
+        )
+    )
+
+
+def _undelivered_alert() -> ColumnElement[bool]:
+    return and_(
+        OutboundMessage.kind == "alert",
+        or_(
+            and_(OutboundMessage.state == "pending", OutboundMessage.error.is_not(None)),
+            and_(
+                OutboundMessage.state == "failed",
+                ~OutboundMessage.error.startswith(outbox.SKIPPED, autoescape=True),
+            ),
+        ),
+    )
+
+
+async def alert_errors(session: AsyncSession, ticket_ids: Collection[int]) -> dict[int, str]:
+    """Why the alert of each of these tickets has not reached a staff chat (tickets whose alert
+    went out, or is simply not due yet, are absent)."""
+    if not ticket_ids:
+        return {}
+    rows = await session.execute(
+        select(OutboundMessage.ticket_id, OutboundMessage.error).where(
+            OutboundMessage.ticket_id.in_(sorted(ticket_ids)), _undelivered_alert()
+        )
+    )
+    return {t: error for t, error in rows.tuples() if t is not None and error is not None}
+
+
+async def undelivered_alert_count(session: AsyncSession) -> int:
+    """How many ticket alerts no staff chat has received (``undelivered_clause``)."""
+    count = await session.scalar(
+        select(func.count()).select_from(OutboundMessage).where(_undelivered_alert())
+    )
+    return int(count or 0)
 
 
 def is_overdue(ticket: Ticket, now: datetime) -> bool:
@@ -47,6 +95,7 @@ async def list_tickets(
     department: str | None = None,
     owner: str | None = None,
     overdue_at: datetime | None = None,
+    undelivered: bool = False,
     limit: int = DEFAULT_LIMIT,
     offset: int = 0,
 ) -> tuple[list[Ticket], int]:
@@ -62,6 +111,8 @@ async def list_tickets(
     wanted.extend(column == value for column, value in columns if value is not None)
     if overdue_at is not None:
         wanted.append(overdue_clause(overdue_at))
+    if undelivered:
+        wanted.append(undelivered_clause())
     total = await session.scalar(select(func.count()).select_from(Ticket).where(*wanted))
     rows = await session.scalars(
         select(Ticket).where(*wanted).order_by(Ticket.id).limit(limit).offset(offset)

@@ -21,7 +21,6 @@ from admin.routes.lookups import campaign_or_404
 from admin.schemas.campaigns import (
     ChaseList,
     ChasePublic,
-    HandoffPublic,
     InvitationsSent,
     InviteRequest,
     PlanRequest,
@@ -69,8 +68,8 @@ async def send_campaign_invitations(
     body: Annotated[InviteRequest | None, Body()] = None,
 ) -> InvitationsSent:
     """Send the planned invitations not sent yet: in chat where the respondent's Telegram id is
-    known, else as deep links for the account owner to hand out. Calling again sends nothing
-    twice."""
+    known (now, or held until the respondent's morning in their night hours), else as deep links
+    for the account owner to hand out. Calling again sends nothing twice."""
     sessions: async_sessionmaker[AsyncSession] = request.app.state.sessions
     settings: Settings = request.app.state.settings
     # Commit before waking the scheduler, so its next pass sees the queued messages.
@@ -88,10 +87,7 @@ async def send_campaign_invitations(
             respondent_ids=ids,
         )
     await _wake_scheduler(request)
-    return InvitationsSent(
-        queued=batch.queued,
-        handoff=[HandoffPublic.of(h, settings.bot_username) for h in batch.handoff],
-    )
+    return InvitationsSent.of(batch, settings.bot_username)
 
 
 @router.get("/{key}/chase")
@@ -105,9 +101,9 @@ async def chase_unanswered(
         AccountOwner | None, Query(description="Only this account owner's customers")
     ] = None,
 ) -> ChaseList:
-    """Unanswered invitations to chase by hand, by account owner: the bot cannot write to the
-    respondent, or has sent every reminder. ``due`` once the first reminder's working days have
-    passed."""
+    """Unanswered invitations to chase by hand, by account owner: Telegram refused the chat
+    message (``undelivered``, the refusal in ``detail``), the bot cannot write to the respondent,
+    or has sent every reminder. ``due`` once the first reminder's working days have passed."""
     settings: Settings = request.app.state.settings
     campaign = await campaign_or_404(session, key)
     now = utcnow()

@@ -1,5 +1,6 @@
-"""``/tickets``: corrective actions — filtered lists, the monthly review, call-back reports,
-one ticket with its history, and staff updates through the lifecycle of SPEC §5."""
+"""``/tickets``: corrective actions — filtered lists (``?undelivered=true``: alerts no staff chat
+has received), the monthly review, call-back reports, one ticket with its history, and staff
+updates through the lifecycle of SPEC §5."""
 
 from __future__ import annotations
 
@@ -30,7 +31,13 @@ from admin.schemas.tickets import (
     TicketUpdate,
 )
 from storage.models import Campaign, Customer, Respondent, Ticket
-from storage.ticket_lists import callback_reports, is_overdue, list_tickets, review_list
+from storage.ticket_lists import (
+    alert_errors,
+    callback_reports,
+    is_overdue,
+    list_tickets,
+    review_list,
+)
 from storage.tickets import get_ticket, ticket_history, update_ticket
 from storage.types import utcnow
 from survey.settings import Settings
@@ -49,6 +56,13 @@ async def list_all(
     department: Annotated[Department | None, Query()] = None,
     owner: Annotated[TicketOwner | None, Query()] = None,
     overdue: Annotated[bool, Query(description="Only active tickets past a deadline")] = False,
+    undelivered: Annotated[
+        bool,
+        Query(
+            description="Only tickets whose staff alert no chat has received: waiting for a "
+            "chat to be configured, being retried, or refused; ``alert_error`` says why"
+        ),
+    ] = False,
 ) -> TicketsPublic:
     """Tickets matching every given filter, oldest first."""
     now = utcnow()
@@ -61,6 +75,7 @@ async def list_all(
         department=department,
         owner=owner,
         overdue_at=now if overdue else None,
+        undelivered=undelivered,
         limit=page.limit,
         offset=page.offset,
     )
@@ -193,6 +208,7 @@ async def describe(
             .where(Respondent.id.in_({t.respondent_id for t in tickets}))
         )
     }
+    alert_problems = await alert_errors(session, {t.id for t in tickets})
     out = []
     for ticket in tickets:
         respondent, customer = people[ticket.respondent_id]
@@ -224,6 +240,7 @@ async def describe(
                 created_at=ticket.created_at,
                 updated_at=ticket.updated_at,
                 overdue=is_overdue(ticket, now),
+                alert_error=alert_problems.get(ticket.id),
             )
         )
     return out

@@ -13,7 +13,7 @@ from scoring.sampling import SamplingRules
 from storage.campaigns import deep_link
 from storage.chasing import Chase, Reason
 from storage.models import Campaign
-from storage.reminders import Handoff
+from storage.reminders import Handoff, InvitationBatch
 from storage.storable import MAX_BIGINT, MAX_INTEGER
 from survey.keys import CampaignKey, SurveyKey
 
@@ -154,21 +154,42 @@ class HandoffPublic(BaseModel):
 class InvitationsSent(BaseModel):
     """Invitations queued for sending in chat, and links to hand out by other means."""
 
-    queued: int
+    queued: int = Field(description="Chat messages queued: in_chat_now + held_for_morning")
+    in_chat_now: int = Field(description="Sent in chat at once (by the scheduler)")
+    held_for_morning: int = Field(
+        description="Sent in chat when the respondent's night hours end (CSAT_NIGHT_END)"
+    )
+    held_until: datetime | None = Field(description="When the last held one goes out")
+    for_account_owners: int = Field(description="Deep links to hand out: len(handoff)")
     handoff: list[HandoffPublic]
+
+    @classmethod
+    def of(cls, batch: InvitationBatch, bot_username: str | None) -> InvitationsSent:
+        return cls(
+            queued=batch.queued,
+            in_chat_now=batch.in_chat_now,
+            held_for_morning=batch.held_for_morning,
+            held_until=batch.held_until,
+            for_account_owners=len(batch.handoff),
+            handoff=[HandoffPublic.of(h, bot_username) for h in batch.handoff],
+        )
 
 
 class ChasePublic(BaseModel):
-    """A respondent to chase by hand: the bot cannot reach them (``no_chat``) or has sent every
-    reminder (``reminders_used``)."""
+    """A respondent to chase by hand: Telegram refused the chat message (``undelivered``), the
+    bot cannot reach them (``no_chat``) or has sent every reminder (``reminders_used``)."""
 
     invitation_id: int
     account_owner: str | None
     customer_name: str
     respondent_id: str
     respondent_name: str | None
-    state: str = Field(description="sent, or started (opened the link, not finished)")
+    state: str = Field(
+        description="sent, started (opened the link, not finished), or undelivered (Telegram "
+        "refused the chat message)"
+    )
     reason: Reason
+    detail: str | None = Field(default=None, description="What Telegram said, if it refused")
     sent_at: datetime
     working_days_waiting: int
     due: bool = Field(description="Waited as long as the bot waits before its first reminder")
@@ -185,6 +206,7 @@ class ChasePublic(BaseModel):
             respondent_name=chase.respondent_name,
             state=chase.state,
             reason=chase.reason,
+            detail=chase.detail,
             sent_at=chase.sent_at,
             working_days_waiting=chase.working_days_waiting,
             due=chase.due,

@@ -47,6 +47,11 @@ class TicketPublic(BaseModel):
     created_at: datetime
     updated_at: datetime
     overdue: bool
+    alert_error: str | None = Field(
+        default=None,
+        description="Why no staff chat has received the ticket's alert yet (none configured "
+        "for its department, a retry, a refusal); null once sent or while not due",
+    )
 
 
 class TicketEventPublic(BaseModel):

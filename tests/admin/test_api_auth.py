@@ -100,7 +100,7 @@ async def test_a_revoked_key_is_refused(api: Api) -> None:
 
 async def test_health_needs_no_key(api: Api) -> None:
     response = await api.get("/healthz", role=None)
-    assert response.status_code == 200 and response.json() == {"status": "ok"}
+    assert response.status_code == 200 and response.json()["status"] == "ok"
 
 
 async def test_openapi_documents_the_bearer_key_and_the_error_body(api: Api) -> None:

@@ -4,17 +4,19 @@ tickets, close, read the report. Plus the refusals of malformed campaign request
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from importlib import resources
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from storage.frames import ANSWER_COLUMNS
-from storage.models import OutboundMessage
+from storage.models import OutboundMessage, Respondent
 from storage.types import utcnow
+from survey.calendar import next_morning
 from tests.admin.conftest import BOT_USERNAME, Api, error_of
+from tests.cli.test_invite_command import zone_at
 from tests.support import respond
 
 KEY = "2026-Q4"
@@ -66,6 +68,32 @@ async def open_campaign(api: Api, **changes: Any) -> dict[str, Any]:
     return result
 
 
+async def test_invite_says_what_went_to_chat_now_what_waits_for_morning_and_the_links(
+    api: Api,
+) -> None:
+    await open_campaign(api)
+    plan = {"rules": {"all_customers": True}, "seed": 7, "apply": True}
+    assert (await api.post(f"/campaigns/{KEY}/plan", json=plan)).status_code == 200
+    now = utcnow()
+    night = zone_at(2, now)
+    async with api.sessions() as session, session.begin():
+        for external_id, chat_id, zone in (
+            ("r1", 5001, zone_at(12, now)), ("r2", 5002, night), ("r4", 5004, zone_at(15, now)),
+        ):  # fmt: skip
+            await session.execute(
+                update(Respondent)
+                .where(Respondent.external_id == external_id)
+                .values(telegram_user_id=chat_id, timezone=zone)
+            )
+    body = (await api.post(f"/campaigns/{KEY}/invite")).json()
+    morning = next_morning(now, night, 8)
+    assert (body["queued"], body["in_chat_now"], body["held_for_morning"]) == (3, 2, 1)
+    assert datetime.fromisoformat(body["held_until"]) == morning
+    assert body["for_account_owners"] == 1 and [h["respondent_id"] for h in body["handoff"]] == [
+        "r3"
+    ]
+
+
 async def test_a_whole_campaign_over_the_api(api: Api) -> None:
     campaign = await open_campaign(api)
     assert (campaign["survey"], campaign["survey_version"], campaign["status"]) == (
@@ -99,7 +127,14 @@ async def test_a_whole_campaign_over_the_api(api: Api) -> None:
     assert handoff["r1"]["account_owner"] == "Wang" and handoff["r1"]["customer_name"] == "Acme"
     link = f"https://t.me/{BOT_USERNAME}?start={handoff['r1']['token']}"
     assert handoff["r1"]["deep_link"] == link
-    assert (await api.post(f"/campaigns/{KEY}/invite")).json() == {"queued": 0, "handoff": []}
+    assert (await api.post(f"/campaigns/{KEY}/invite")).json() == {
+        "queued": 0,
+        "in_chat_now": 0,
+        "held_for_morning": 0,
+        "held_until": None,
+        "for_account_owners": 0,
+        "handoff": [],
+    }
     chase = (await api.get(f"/campaigns/{KEY}/chase", role="staff")).json()
     assert [(c["account_owner"], c["respondent_id"], c["reason"]) for c in chase["data"]] == [
         ("Wang", "r1", "no_chat"), ("Wang", "r2", "no_chat"), (None, "r3", "no_chat"),

@@ -109,7 +109,7 @@ async def test_alerts_go_to_the_department_chat_else_the_staff_chat(
     assert [r.state for r in await _rows(sessions)] == ["sent", "sent"]
 
 
-async def test_no_staff_chat_fails_the_row_with_the_reason(
+async def test_no_staff_chat_keeps_the_row_pending_with_the_reason(
     sim: BotApiSimulator, bot: Bot, db_url: str, sessions
 ) -> None:
     tokens = await seed_campaign(sessions)
@@ -118,14 +118,23 @@ async def test_no_staff_chat_fails_the_row_with_the_reason(
     dispatcher = Dispatcher(bot, sessions, settings, RENDERERS, worker="w1")
     assert await dispatcher.dispatch(DUE) == 0
     (row,) = await _rows(sessions)
-    assert (
-        row.state == "failed"
-        and row.error == "skipped: no staff chat configured (department quality)"
+    assert (row.state, row.error, row.attempts, row.claimed_by) == (
+        "pending",
+        "waiting for a staff chat: none for department quality",
+        0,  # waiting is no failed attempt: it never runs out of them
+        None,
     )
+    assert row.not_before == DUE + timedelta(minutes=1)
     assert sim.calls("sendMessage") == []
     async with sessions() as session:
         ticket = await get_ticket(session, ticket_id)
     assert ticket.alerted_at is None and ticket.plan_due_at is not None  # handed over in the API
+    assert await dispatcher.dispatch(DUE + timedelta(seconds=59)) == 0  # not retried at once
+    staff = sim.group(STAFF_CHAT, "Staff")
+    routed = staff_settings(db_url, sim, department_chats={})
+    configured = Dispatcher(bot, sessions, routed, RENDERERS, worker="w2")
+    assert await configured.dispatch(DUE + timedelta(minutes=1)) == 1
+    assert len(staff.messages) == 1
 
 
 async def test_an_unknown_or_blocked_chat_fails_the_row(

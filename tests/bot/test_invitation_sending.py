@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -16,8 +17,11 @@ from bot.invitations import RENDERERS
 from bot.outgoing import Outgoing, Skip
 from bot.simulator import BotApiSimulator
 from cli.hosting import AppServer
+from storage.apikeys import create_api_key
 from storage.campaigns import campaign_by_key
-from storage.models import Campaign, Invitation, OutboundMessage, Respondent
+from storage.chasing import chase_list
+from storage.engine import transaction
+from storage.models import Campaign, Customer, Invitation, OutboundMessage, Respondent
 from storage.reminders import ReminderPolicy, plan_reminders, send_invitations
 from storage.types import utcnow
 from survey.calendar import WorkingCalendar
@@ -251,3 +255,77 @@ async def test_invitation_and_reminder_arrive_in_chat_and_stop_after_completion(
         ("sent", ""),
         ("failed", "skipped:"),
     ]
+
+
+async def test_invitations_telegram_refuses_are_chased_by_the_account_owner(
+    app: AppServer, sim: BotApiSimulator, sessions
+) -> None:
+    tokens = await seed_campaign(sessions)
+    alice = sim.user(1001, first_name="Alice", language_code="en")
+    await alice.send_text("/start")  # she opened the bot once, then blocked it
+    await alice.block_bot()
+    wang = sim.user(1003, first_name="Fang", language_code="zh-CN")
+    await wang.send_text("/start")
+    async with sessions() as session, session.begin():
+        # Bob's id came from a spreadsheet: Telegram knows no chat with it.
+        for external_id, chat_id in (("r1", 1001), ("r2", 1002), ("r3", 1003)):
+            await session.execute(
+                update(Respondent)
+                .where(Respondent.external_id == external_id)
+                .values(telegram_user_id=chat_id, timezone="UTC")
+            )
+        await session.execute(update(Customer).values(account_owner="Wang"))
+        campaign = await campaign_by_key(session, "2026-Q4")
+        assert campaign is not None
+        batch = await send_invitations(session, campaign, now=last_noon(), policy=POLICY)
+    assert (batch.queued, [h.respondent_external_id for h in batch.handoff]) == (3, ["r4"])
+    settings = app.settings
+    async with Bot(settings.token or "", base_url=f"{settings.telegram_api_url}/bot") as bot:
+        dispatcher = Dispatcher(bot, sessions, settings, RENDERERS, worker="test-worker")
+        assert await dispatcher.dispatch(last_noon()) == 1
+    assert (wang.last_text or "").startswith("王芳您好！诚邀您参加")
+    async with sessions() as session:
+        states = dict(
+            (
+                await session.execute(
+                    select(Respondent.external_id, Invitation.state).join(
+                        Invitation, Invitation.respondent_id == Respondent.id
+                    )
+                )
+            ).all()
+        )
+        invitation = await session.scalar(
+            select(Invitation).where(Invitation.token == tokens["r1"])
+        )
+    assert states == {"r1": "undelivered", "r2": "undelivered", "r3": "sent", "r4": "sent"}
+    assert invitation is not None and invitation.next_reminder_at is None  # no chat to remind in
+
+    link = f"https://t.me/{settings.bot_username}?start="
+    expected = [
+        ("r1", "undelivered", "blocked: Forbidden: bot was blocked by the user", tokens["r1"]),
+        ("r2", "undelivered", "refused: Chat not found", tokens["r2"]),
+        ("r4", "no_chat", None, tokens["r4"]),
+    ]
+    async with sessions() as session:
+        listed = await chase_list(session, invitation.campaign_id, now=utcnow(), policy=POLICY)
+    assert [(c.respondent_external_id, c.reason, c.detail, c.token) for c in listed] == expected
+    async with transaction(sessions) as session:
+        _, key = await create_api_key(session, name="chaser", role="staff")
+    async with httpx.AsyncClient(base_url=app.url) as client:
+        response = await client.get(
+            "/campaigns/2026-Q4/chase", headers={"Authorization": f"Bearer {key}"}
+        )
+    assert response.status_code == 200, response.text
+    assert [
+        (c["respondent_id"], c["reason"], c["detail"], c["deep_link"])
+        for c in response.json()["data"]
+    ] == [(r, reason, detail, link + token) for r, reason, detail, token in expected]
+    assert response.json()["data"][0]["state"] == "undelivered"
+
+    # The account owner passes the link on; Alice unblocks the bot and opens it.
+    await alice.unblock_bot()
+    await alice.send_text(f"/start {tokens['r1']}")
+    assert (alice.last_text or "").startswith("Hello Alice!")
+    async with sessions() as session:
+        opened = await session.scalar(select(Invitation).where(Invitation.token == tokens["r1"]))
+    assert opened is not None and opened.state == "started"

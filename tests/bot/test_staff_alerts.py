@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
+import httpx
 import pytest
 from sqlalchemy import select
 from telegram.ext import AIORateLimiter, ExtBot
@@ -178,10 +180,13 @@ async def test_a_complaint_sent_with_feedback_alerts_staff(
     (text,) = alerts(staff)
     assert "Question: Complaint sent with /feedback" in text
     assert "Comment: The last shipment arrived damaged." in text and "Score: —" in text
+    assert (
+        bob.last_text == "Your complaint has been passed to our staff; they will contact you soon."
+    )
 
 
-async def test_without_a_staff_chat_the_alert_fails_quietly(
-    app: AppServer, sim: BotApiSimulator, sessions
+async def test_without_a_staff_chat_the_alert_waits_until_one_is_configured(
+    app: AppServer, sim: BotApiSimulator, db_url: str, sessions, caplog: pytest.LogCaptureFixture
 ) -> None:
     tokens = await seed_campaign(sessions)
     bob = await begin(sim, tokens["r2"], 1002, "Bob")
@@ -189,23 +194,68 @@ async def test_without_a_staff_chat_the_alert_fails_quietly(
     await bob.press("Done")
     await bob.press("Skip")
 
-    row = await _eventually_failed(sessions)  # the default interval is 5 s
-    assert row is not None and row.error == "skipped: no staff chat configured (department sales)"
+    row = await _eventually_held(sessions)  # the default interval is 5 s
+    assert row.state == "pending" and row.sent_at is None
+    assert row.error == "waiting for a staff chat: none for department sales"
+    assert row.not_before > utcnow() + timedelta(seconds=30)  # held, not retried at once
     await bob.press("4")  # the conversation goes on
     assert bob.last_text.startswith("3/")
+    async with httpx.AsyncClient(base_url=app.url) as client:
+        health = (await client.get("/healthz")).json()
+    assert health["status"] == "ok" and health["undelivered_alerts"] == 1
+    (warning,) = health["warnings"]
+    assert warning.startswith("no staff chat for logistics, quality, sales, service, (no dep")
+    await app.stop()
+
+    # Restarted with a chat for the other departments only: a warning names the rest.
+    caplog.set_level(logging.WARNING, logger="admin.app")
+    partial = await _serve(db_url, sim, staff_chat_id=None, department_chats={"quality": 1})
+    await partial.stop()
+    (logged,) = [r.getMessage() for r in caplog.records if r.name == "admin.app"]
+    assert logged.startswith("no staff chat for logistics, sales, service, (no department):")
+    # Restarted with a staff chat: the waiting alert goes out at once, and only once.
+    staff = sim.group(STAFF_CHAT, "Staff")
+    served = await _serve(db_url, sim)
+    try:
+        await sim.wait_for(lambda: alerts(staff), timeout=SOON, what="the held alert")
+        async with httpx.AsyncClient(base_url=served.url) as client:
+            health = (await client.get("/healthz")).json()
+    finally:
+        await served.stop()
+    ((text,),) = [alerts(staff)]
+    assert "Respondent: Bob · purchasing" in text and "Score: 2 · Dissatisfied" in text
+    assert health == {"status": "ok", "warnings": [], "undelivered_alerts": 0}
+    async with sessions() as session:
+        sent = await session.get(OutboundMessage, row.id)
+    assert sent is not None and (sent.state, sent.error) == ("sent", None)
 
 
-async def _eventually_failed(sessions, timeout: float = 10.0) -> OutboundMessage | None:  # type: ignore[no-untyped-def]
-    """The first failed outbox row, polling until one shows up."""
+async def test_without_a_staff_chat_a_complaint_is_not_said_to_be_passed_on(
+    app: AppServer, sim: BotApiSimulator, sessions
+) -> None:
+    tokens = await seed_campaign(sessions)
+    bob = sim.user(1002, "Bob", language_code="en")
+    await bob.send_text(f"/start {tokens['r2']}")
+    await bob.send_text("/feedback")
+    await bob.send_text("The last shipment arrived damaged.")
+    await bob.press("Yes, a complaint")
+    assert bob.last_text == "We have recorded your complaint; our team will follow it up."
+    assert all("passed to our staff" not in (m.text or "") for m in bob.messages)
+
+
+async def _eventually_held(sessions, timeout: float = 10.0) -> OutboundMessage:  # type: ignore[no-untyped-def]
+    """The first alert row held for want of a chat, polling until one shows up."""
     for _ in range(int(timeout / 0.1)):
         async with sessions() as session:
             row = await session.scalar(
-                select(OutboundMessage).where(OutboundMessage.state == "failed")
+                select(OutboundMessage).where(
+                    OutboundMessage.kind == "alert", OutboundMessage.error.is_not(None)
+                )
             )
         if row is not None:
             return row
         await asyncio.sleep(0.1)
-    return None
+    raise AssertionError("the alert was never held")
 
 
 async def _finish_follow_up(sim: BotApiSimulator, token: str) -> None:

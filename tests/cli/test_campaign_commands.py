@@ -128,12 +128,12 @@ async def test_invite_sends_the_planned_sample_once(db_url: str, sessions) -> No
     assert code == 0, out
     links = re.findall(r"^R\S+\thttps://t\.me/csat_test_bot\?start=\S{64}$", out, re.MULTILINE)
     assert len(links) == planned  # the sample only, not every respondent
-    assert f"0 invitations queued for chat (sent by `csat serve`); {planned} links" in out
+    assert f"0 to chat now, 0 held for the respondent's morning, {planned} links for" in out
     async with sessions() as session:
         states = set(await session.scalars(select(Invitation.state)))
     assert states == {"sent"}
     code, again = await csat(db_url, "campaign", "invite", "2026-H1")
-    assert code == 0 and "0 links newly handed" in again
+    assert code == 0 and "0 held for the respondent's morning, 0 links for" in again
     assert re.findall(r"^R\S+\t\S+$", again, re.MULTILINE) == [line for line in links]
     code, chase = await csat(db_url, "campaign", "chase", "2026-H1")
     assert code == 0, chase

@@ -1,0 +1,83 @@
+"""``csat tickets list``: corrective-action tickets and where each one's staff alert stands."""
+
+from __future__ import annotations
+
+import typer
+from sqlalchemy import select
+
+from cli.common import console, db_session, run_async
+from storage.models import Customer, Ticket
+from storage.ticket_lists import alert_errors, list_tickets
+from survey.tickets import STATUSES
+
+tickets_app = typer.Typer(help="Corrective-action tickets (纠正预防措施).", no_args_is_help=True)
+DEFAULT_SHOWN = 200
+
+
+def _status(value: str | None) -> str | None:
+    if value is not None and value not in STATUSES:
+        raise typer.BadParameter(
+            f"{value!r} is not a ticket status; use one of {', '.join(STATUSES)}"
+        )
+    return value
+
+
+@tickets_app.command("list")
+@run_async
+async def tickets_list(
+    undelivered: bool = typer.Option(
+        False,
+        "--undelivered",
+        help="Only tickets whose alert no staff chat has received (waiting for a chat to be "
+        "configured, being retried, or refused), with the reason",
+    ),
+    status: str | None = typer.Option(
+        None,
+        metavar="STATUS",
+        callback=_status,
+        help=f"Only tickets in this status: {', '.join(STATUSES)}",
+    ),
+    limit: int = typer.Option(DEFAULT_SHOWN, min=1, help="Show at most this many, oldest first"),
+) -> None:
+    """List tickets, oldest first: id, status, department, customer, severity, and the alert.
+
+    The last column says where the staff alert went, or why no staff chat has received it.
+    """
+    async with db_session() as session:
+        tickets, total = await list_tickets(
+            session, status=status, undelivered=undelivered, limit=limit
+        )
+        problems = await alert_errors(session, {t.id for t in tickets})
+        names = dict(
+            (
+                await session.execute(
+                    select(Customer.id, Customer.name).where(
+                        Customer.id.in_({t.customer_id for t in tickets})
+                    )
+                )
+            )
+            .tuples()
+            .all()
+        )
+    for ticket in tickets:
+        cells = (
+            f"#{ticket.id}",
+            ticket.status,
+            ticket.department or "-",
+            names.get(ticket.customer_id, "?"),
+            f"{ticket.severity:g}",
+            problems.get(ticket.id) or _alert_state(ticket),
+        )
+        # Plain tab-separated lines: whole reasons (no wrapping) that paste into a sheet.
+        print("\t".join(cells))
+    shown = "" if total <= len(tickets) else f" (the first {len(tickets)} shown; see --limit)"
+    what = "ticket" if total == 1 else "tickets"
+    if undelivered:
+        what += " whose alert no staff chat has received"
+    console.print(f"{total} {what}{shown}", style="dim")
+
+
+def _alert_state(ticket: Ticket) -> str:
+    if ticket.alert_chat_id is not None:
+        return f"alert sent to chat {ticket.alert_chat_id}"
+    return "alert not sent yet"
