@@ -1,4 +1,5 @@
-"""A campaign report as readable plain-text tables for a terminal (English labels)."""
+"""A campaign report as readable plain-text tables for a terminal (English labels); a campaign
+nobody has answered yet is one sentence saying so, not empty tables."""
 
 from __future__ import annotations
 
@@ -19,22 +20,18 @@ from scoring.formatting import (
     signed,
     table,
 )
-from scoring.indices import GRADES
+from scoring.notes import GRADE_TEXT, no_answers_yet, satisfaction_rule, unrepresentative
 from scoring.report import CampaignReport
+from scoring.wording import counted
 
 CUSTOMERS_SHOWN = 10
 FLAGS_SHOWN = 10
-GRADE_TEXT = dict(
-    zip(
-        GRADES,
-        ("very satisfied", "fairly satisfied", "generally satisfied", "dissatisfied"),
-        strict=True,
-    )
-)
 
 
 def render_tables(report: CampaignReport) -> str:
     """The whole report as text: header, summary, breakdowns, trends, drivers, tickets, notes."""
+    if not report.has_answers:
+        return f"{_header(report)}\n\n{no_answers_yet(report.response)}\n"
     sections = [
         _header(report),
         _summary(report),
@@ -60,12 +57,11 @@ def _header(report: CampaignReport) -> str:
         f"Grades: ≥ {bands.very_satisfied:g} very satisfied, ≥ {bands.fairly_satisfied:g} fairly "
         f"satisfied, ≥ {bands.generally_satisfied:g} generally satisfied, below dissatisfied",
     ]
-    response = report.response
-    if response.representative is False:
-        lines.append(
-            f"NOT REPRESENTATIVE: response rate {pct(response.rate.value)} is below the "
-            f"target {pct(response.target, 0)}"
-        )
+    if not report.has_answers:
+        return "\n".join(lines)
+    lines.append(satisfaction_rule(bands))  # grades and the satisfaction rate appear below
+    if report.response.representative is False:
+        lines.append(f"NOT REPRESENTATIVE: {unrepresentative(report.response)}")
     return "\n".join(lines)
 
 
@@ -163,13 +159,15 @@ def _index_rows(frame: pd.DataFrame, report: CampaignReport, scope: str | None) 
     rows = []
     for _, g in frame.iterrows():
         ci = interval(g["mean_score_ci_low"], g["mean_score_ci_high"], percent=False)
+        satisfied_ci = interval(g["satisfaction_ci_low"], g["satisfaction_ci_high"], percent=True)
         cells = [
             str(g["group"]),
             str(g["n_customers"]),
             f"{number(g['mean_score'])} ({ci})" if ci else number(g["mean_score"]),
             GRADE_TEXT.get(str(g["grade"]), NONE),
-            f"{pct(g['satisfaction_rate'])} "
-            f"({interval(g['satisfaction_ci_low'], g['satisfaction_ci_high'], percent=True)})",
+            f"{pct(g['satisfaction_rate'])} ({satisfied_ci})"
+            if satisfied_ci
+            else pct(g["satisfaction_rate"]),
             pct(g["favourable_weighted"]),
             pct(g["favourable_rate"]),
             pct(g["top3_rate"]),
@@ -272,8 +270,9 @@ def _drivers(report: CampaignReport) -> str:
     ]
     r2 = number(report.summary.drivers_r_squared, 2)
     n = int(report.drivers["n"].iloc[0])
-    return f"Key drivers of the overall impression (n={n} respondents, R² = {r2})\n" + table(
-        ["factor", "r", "p", "importance", "performance", "quadrant"], rows
+    return (
+        f"Key drivers of the overall impression ({counted(n, 'respondent')}, R² = {r2})\n"
+        + table(["factor", "r", "p", "importance", "performance", "quadrant"], rows)
     )
 
 
@@ -291,8 +290,9 @@ def _tickets(report: CampaignReport) -> str:
         if r["tickets"]
     ]
     head = (
-        f"Tickets (answers 1–2): {s.tickets}; opinion tickets (top 20 % by severity): "
-        f"{s.opinion_tickets}; internal memos: {s.internal_memos}"
+        f"Tickets (answers 1–2): {counted(s.tickets, 'ticket')}: "
+        f"{counted(s.opinion_tickets, 'opinion ticket')} (top 20 % by severity), "
+        f"{counted(s.internal_memos, 'internal memo')}"
     )
     if not rows:
         return head

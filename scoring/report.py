@@ -20,7 +20,7 @@ from scoring.estimates import Mean, Nps, Rate, finite
 from scoring.frames import kind_mask, unable_mask
 from scoring.indices import DEFAULT_BANDS, SATISFIED_ABOVE, GradeBands
 from scoring.jsonable import to_jsonable
-from scoring.notes import report_notes
+from scoring.notes import report_notes, satisfaction_rule
 from scoring.quality import speeding, straight_lining
 from scoring.rates import ResponseRate
 from scoring.stats import cronbach_alpha
@@ -103,10 +103,20 @@ class CampaignReport:
         """False when the response rate is under target; None when it is unknown."""
         return self.response.representative
 
+    @property
+    def has_answers(self) -> bool:
+        """Has anyone answered a factor or item (even "unable to comment") or the NPS yet?"""
+        s = self.summary
+        return bool(s.n_answers or s.n_unable_to_comment or s.nps.n)
+
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form: stable snake_case keys, NaN → None, tables as row lists."""
+        """JSON-ready form: stable snake_case keys, NaN → None, tables as row lists; with
+        ``has_answers`` and ``satisfaction_rule`` (the one line telling a grade from
+        "satisfied")."""
         data: dict[str, Any] = to_jsonable(self)
         data["representative"] = self.representative
+        data["has_answers"] = self.has_answers
+        data["satisfaction_rule"] = satisfaction_rule(self.grade_bands)
         return data
 
     def to_json(self, indent: int | None = 2) -> str:

@@ -20,7 +20,7 @@ REPORT_FIELDS = [
     "grade_bands", "targets", "summary", "response", "factors", "items", "business_units",
     "roles", "customer_classes", "customers", "nps", "trends", "lowest_items",
     "largest_rises", "largest_falls", "drivers", "tickets", "straight_lining", "speeding",
-    "notes", "representative",
+    "notes", "representative", "has_answers", "satisfaction_rule",
 ]  # fmt: skip
 SUMMARY_FIELDS = [
     "n_customers", "n_respondents", "n_answers", "n_unable_to_comment", "n_customers_unscored",
@@ -146,9 +146,9 @@ def test_not_representative_is_stated(ecss: Survey, worked: pd.DataFrame) -> Non
     states = {"r1": "completed", "r2": "completed", "r3": "started", "r4": "sent", "r5": "expired"}
     report = build_report(ecss, worked, factories.invitations_frame(states), campaign="2026Q1")
     assert report.representative is False
-    assert report.notes[0].startswith("Not representative: response rate 40.0 %")
+    assert report.notes[0].startswith("Not representative: a 40.0 % response rate (2 of 5")
     assert "NOT REPRESENTATIVE" in render_tables(report)
-    assert any("1 partial response(s)" in note for note in report.notes)
+    assert any("1 partial response (started" in note for note in report.notes)
 
 
 def test_drivers_and_alpha_are_reported(ecss: Survey) -> None:

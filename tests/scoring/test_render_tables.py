@@ -39,7 +39,7 @@ def test_report_text_names_the_scale_and_the_figures(worked_report: CampaignRepo
     assert "33.3 % (n=3, 95 % CI 6.1–79.2 %)" in text
     assert "68.9 % (n=24, n_eff=21.5, 95 % CI 47.8–84.3 %)" in text
     assert "75.0 % (n=24, 95 % CI 55.1–88.0 %)" in text
-    assert "opinion tickets (top 20 % by severity): 1; internal memos: 1" in text
+    assert "2 tickets: 1 opinion ticket (top 20 % by severity), 1 internal memo" in text
     assert "NOT REPRESENTATIVE" not in text
     assert "Small sample" in text
     for heading in (
