@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import typer
@@ -21,7 +22,7 @@ from cli.common import (
     run_async,
     settings,
 )
-from scoring.sampling import DEFAULT_CALLBACK_SHARE, SamplingRules
+from scoring.sampling import SamplingRules
 from storage.campaigns import campaign_by_key, create_campaign, deep_link, invite
 from storage.chasing import Reason, chase_list
 from storage.models import Campaign, Customer, Invitation, Respondent
@@ -29,6 +30,10 @@ from storage.reminders import InvitationBatch, ReminderPolicy, send_invitations
 from storage.surveys import latest_survey_row
 from storage.types import utcnow
 
+NO_USERNAME_FOR_LINKS = (
+    "the last column is the invitation token, not a link: set CSAT_BOT_USERNAME (the bot's "
+    "username, e.g. my_csat_bot) or pass --bot-username to print t.me deep links"
+)
 campaign_app = typer.Typer(help="Survey campaigns (测评周期).", no_args_is_help=True)
 CHASE_REASONS: dict[Reason, str] = {
     "undelivered": "Telegram refused the invitation",
@@ -148,6 +153,8 @@ async def campaign_chase(
         # Plain tab-separated lines: links stay whole (no wrapping) and paste into a sheet.
         print(f"{c.respondent_external_id}\t{who}\t{c.customer_name}\t{why}\t{waited}\t{link}")
     console.print(f"{len(chases)} to chase, {sum(c.due for c in chases)} due", style="dim")
+    if chases and not username:
+        console.print(NO_USERNAME_FOR_LINKS, style="yellow", highlight=False)
 
 
 async def _campaign(session: AsyncSession, key: str) -> Campaign:
@@ -176,12 +183,13 @@ async def campaign_plan(
     """Preview a campaign's sample (SPEC §6); with --apply store it and create its invitations.
 
     Without any of --all/--key-accounts/--random-share/--revenue-coverage/--min-per-line the
-    seeds' rules apply: 1/3 of KA/A, 30 % random, 60 % of each BU's revenue with 2 per product
-    line, and a 10 % call-back check.
+    rules stored by the last --apply are used, else the seeds' rules: 1/3 of KA/A, 30 %
+    random, 60 % of each BU's revenue with 2 per product line, and a 10 % call-back check.
     """
     choosing = (key_accounts, random_share, revenue_coverage, min_per_line)
+    chosen: SamplingRules | None = None
     if everyone or any(value is not None for value in choosing):
-        rules = SamplingRules(
+        chosen = SamplingRules(
             all_customers=everyone,
             key_account_share=key_accounts,
             random_share=random_share,
@@ -190,24 +198,37 @@ async def campaign_plan(
             include_complainers=not no_complainers,
             callback_share=callback_share,
         )
-    else:
-        rules = dataclasses.replace(
-            SamplingRules.seed_defaults(),
-            include_complainers=not no_complainers,
-            callback_share=callback_share or DEFAULT_CALLBACK_SHARE,
-        )
     async with db_session() as session:
         campaign = await _campaign(session, key)
+        source = None  # the rules given on the command line
+        if chosen is not None:
+            rules = chosen
+        else:
+            rules, source = _stored_or_default_rules(campaign)
+            changes: dict[str, Any] = {}
+            if no_complainers:
+                changes["include_complainers"] = False
+            if callback_share is not None:
+                changes["callback_share"] = callback_share
+            rules = dataclasses.replace(rules, **changes)
         plan = apply_plan if apply else preview_plan
         preview = await plan(session, campaign, rules, seed=seed)
-    print_plan(preview)
+    print_plan(preview, rules_source=source)
+
+
+def _stored_or_default_rules(campaign: Campaign) -> tuple[SamplingRules, str]:
+    """The rules of the campaign's stored plan, else the seeds' defaults; and which."""
+    stored = (campaign.plan or {}).get("rules")
+    if stored:
+        return SamplingRules.from_dict(stored), "stored"
+    return SamplingRules.seed_defaults(), "the seeds' defaults"
 
 
 def _numbers(*names: str) -> list[Column]:
     return [Column(name, justify="right") for name in names]
 
 
-def print_plan(preview: PlanPreview) -> None:
+def print_plan(preview: PlanPreview, rules_source: str | None = None) -> None:
     """The preview as a quality manager reads it: who, why, how many, how precise."""
     plan = preview.to_dict()  # the same plain figures the admin API returns
     figures = plan["figures"]
@@ -217,7 +238,8 @@ def print_plan(preview: PlanPreview) -> None:
     rules = ", ".join(
         f"{k}={round(v, 3) if isinstance(v, float) else v}" for k, v in plan["rules"].items() if v
     )
-    console.print(f"rules: {rules}", highlight=False)
+    source = f" ({rules_source})" if rules_source else ""
+    console.print(f"rules{source}: {rules}", highlight=False)
     for row in plan["customers"]:
         reasons = ", ".join(row["reasons"])
         print(f"{row['external_id']}\t{row['customer_class']}\t{row['name']}\t{reasons}")
