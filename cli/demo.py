@@ -13,10 +13,12 @@ import random
 import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
+from zoneinfo import ZoneInfo
 
 import httpx
 import typer
@@ -26,8 +28,8 @@ from telegram import Bot
 
 from bot.scheduler import Scheduler
 from bot.simulator import BotApiSimulator, Limits, SimChat, SimUser
-from cli.common import console
-from cli.demo_seed import Population, seed_population
+from cli.common import console, database_errors
+from cli.demo_seed import Population, daytime_zone, seed_population, zone_label
 from cli.demo_staff import StaffDesk, submit_plans
 from cli.hosting import AppServer
 from cli.personas import Persona, answer_survey, make_persona
@@ -61,39 +63,74 @@ def demo(
     respondents: int = typer.Option(60, min=50, help="How many respondents the customers have"),
     survey: str = typer.Option("ecss-5", help="Questionnaire template"),
     seed: int = typer.Option(2026, help="Random seed of the sample and the simulated answers"),
-    database: str | None = typer.Option(None, help="Database URL (default: a new SQLite file)"),
+    database: str | None = typer.Option(
+        None, help="Database URL (default: a temporary SQLite file, removed at the end)"
+    ),
     out: Path = typer.Option(Path("reports"), help="Where the report and the exports go"),
 ) -> None:
     """Run a campaign of simulated respondents through the simulator and the real bot."""
-    asyncio.run(_demo(respondents, survey, seed, database, out))
+    if database is not None:
+        asyncio.run(_demo(respondents, survey, seed, database, out))
+        return
+    # Removed however the demo ends: finished, failed, or interrupted with Ctrl-C.
+    with tempfile.TemporaryDirectory(prefix="csat-demo-") as folder:
+        path = Path(folder) / "demo.db"
+        console.print(f"database: {path} (temporary, removed at the end)", highlight=False)
+        asyncio.run(_demo(respondents, survey, seed, f"sqlite+aiosqlite:///{path}", out))
 
 
-async def _demo(count: int, template: str, seed: int, database: str | None, out: Path) -> None:
+@dataclass(frozen=True)
+class Draws:
+    """A random generator per stage, so that how fast the bot and the staff happen to be (how
+    many tickets are acknowledged when plans are filed) cannot shift later draws."""
+
+    answers: random.Random
+    plans: random.Random
+    returns: random.Random
+
+    @classmethod
+    def of(cls, rng: random.Random) -> Draws:
+        return cls(*(random.Random(rng.random()) for _ in range(3)))
+
+
+async def _demo(count: int, template: str, seed: int, url: str, out: Path) -> None:
     started = time.perf_counter()
     rng = random.Random(seed)
-    url = database or f"sqlite+aiosqlite:///{Path(tempfile.mkdtemp(prefix='csat-demo-')) / 'db'}"
-    await upgrade_async(url)
-    engine = create_engine(url)
-    sessions = create_sessionmaker(engine)
-    population = await seed_population(sessions, template, count, rng)
-    console.print(f"database: {url}")
+    draws = Draws.of(rng)
     departments = sorted({f.department for f in load_template(template).factors if f.department})
-    async with BotApiSimulator(limits=DEMO_LIMITS) as sim:
-        groups = {d: sim.group(-100_100 - n, f"{d} staff") for n, d in enumerate(departments)}
-        settings = _settings(url, sim, {d: g.id for d, g in groups.items()})
-        for external_id, chat_id in population.chat_ids.items():
-            await sim.user(chat_id, first_name=external_id).send_text("/help")  # known to the bot
-        server = AppServer(settings)
-        await server.start()
-        try:
-            await server.register_webhook()
-            headers = {"Authorization": f"Bearer {population.admin_key}"}
-            async with httpx.AsyncClient(base_url=server.url, headers=headers, timeout=60) as api:
-                await _run_campaign(api, sim, sessions, settings, population, groups, rng, out)
-        finally:
-            await server.stop()
-    await print_campaign_report(sessions, CAMPAIGN, out)
-    await engine.dispose()
+    with database_errors(url, connecting=True):
+        await upgrade_async(url)
+    engine = create_engine(url)
+    try:
+        sessions = create_sessionmaker(engine)
+        async with BotApiSimulator(limits=DEMO_LIMITS) as sim:
+            groups = {d: sim.group(-100_100 - n, f"{d} staff") for n, d in enumerate(departments)}
+            settings = _settings(url, sim, {d: g.id for d, g in groups.items()})
+            zone = daytime_zone(utcnow(), settings.night_start, settings.night_end)
+            population = await seed_population(sessions, template, count, rng, timezone=zone)
+            there = utcnow().astimezone(ZoneInfo(zone))
+            console.print(
+                f"respondents live in {zone_label(zone)} ({there:%H:%M} there now): daytime, "
+                "so nothing waits for their morning"
+            )
+            for external_id, chat_id in population.chat_ids.items():
+                await sim.user(chat_id, first_name=external_id).send_text("/help")  # known
+            server = AppServer(settings)
+            await server.start()
+            try:
+                await server.register_webhook()
+                headers = {"Authorization": f"Bearer {population.admin_key}"}
+                async with httpx.AsyncClient(
+                    base_url=server.url, headers=headers, timeout=60
+                ) as api:
+                    await _run_campaign(
+                        api, sim, sessions, settings, population, groups, draws, out
+                    )
+            finally:
+                await server.stop()
+        await print_campaign_report(sessions, CAMPAIGN, out)
+    finally:
+        await engine.dispose()
     console.print(f"demo finished in {time.perf_counter() - started:.0f} s", style="dim")
 
 
@@ -122,7 +159,7 @@ async def _run_campaign(
     settings: Settings,
     population: Population,
     groups: dict[str, SimChat],
-    rng: random.Random,
+    draws: Draws,
     out: Path,
 ) -> None:
     created = await api.post(
@@ -139,29 +176,30 @@ async def _run_campaign(
     )
     links = {h["respondent_id"]: _token(h["deep_link"]) for h in sent["handoff"]}
     invited = set(links) | await _chat_invited(sim, population, sent["queued"])
-    desk = StaffDesk(sim, groups, rng)
+    desk = StaffDesk(sim, groups)
     stop = asyncio.Event()
     watching = asyncio.create_task(desk.watch(stop))
-    outcomes, personas = await _answer(sim, population, invited, links, rng)
+    outcomes, personas = await _answer(sim, population, invited, links, draws.answers)
     await _drain(sessions)
     console.print(f"answers: {dict(Counter(outcomes.values()).most_common())}")
     staff_api = httpx.AsyncClient(
         base_url=str(api.base_url), headers={"Authorization": f"Bearer {population.staff_key}"}
     )
     async with staff_api:
-        plans = await submit_plans(staff_api, rng)
+        plans = await submit_plans(staff_api, draws.plans)
     taken_first = desk.taken
     console.print(
         f"staff: {desk.alerts_seen} alerts in {len(groups)} department groups, "
         f"{taken_first} tickets taken with one tap, {plans} plans submitted over the API"
     )
-    reminded = await _remind(sim, sessions, settings, population, personas, outcomes, rng)
+    reminded = await _remind(sim, sessions, settings, population, personas, outcomes, draws.returns)
     await _drain(sessions)  # alerts of the low scores the returning respondents gave
     stop.set()
     await watching
     console.print(
-        f"a week later: {reminded['queued']} reminders and {reminded['overdue']} overdue-ticket "
-        f"alerts sent; {_people(reminded['resumed'])} came back and finished; staff took "
+        f"a week later: {_count(reminded['queued'], 'reminder')} and "
+        f"{_count(reminded['overdue'], 'overdue-ticket alert')} sent; "
+        f"{_count(reminded['resumed'], 'respondent')} came back and finished; staff took "
         f"{desk.taken - taken_first} more tickets ({desk.taken} in all)"
     )
     # Before closing, the account owners see whom to chase by hand (the bot cannot write to
@@ -170,13 +208,13 @@ async def _run_campaign(
     chase.raise_for_status()
     owners = Counter(c["account_owner"] for c in chase.json()["data"])
     console.print(
-        f"to chase by hand: {chase.json()['count']} respondents who never opened their link, "
-        f"for {len(owners)} account owners"
+        f"to chase by hand: {_count(chase.json()['count'], 'respondent')} who never opened "
+        f"their link, for {_count(len(owners), 'account owner')}"
     )
     closed = await _call(api, "/campaigns/demo/close", None)
     console.print(
-        f"closed: {closed['expired_invitations']} unfinished invitations expired; tickets "
-        f"classified 20/80: {closed['opinion_tickets']} opinion tickets (客户意见处理单), "
+        f"closed: {_count(closed['expired_invitations'], 'unfinished invitation')} expired; "
+        f"tickets classified 20/80: {closed['opinion_tickets']} opinion tickets (客户意见处理单), "
         f"{closed['internal_memos']} internal memos (内部联络单)"
     )
     await _export(api, out)
@@ -243,19 +281,22 @@ async def _answer(
     with Progress(*columns, console=console) as progress:
         task = progress.add_task("respondents", total=len(invited))
 
-        async def one(respondent: str) -> None:
-            persona = make_persona(random.Random(rng.random()), population.moods[respondent])
+        async def one(respondent: str, own: random.Random) -> None:
+            # Their own generator: how the concurrent conversations interleave changes nothing.
+            persona = make_persona(own, population.moods[respondent])
             personas[respondent] = persona
             user = _person(sim, population, respondent, persona)
             token = links.get(respondent) or _token(_invitation_link(user) or "")
             async with semaphore:
-                if rng.random() < 0.06:  # never opens the link
+                if own.random() < 0.06:  # never opens the link
                     outcomes[respondent] = "ignored"
                 else:
-                    outcomes[respondent] = await answer_survey(user, token, persona, rng)
+                    outcomes[respondent] = await answer_survey(
+                        user, token, persona, own, sim.redeliver
+                    )
             progress.advance(task)
 
-        await asyncio.gather(*(one(r) for r in sorted(invited)))
+        await asyncio.gather(*(one(r, random.Random(rng.random())) for r in sorted(invited)))
     return outcomes, personas
 
 
@@ -301,22 +342,24 @@ async def _remind(
         result = await scheduler.tick()
     resumed = 0
     for respondent, outcome in sorted(outcomes.items()):
+        own = random.Random(rng.random())
         if outcome == "completed" or respondent not in population.chat_ids:
             continue
         user = users[respondent]
-        if _links(user) == before[respondent] or rng.random() < 0.5:
+        if _links(user) == before[respondent] or own.random() < 0.5:
             continue
         persona = personas[respondent]
         patient = Persona(persona.mood, persona.na_rate, None, persona.language, persona.talkative)
         token = _token(_invitation_link(user) or "")
-        if await answer_survey(user, token, patient, rng) == "completed":
+        if await answer_survey(user, token, patient, own, sim.redeliver) == "completed":
             outcomes[respondent] = "completed after a reminder"
             resumed += 1
     return {"queued": result.reminders_queued, "overdue": result.overdue_queued, "resumed": resumed}
 
 
-def _people(n: int) -> str:
-    return f"{n} respondent" if n == 1 else f"{n} respondents"
+def _count(n: int, thing: str) -> str:
+    """``1 reminder``, ``2 reminders``."""
+    return f"{n} {thing}" if n == 1 else f"{n} {thing}s"
 
 
 def _links(user: SimUser) -> int:

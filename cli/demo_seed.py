@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -23,6 +24,31 @@ KNOWN_SHARE = 0.6  # respondents who have talked to the bot before: invited in c
 FIRST_USER_ID = 500_000
 
 
+def daytime_zone(now: datetime, night_start: int, night_end: int) -> str:
+    """A time zone where ``now`` falls in the middle of the day (between ``night_end`` and
+    ``night_start``, the hours the bot writes to people in), as an ``Etc/GMT`` zone.
+
+    The demo's respondents live there: their invitations go out at once and their reminders
+    a week later, whatever the hour in Shanghai when the demo runs, so a seed always tells
+    the same story.
+    """
+    day = (night_start - night_end) % 24 or 24
+    midday = (night_end + day // 2) % 24
+    offset = (midday - now.astimezone(UTC).hour) % 24
+    if offset > 14:  # Etc/GMT zones go from UTC-12 to UTC+14
+        offset -= 24
+    # POSIX signs are the other way round: Etc/GMT-8 is UTC+8.
+    return f"Etc/GMT{-offset:+d}" if offset else "Etc/UTC"
+
+
+def zone_label(zone: str) -> str:
+    """``Etc/GMT-8`` as people write it: ``UTC+8``."""
+    if zone.startswith("Etc/GMT") and len(zone) > len("Etc/GMT"):
+        hours = -int(zone.removeprefix("Etc/GMT"))
+        return f"UTC{hours:+d}"
+    return zone.removeprefix("Etc/")
+
+
 @dataclass(frozen=True)
 class Population:
     """What the demo seeded: moods per respondent and who the bot already knows."""
@@ -36,9 +62,15 @@ class Population:
 
 
 async def seed_population(
-    sessions: async_sessionmaker[AsyncSession], template: str, count: int, rng: random.Random
+    sessions: async_sessionmaker[AsyncSession],
+    template: str,
+    count: int,
+    rng: random.Random,
+    *,
+    timezone: str | None = None,
 ) -> Population:
-    """Load the survey, ``count // 3`` customers with ``count`` respondents, and two API keys."""
+    """Load the survey, ``count // 3`` customers with ``count`` respondents (living in
+    ``timezone``, default the company's), and two API keys."""
     units = list(UNITS)
     customers = []
     for n in range(1, count // 3 + 1):
@@ -72,6 +104,7 @@ async def seed_population(
                 role=ROLES[n % len(ROLES)],
                 language=rng.choice(["en", "zh-CN", None]),
                 telegram_user_id=chat_ids.get(external_id),
+                timezone=timezone,
             )
         )
     async with transaction(sessions) as session:

@@ -23,7 +23,7 @@ PLANS = [
 class StaffDesk:
     """Staff members in department groups who press "Take it" on every new alert."""
 
-    def __init__(self, sim: BotApiSimulator, groups: dict[str, SimChat], rng: random.Random):
+    def __init__(self, sim: BotApiSimulator, groups: dict[str, SimChat]) -> None:
         self._groups = groups
         self._staff = {
             department: sim.user(
@@ -31,7 +31,6 @@ class StaffDesk:
             )
             for n, department in enumerate(groups)
         }
-        self._rng = rng
         self._seen: set[tuple[int, int]] = set()  # (chat, message) of every alert read
         self._taken: set[int] = set()  # ticket ids
 

@@ -3,10 +3,19 @@ like a person would, with moods that make the campaign's figures vary."""
 
 from __future__ import annotations
 
+import asyncio
 import random
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bot.simulator import SimMessage, SimUser
+from bot.simulator import Delivery, SimMessage, SimUser
+
+Redeliver = Callable[[int], Awaitable[Delivery]]  # BotApiSimulator.redeliver
+# Pauses before each redelivery of an update the webhook refused: about a minute in all.
+REDELIVERY_PAUSES = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
+REPLY_TIMEOUT = 30.0  # seconds a simulated person waits for the bot's next question
+MAX_STEPS = 200
 
 COMMENTS = [
     "Keep up the good work.",
@@ -59,43 +68,82 @@ def _buttons(message: SimMessage | None, code: str) -> list[tuple[str, str]]:
     ]
 
 
-async def answer_survey(user: SimUser, token: str, persona: Persona, rng: random.Random) -> str:
-    """Open the deep link and answer until submitted or the persona leaves; returns the outcome."""
-    await user.send_text(f"/start {token}")
+async def _taken(delivery: Delivery, redeliver: Redeliver) -> bool:
+    """Deliver the update again, as Telegram does, until the webhook takes it (2xx): a 503
+    means the bot could not store it now (bot/failures.py). False if it never does."""
+    for pause in (0.0, *REDELIVERY_PAUSES):
+        if pause:
+            await asyncio.sleep(pause)
+            delivery = await redeliver(delivery.update_id)
+        if delivery.status_code is not None and 200 <= delivery.status_code < 300:
+            return True
+    return False
+
+
+async def _prompt(user: SimUser, timeout: float = REPLY_TIMEOUT) -> SimMessage | None:
+    """The bot's newest message with buttons, waited for up to ``timeout`` seconds: a notice
+    (e.g. "not saved yet, trying again") can come after it, and a slow reply later."""
+    deadline = time.monotonic() + timeout
+    while True:
+        for message in reversed(user.messages):
+            if message.buttons:
+                return message
+        if time.monotonic() > deadline:
+            return None
+        await asyncio.sleep(0.1)
+
+
+async def answer_survey(
+    user: SimUser, token: str, persona: Persona, rng: random.Random, redeliver: Redeliver
+) -> str:
+    """Open the deep link and answer until submitted or the persona leaves; returns the outcome
+    ("completed", "partial", or "stuck" when the bot never answered as expected)."""
+
+    async def taken(action: Awaitable[Delivery]) -> bool:
+        return await _taken(await action, redeliver)
+
+    if not await taken(user.send_text(f"/start {token}")):
+        return "stuck"
     answered = 0
-    for _ in range(200):  # a survey never needs this many taps; guards against a loop
-        message = user.last_message
+    for _ in range(MAX_STEPS):  # a survey never needs this many taps; guards against a loop
+        message = await _prompt(user)
+        action: Awaitable[Delivery]
         if choice := _buttons(message, "L"):
             wanted = "中文" if persona.language == "zh-CN" else "English"
-            await user.press(next((t for t, _ in choice if t == wanted), choice[0][0]))
-        elif _buttons(message, "B"):
-            await user.press(_buttons(message, "B")[0][0])
+            action = user.press(next((t for t, _ in choice if t == wanted), choice[0][0]))
+        elif back := _buttons(message, "B"):
+            action = user.press(back[0][0])
         elif levels := _buttons(message, "A"):
             if persona.stop_after is not None and answered >= persona.stop_after:
                 return "partial"
-            await user.press(_pick_level(levels, persona, rng))
+            action = user.press(_pick_level(levels, persona, rng))
             answered += 1
         elif causes := _buttons(message, "C"):
             for text, _ in rng.sample(causes, k=min(len(causes), rng.randint(1, 2))):
-                await user.press(text)
-            await user.press(_buttons(user.last_message, "D")[0][0])
+                if not await taken(user.press(text)):
+                    return "stuck"
+            done = _buttons(await _prompt(user), "D")
+            if not done:
+                return "stuck"
+            action = user.press(done[0][0])
         elif skip := _buttons(message, "S"):
             if persona.talkative:
-                await user.send_text(rng.choice(WHAT_HAPPENED))
+                action = user.send_text(rng.choice(WHAT_HAPPENED))
             else:
-                await user.press(skip[0][0])
+                action = user.press(skip[0][0])
         elif scores := _buttons(message, "N"):
             nps = round(min(10, max(0, (persona.mood - 1) * 2.5 + rng.gauss(0, 1.2))))
-            await user.press(str(nps) if rng.random() > 0.1 else scores[-1][0])
+            action = user.press(str(nps) if rng.random() > 0.1 else scores[-1][0])
         elif skip_comment := _buttons(message, "M"):
             if persona.talkative:
-                await user.send_text(rng.choice(COMMENTS))
+                action = user.send_text(rng.choice(COMMENTS))
             else:
-                await user.press(skip_comment[0][0])
+                action = user.press(skip_comment[0][0])
         elif submit := _buttons(message, "X"):
-            await user.press(submit[0][0])
-            return "completed"
+            return "completed" if await taken(user.press(submit[0][0])) else "stuck"
         else:
+            return "stuck"
+        if not await taken(action):
             return "stuck"
     return "stuck"
 

@@ -1,29 +1,77 @@
-"""``csat demo`` end to end: the whole closed loop a quality manager runs, on a SQLite file."""
+"""``csat demo`` end to end: the whole closed loop a quality manager runs, on a SQLite file,
+telling the same story at 15:00 and at 03:00 in the company's time zone."""
 
 from __future__ import annotations
 
 import asyncio
 import csv
+import os
 import re
+import signal
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from cli.demo_seed import daytime_zone
 from cli.main import app
 from storage.engine import create_engine, create_sessionmaker
 from storage.frames import ANSWER_COLUMNS
 from storage.models import Campaign, Invitation, Respondent, Ticket, TicketEvent
 
+TEMPORARY = re.compile(r"database: (\S+) \(temporary, removed at the end\)")
+# The lines a seed decides, whatever the hour and however fast the machine is.
+FIGURES = {
+    "plan": r"plan preview \(seed 2026\): .*",
+    "invitations": r"invitations: \d+ sent in chat, \d+ deep links handed to account owners",
+    "answers": r"answers: \{.*\}",
+    "response rate": r"Response rate\s+[\d.]+ % \(n=\d+",
+    "reminders": r"a week later: \d+ reminders?",
+    "split": r"tickets classified 20/80: .*",
+}
+
+
+def zone_at(hour: int) -> str:
+    """A time zone where it is ``hour`` o'clock now: what ``CSAT_TIMEZONE`` (the company's
+    zone, Asia/Shanghai by default) is set to, to run the demo at that hour there."""
+    offset = (hour - datetime.now(UTC).hour) % 24
+    offset = offset - 24 if offset > 14 else offset
+    return f"Etc/GMT{-offset:+d}" if offset else "Etc/UTC"
+
+
+def figures(text: str) -> dict[str, str]:
+    found = {name: re.search(pattern, text) for name, pattern in FIGURES.items()}
+    missing = [name for name, match in found.items() if match is None]
+    assert not missing, f"not printed: {missing}\n{text}"
+    return {name: match[0] for name, match in found.items() if match is not None}
+
+
+async def demo(*args: str, hour: int) -> str:
+    """``csat demo ARGS`` with the company's clock at ``hour``; what it printed."""
+    env = {"CSAT_TIMEZONE": zone_at(hour)}
+    result = await asyncio.to_thread(CliRunner().invoke, app, ["demo", *args], env=env)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.mark.parametrize("shanghai", [3, 15])
+def test_the_respondents_live_where_it_is_daytime(shanghai: int) -> None:
+    now = datetime(2026, 12, 1, shanghai, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    zone = daytime_zone(now, night_start=21, night_end=8)
+    for later in (timedelta(0), timedelta(hours=4), timedelta(days=7)):
+        assert 8 <= (now + later).astimezone(ZoneInfo(zone)).hour < 21
+
 
 async def test_the_demo_runs_a_whole_campaign(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}"
     out = tmp_path / "reports"
-    args = ["demo", "--respondents", "50", "--database", url, "--out", str(out)]
-    result = await asyncio.to_thread(CliRunner().invoke, app, args)
-    assert result.exit_code == 0, result.output
-    text = result.output
+    text = await demo("--respondents", "50", "--database", url, "--out", str(out), hour=15)
     invited = re.search(r"invitations: (\d+) sent in chat, (\d+) deep links", text)
     assert invited is not None and int(invited[1]) > 0 and int(invited[2]) > 0
     taken = re.search(r"staff: (\d+) alerts in 4 department groups, (\d+) tickets taken", text)
@@ -31,7 +79,7 @@ async def test_the_demo_runs_a_whole_campaign(tmp_path: Path) -> None:
     week = re.search(r"a week later: .* staff took (\d+) more tickets \((\d+) in all\)", text)
     assert week is not None and int(week[2]) == int(taken[2]) + int(week[1])
     assert "tickets classified 20/80" in text
-    chase = re.search(r"to chase by hand: (\d+) respondents", text)
+    chase = re.search(r"to chase by hand: (\d+) respondents?", text)
     assert chase is not None
     assert "Summary" in text and "Key drivers" in text
 
@@ -50,9 +98,21 @@ async def test_the_demo_runs_a_whole_campaign(tmp_path: Path) -> None:
                 .join(Respondent, Respondent.id == Invitation.respondent_id)
                 .where(Invitation.state == "expired", Respondent.telegram_user_id.is_(None))
             )
+            invited = await session.scalar(
+                select(func.count()).select_from(Invitation).where(Invitation.sent_at.is_not(None))
+            )
+            completed = await session.scalar(
+                select(func.count()).select_from(Invitation).where(Invitation.state == "completed")
+            )
+            reminded = await session.scalar(select(func.sum(Invitation.reminder_count)))
     finally:
         await engine.dispose()
     assert campaign is not None and campaign.status == "closed" and campaign.plan["seed"] == 2026
+    rate = re.search(r"Response rate\s+([\d.]+) % \(n=(\d+)", text)
+    assert rate is not None and int(rate[2]) == invited
+    assert float(rate[1]) == round(100 * completed / invited, 1) and completed > invited / 2
+    reminders = re.search(r"a week later: (\d+) reminders?", text)
+    assert reminders is not None and 0 < int(reminders[1]) == reminded
     assert len(tickets) == int(week[2]) == takes  # every ticket taken, once
     assert int(chase[1]) == unreached
     assert all(t.owner and t.kind in ("opinion_ticket", "internal_memo") for t in tickets)
@@ -64,3 +124,64 @@ async def test_the_demo_runs_a_whole_campaign(tmp_path: Path) -> None:
     workbook = load_workbook(out / "demo-workbook.xlsx")
     assert {"summary", "factors", "customers", "tickets"} <= set(workbook.sheetnames)
     assert (out / "demo.json").exists() and (out / "demo-trend.png").exists()
+
+
+async def test_the_same_seed_tells_the_same_story_at_night(tmp_path: Path) -> None:
+    day = await demo("--out", str(tmp_path / "day"), hour=15)
+    night = await demo("--out", str(tmp_path / "night"), hour=3)
+    assert figures(night) == figures(day)
+    # What the README says the demo does, in the figures it prints
+    readme = " ".join((Path(__file__).parents[2] / "README.md").read_text().split())
+    said = re.search(
+        r"a population of (\d+) customers with (\d+) respondents .*?: (\d+) of the \1 "
+        r"customers, their (\d+) respondents\)",
+        readme,
+    )
+    assert said is not None
+    customers, respondents, sampled, invited = said.groups()
+    assert respondents == "60"  # the default --respondents
+    assert f": {sampled} of {customers} customers" in day and f", {invited} respondents," in day
+    for text in (day, night):
+        temporary = TEMPORARY.search(text)
+        assert temporary is not None and not Path(temporary[1]).parent.exists()
+
+
+def test_a_failed_demo_removes_its_database_too() -> None:
+    result = CliRunner().invoke(app, ["demo", "--survey", "no-such-template"])
+    assert result.exit_code == 1
+    temporary = TEMPORARY.search(result.output)
+    assert temporary is not None and not Path(temporary[1]).parent.exists()
+    assert "no such template" in result.output
+
+
+def test_an_interrupted_demo_removes_its_database(tmp_path: Path) -> None:
+    demo = subprocess.Popen(
+        [sys.executable, "-c", "from cli.main import app; app()", "demo", "--out", str(tmp_path)],
+        cwd=Path(__file__).parents[2],  # this checkout's code
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=os.environ | {"COLUMNS": "200"},
+    )
+    assert demo.stdout is not None
+    lines = []
+    for line in demo.stdout:
+        lines.append(line)
+        if line.startswith("invitations:"):  # the campaign is under way
+            break
+    demo.send_signal(signal.SIGINT)
+    rest, _ = demo.communicate(timeout=60)
+    temporary = TEMPORARY.search("".join(lines))
+    assert temporary is not None, "".join(lines) + rest
+    assert not Path(temporary[1]).parent.exists(), rest
+    assert "Traceback" not in rest
+
+
+def test_an_unreachable_database_is_one_line_naming_it() -> None:
+    url = "postgresql+asyncpg://nobody:secret@127.0.0.1:1/nothing"
+    result = CliRunner().invoke(app, ["demo", "--database", url])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "error: the database at postgresql+asyncpg://nobody:***@127.0.0.1:1/nothing is "
+        "unreachable: [Errno 111] Connect call failed ('127.0.0.1', 1)"
+    ]
