@@ -218,6 +218,7 @@ async def test_without_a_staff_chat_the_alert_waits_until_one_is_configured(
     served = await _serve(db_url, sim)
     try:
         await sim.wait_for(lambda: alerts(staff), timeout=SOON, what="the held alert")
+        await _recorded_alert(sessions)  # marked sent just after Telegram took it
         async with httpx.AsyncClient(base_url=served.url) as client:
             health = (await client.get("/healthz")).json()
     finally:
