@@ -80,14 +80,25 @@ async def _taken(delivery: Delivery, redeliver: Redeliver) -> bool:
     return False
 
 
-async def _prompt(user: SimUser, timeout: float = REPLY_TIMEOUT) -> SimMessage | None:
-    """The bot's newest message with buttons, waited for up to ``timeout`` seconds: a notice
-    (e.g. "not saved yet, trying again") can come after it, and a slow reply later."""
+def _newest_keyboard(user: SimUser) -> SimMessage | None:
+    """The bot's newest message with buttons to press (not only links)."""
+    for message in reversed(user.messages):
+        if any(data is not None for row in message.buttons for _, data in row):
+            return message
+    return None
+
+
+async def _prompt(
+    user: SimUser, *, unlike: SimMessage | None = None, timeout: float = REPLY_TIMEOUT
+) -> SimMessage | None:
+    """The bot's newest message with buttons (a notice such as "not saved yet, trying again"
+    can come after it), waited for up to ``timeout`` seconds; with ``unlike``, one that is
+    not that message as it was (a slow reply comes later). None if none comes."""
     deadline = time.monotonic() + timeout
     while True:
-        for message in reversed(user.messages):
-            if message.buttons:
-                return message
+        message = _newest_keyboard(user)
+        if message is not None and message != unlike:
+            return message
         if time.monotonic() > deadline:
             return None
         await asyncio.sleep(0.1)
@@ -141,6 +152,8 @@ async def answer_survey(
                 action = user.press(skip_comment[0][0])
         elif submit := _buttons(message, "X"):
             return "completed" if await taken(user.press(submit[0][0])) else "stuck"
+        elif message is not None and await _prompt(user, unlike=message) is not None:
+            continue  # nothing to press here, but the bot has said something since
         else:
             return "stuck"
         if not await taken(action):
