@@ -25,7 +25,8 @@ def make_app(config: Settings):  # type: ignore[no-untyped-def]
     if config.token:
 
         def factory(sessions):  # type: ignore[no-untyped-def]
-            return BotService(build_application(config, sessions, polling=not config.webhook_mode))
+            application = build_application(config, sessions, polling=not config.webhook_mode)
+            return BotService(application, scheduler=config.scheduler)
 
     return create_app(config, bot_factory=factory)
 

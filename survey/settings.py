@@ -41,8 +41,21 @@ class Settings(BaseSettings):
     night_start: int = Field(default=21, ge=0, le=23)
     night_end: int = Field(default=8, ge=0, le=23)
     scheduler_interval: float = Field(default=5.0, gt=0)
+    # False: this process serves the API and the bot but sends no outbox (another one does).
+    scheduler: bool = True
     # Largest request body the admin API reads (413 above): 50 MiB fits a 200,000-row import.
     max_body_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name)") from None
+        return value
 
     @field_validator("telegram_api_url")
     @classmethod

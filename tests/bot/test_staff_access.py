@@ -4,6 +4,7 @@ ticket's staff group and registered staff in their private chat may act."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 
@@ -51,10 +52,13 @@ async def _alerted_ticket(sim: BotApiSimulator, sessions, token: str) -> Ticket:
     await bob.press("Done")
     await bob.send_text("Secret complaint about the late order.")
     await sim.wait_for(lambda: alerts(staff), timeout=SOON, what="the staff alert")
-    async with sessions() as session:
-        ticket = await session.scalar(select(Ticket))
-    assert ticket is not None
-    return ticket
+    for _ in range(400):  # the dispatcher records the alert (history "alerted") just after
+        async with sessions() as session:
+            ticket = await session.scalar(select(Ticket))
+        if ticket is not None and ticket.alert_message_id is not None:
+            return ticket
+        await asyncio.sleep(0.02)
+    raise AssertionError("the alert was never recorded on its ticket")
 
 
 async def _keyboard_in(sim: BotApiSimulator, chat_id: int) -> None:

@@ -50,8 +50,9 @@ async def staff_app(db_url: str, sim: BotApiSimulator) -> AsyncIterator[AppServe
 
 @pytest.fixture
 async def idle_app(db_url: str, sim: BotApiSimulator) -> AsyncIterator[AppServer]:
-    """The same app whose scheduler stays idle: the test sends the outbox itself."""
-    server = await _serve(db_url, sim, scheduler_interval=3600.0)
+    """The same app without a scheduler: the test sends the outbox itself (a woken scheduler
+    could otherwise send or lease the alert first)."""
+    server = await _serve(db_url, sim, scheduler=False)
     yield server
     await server.stop()
 
