@@ -27,6 +27,7 @@ from storage.models import (
     Respondent,
     Ticket,
 )
+from storage.strangers import UNKNOWN_CUSTOMER
 
 CUSTOMER_COLUMNS = [
     "customer_id", "external_id", "name", "customer_class", "business_unit", "product_line",
@@ -67,7 +68,8 @@ async def complained_customers(session: AsyncSession, campaign: Campaign) -> set
 async def sampling_frames(
     session: AsyncSession, campaign: Campaign
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(customers, respondents) as ``scoring.sampling`` reads them; forgotten people left out."""
+    """(customers, respondents) as ``scoring.sampling`` reads them; forgotten people and the
+    placeholder customer of strangers' feedback left out."""
     complained = await complained_customers(session, campaign)
     customer_rows = await session.execute(
         select(
@@ -78,7 +80,9 @@ async def sampling_frames(
             Customer.business_unit,
             Customer.product_line,
             Customer.annual_revenue,
-        ).order_by(Customer.external_id)
+        )
+        .where(Customer.external_id != UNKNOWN_CUSTOMER)  # strangers' feedback: no one to ask
+        .order_by(Customer.external_id)
     )
     customers = pd.DataFrame(
         [(*row, row[0] in complained) for row in customer_rows.all()], columns=CUSTOMER_COLUMNS

@@ -22,6 +22,7 @@ from admin.schemas.fields import BusinessUnit
 from admin.schemas.people import CustomerPublic, CustomersPublic, ImportPublic
 from storage.models import Customer
 from storage.people import upsert_customers
+from storage.strangers import UNKNOWN_CUSTOMER
 from survey.records import CustomerClass, CustomerRecord
 
 router = APIRouter(prefix="/customers", tags=["customers"])
@@ -53,7 +54,12 @@ async def list_customers(
     customer_class: Annotated[CustomerClass | None, Query()] = None,
 ) -> CustomersPublic:
     """Customers by external id, optionally of one business unit and/or class."""
-    query = select(Customer).order_by(Customer.external_id)
+    # The placeholder under which strangers' feedback is kept is no customer of ours.
+    query = (
+        select(Customer)
+        .where(Customer.external_id != UNKNOWN_CUSTOMER)
+        .order_by(Customer.external_id)
+    )
     if business_unit is not None:
         query = query.where(Customer.business_unit == business_unit)
     if customer_class is not None:

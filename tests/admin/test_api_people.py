@@ -3,6 +3,7 @@ by line, good rows kept, idempotent on external id), filtered and paginated list
 
 from __future__ import annotations
 
+from storage.strangers import stranger
 from tests.admin.conftest import Api, error_of
 
 CSV = {"Content-Type": "text/csv"}
@@ -70,6 +71,15 @@ async def test_customers_list_filters_and_pages(api: Api) -> None:
     for bad in ({"limit": 0}, {"limit": 501}, {"offset": -1}, {"customer_class": "Z"}):
         error = error_of(await api.get("/customers", params=bad), 422)
         assert error["details"][0]["field"].startswith("query.")
+
+
+async def test_the_placeholder_customer_of_strangers_feedback_is_not_listed(api: Api) -> None:
+    await api.post("/customers", json=CUSTOMERS)
+    async with api.sessions() as session, session.begin():
+        await stranger(session, 7777)  # someone unknown sent /feedback
+    listed = (await api.get("/customers")).json()
+    assert [c["external_id"] for c in listed["data"]] == ["C1", "C2", "C3"]
+    assert listed["count"] == 3
 
 
 async def test_respondents_from_csv_report_bad_lines_and_keep_good_ones(api: Api) -> None:

@@ -57,7 +57,7 @@ async def test_feedback_from_a_stranger_is_kept_and_staff_are_alerted(
         ticket = await session.scalar(select(Ticket))
         respondent = await session.get(Respondent, feedback.respondent_id)
         campaign = await session.scalar(select(Campaign))
-        _, respondents = await sampling_frames(session, campaign)
+        customers, respondents = await sampling_frames(session, campaign)
     assert feedback.text == "Our order 4711 is two weeks late." and feedback.invitation_id is None
     assert ticket.answer_id == feedback.id and ticket.campaign_id is None
     assert ticket.status == "open" and ticket.customer_id == respondent.customer_id
@@ -65,6 +65,7 @@ async def test_feedback_from_a_stranger_is_kept_and_staff_are_alerted(
     # campaign samples, invites or reminds it
     assert respondent.telegram_user_id is None and respondent.forgotten_at is not None
     assert respondent.id not in set(respondents["respondent_id"])
+    assert respondent.customer_id not in set(customers["customer_id"])  # nor its placeholder
 
 
 async def test_a_stranger_can_send_more_and_erase_it(
