@@ -23,6 +23,7 @@ from cli.common import (
     settings,
 )
 from scoring.sampling import SamplingRules
+from scoring.wording import counted, with_article
 from storage.campaigns import campaign_by_key, create_campaign, deep_link, invite
 from storage.chasing import Reason, chase_list
 from storage.models import Campaign, Customer, Invitation, Respondent
@@ -253,15 +254,18 @@ def print_plan(preview: PlanPreview, rules_source: str | None = None) -> None:
         units.add_row(u["business_unit"], str(u["customers"]), str(u["selected"]), revenue, covered)
     console.print(classes, units)
     console.print(
-        f"{figures['customers']} of {figures['population']} customers "
+        f"{figures['customers']} of {counted(figures['population'], 'customer')} "
         f"({figures['customers_without_respondents']} without respondents), "
-        f"{figures['respondents']} respondents, {figures['callback_checks']} call-back checks"
+        f"{counted(figures['respondents'], 'respondent')}, "
+        f"{counted(figures['callback_checks'], 'call-back check')}"
     )
     moe = figures["margin_of_error"]
     margin = "–" if moe is None else f"±{moe * 100:.1f} percentage points"
+    expected = figures["expected_customers"]
+    answer = "answers" if expected == 1 else "answer"
     console.print(
-        f"at a {figures['response_rate']:.0%} response rate {figures['expected_customers']} "
-        f"customers answer: margin of error (95 %) {margin}"
+        f"at {with_article(format(figures['response_rate'], '.0%'))} response rate "
+        f"{counted(expected, 'customer')} {answer}: margin of error (95 %) {margin}"
     )
     if preview.invitations is not None:
         change = preview.invitations

@@ -32,7 +32,7 @@ async def test_plan_preview_then_apply(db_url: str, sessions) -> None:
     assert ("C03", "A", "product_line") in picked(out)
     assert re.search(r"BU1 .* 5 .* 3 .* 1,000 .* 90\.0%", out)
     assert "6 of 10 customers (0 without respondents), 12 respondents, 2 call-back" in out
-    assert "at a 80% response rate 4 customers answer: margin of error (95 %) ±" in out
+    assert "at an 80% response rate 4 customers answer: margin of error (95 %) ±" in out
     assert await invited(sessions) == 0
     code, applied = await csat(
         db_url, "campaign", "plan", "2026-H1", *RULES, "--seed", "42", "--apply"
