@@ -65,29 +65,9 @@ async def _stranger_feedback(session: AsyncSession, chat: ChatSession, text: str
     )
     session.add(answer)
     await session.flush()
-    customer = await session.get(Customer, respondent.customer_id)
-    assert customer is not None
-    ticket = Ticket(
-        campaign_id=None,
-        answer_id=answer.id,
-        customer_id=customer.id,
-        respondent_id=respondent.id,
-        question="feedback",
-        score=None,
-        causes=[],
-        comment=text,
-        severity=severity(COMPLAINT_LEVEL, customer.weight),
-        department=None,  # no department: the default staff chat, as for a complaint
-        status="open",
-    )
     detail = f"feedback from Telegram user {chat.telegram_user_id}, not known yet"
-    ticket.events.append(
-        TicketEvent(actor=f"respondent:{respondent.id}", action="opened", detail=detail)
-    )
-    session.add(ticket)
-    await session.flush()
-    await queue_alert(session, ticket.id)  # in this transaction: the alert can't be lost
-    return Reply(notices=[t("feedback_unknown", chat.language)], opened_tickets=[ticket.id])
+    ticket_id = await _open_complaint(session, answer, respondent, detail)
+    return Reply(notices=[t("feedback_unknown", chat.language)], opened_tickets=[ticket_id])
 
 
 async def mark_feedback(
@@ -125,33 +105,38 @@ async def mark_feedback(
             f"{t('feedback_kind', lang)}\n\n{t('chosen', lang, choice=choice)}",
         )
     if complaint:
-        customer = await session.get(Customer, respondent.customer_id)
-        assert customer is not None
-        ticket = Ticket(
-            campaign_id=None,
-            answer_id=answer.id,
-            customer_id=respondent.customer_id,
-            respondent_id=respondent.id,
-            question="feedback",
-            score=None,
-            causes=[],
-            comment=answer.text,
-            severity=severity(COMPLAINT_LEVEL, customer.weight),
-            department=COMPLAINT_DEPARTMENT,
-            status="open",
-        )
-        ticket.events.append(
-            TicketEvent(
-                actor=f"respondent:{respondent.id}",
-                action="opened",
-                detail="complaint sent with /feedback",
-            )
-        )
-        session.add(ticket)
-        await session.flush()
-        await queue_alert(session, ticket.id)  # in this transaction: the alert can't be lost
-        reply.opened_tickets.append(ticket.id)
+        detail = "complaint sent with /feedback"
+        reply.opened_tickets.append(await _open_complaint(session, answer, respondent, detail))
     return reply
+
+
+async def _open_complaint(
+    session: AsyncSession, answer: Answer, respondent: Respondent, detail: str
+) -> int:
+    """The ticket of a complaint (no score, no campaign) and its alert, in this transaction,
+    so the alert cannot be lost; returns the ticket's id."""
+    customer = await session.get(Customer, respondent.customer_id)
+    assert customer is not None
+    ticket = Ticket(
+        campaign_id=None,
+        answer_id=answer.id,
+        customer_id=customer.id,
+        respondent_id=respondent.id,
+        question="feedback",
+        score=None,
+        causes=[],
+        comment=answer.text,
+        severity=severity(COMPLAINT_LEVEL, customer.weight),
+        department=COMPLAINT_DEPARTMENT,
+        status="open",
+    )
+    ticket.events.append(
+        TicketEvent(actor=f"respondent:{respondent.id}", action="opened", detail=detail)
+    )
+    session.add(ticket)
+    await session.flush()
+    await queue_alert(session, ticket.id)
+    return ticket.id
 
 
 async def erase_personal_data(
