@@ -16,8 +16,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.context import survey_of
 from bot.outgoing import Outgoing, Renderer, Skip
 from bot.texts import pick, t
-from storage.campaigns import deep_link
-from storage.models import Campaign, Invitation, OutboundMessage, SurveyRow
+from storage.campaigns import campaign_is_open, deep_link
+from storage.models import Invitation, OutboundMessage, SurveyRow
 from storage.types import utcnow
 from survey.settings import Settings
 
@@ -65,7 +65,7 @@ async def _wanted(session: AsyncSession, row: OutboundMessage) -> Invitation:
     now = utcnow()
     if invitation.state in FINISHED or _past(invitation.expires_at, now):
         raise Skip(f"invitation {invitation.state}")
-    if _closed(invitation.campaign, now):
+    if not campaign_is_open(invitation.campaign, now):
         raise Skip("campaign closed")
     respondent = invitation.respondent
     if respondent.forgotten_at is not None or respondent.telegram_user_id is None:
@@ -75,10 +75,6 @@ async def _wanted(session: AsyncSession, row: OutboundMessage) -> Invitation:
 
 def _past(moment: datetime | None, now: datetime) -> bool:
     return moment is not None and moment <= now
-
-
-def _closed(campaign: Campaign, now: datetime) -> bool:
-    return campaign.status == "closed" or _past(campaign.closes_at, now)
 
 
 async def _message(
