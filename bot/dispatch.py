@@ -25,18 +25,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import warnings
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
-from telegram.warnings import PTBDeprecationWarning
 
 from bot.alerts import NoStaffChat, render_alert, render_overdue
 from bot.invitations import render_invitation, render_reminder
 from bot.outgoing import Outgoing, Renderer, Skip
+from bot.rate_limits import retry_after_seconds
 from storage import outbox
 from storage.engine import transaction
 from storage.models import OutboundMessage
@@ -69,13 +68,6 @@ def default_renderers() -> dict[str, Renderer]:
 def backoff(attempts: int) -> timedelta:
     """2, 4, 8 … seconds after the 1st, 2nd, 3rd … attempt, at most ten minutes."""
     return min(timedelta(seconds=2 ** max(attempts, 1)), MAX_BACKOFF)
-
-
-def _retry_after_seconds(exc: RetryAfter) -> float:
-    with warnings.catch_warnings():  # PTB 22 warns that the type of retry_after will change
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = exc.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 @dataclass
@@ -164,7 +156,7 @@ class Dispatcher:
                     chat_id, ready.outgoing.text, reply_markup=ready.outgoing.reply_markup
                 )
             except RetryAfter as exc:
-                later = now + timedelta(seconds=_retry_after_seconds(exc))
+                later = now + timedelta(seconds=retry_after_seconds(exc))
                 await self._give_back(queue[index:], later, f"flood control: {exc}")
                 break
             except Forbidden as exc:
