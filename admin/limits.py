@@ -17,6 +17,7 @@ from typing import Final
 from fastapi import status
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from admin.asgi import ResponseWatch
 from admin.errors import ApiError, error_response
 
 WEBHOOK_PATH: Final = "/telegram/webhook"
@@ -53,7 +54,7 @@ class BodySizeLimit:
             await _refuse(BodyTooLarge(limit), scope, receive, send)
             return
         received = 0
-        started = False
+        watch = ResponseWatch(send)
 
         async def counting_receive() -> Message:
             nonlocal received
@@ -64,16 +65,11 @@ class BodySizeLimit:
                     raise BodyTooLarge(limit)
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
         try:
-            await self.app(scope, counting_receive, tracking_send)
+            await self.app(scope, counting_receive, watch)
         except BodyTooLarge as error:
             # The app's exception handler answers it; this is for a body read outside a route.
-            if started:
+            if watch.started:
                 raise
             await _refuse(error, scope, receive, send)
 
