@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from bot.alerts import staff_chat
 from storage.models import StaffMember, Ticket
+from survey.routing import StaffRouting
 from survey.settings import Settings
 
 
@@ -27,17 +28,9 @@ class Press:
         return self.chat_id == self.user_id
 
 
-def staff_groups(settings: Settings) -> frozenset[int]:
-    """Every chat alerts can go to."""
-    chats = set(settings.department_chats.values())
-    if settings.staff_chat_id is not None:
-        chats.add(settings.staff_chat_id)
-    return frozenset(chats)
-
-
 def may_ask(press: Press, member: StaffMember | None, settings: Settings) -> bool:
     """Could this press concern any ticket at all? (A stranger is refused without a lookup.)"""
-    if press.chat_id in staff_groups(settings):
+    if press.chat_id in StaffRouting.from_settings(settings).chats:
         return True
     return member is not None and press.private
 

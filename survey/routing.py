@@ -34,6 +34,14 @@ class StaffRouting:
             return self.department_chats[department]
         return self.default_chat
 
+    @property
+    def chats(self) -> frozenset[int]:
+        """Every chat alerts can go to."""
+        chats = set(self.department_chats.values())
+        if self.default_chat is not None:
+            chats.add(self.default_chat)
+        return frozenset(chats)
+
     def reaches(self, department: str | None) -> bool:
         """Does some chat receive the alerts of this department's tickets?"""
         return self.chat_for(department) is not None
