@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.closed_survey import OUTSIDE_THE_SURVEY, press_answers, survey_closed
 from bot.context import Context, load_context
 from bot.people import COMPLAINT_DEPARTMENT, erase_personal_data, feedback_reply, mark_feedback
 from bot.render import Prompt, closed, forget_prompt, language_prompt, render
@@ -44,7 +45,6 @@ INVITATION_MESSAGES: dict[type[InvitationError], str] = {
     InvitationInUse: "invitation_in_use",
 }
 KNOWN_COMMANDS = ("start", "help", "language", "cancel", "feedback", "forget")
-OUTSIDE_THE_SURVEY = frozenset({"language", "cancel", "feedback", "forget"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +92,7 @@ class Conversation:
                 chat.language = telegram_language(sender.language_code)
             ctx = await load_context(session, chat)
             if ctx is not None and answers(chat) and not takes_answers(ctx.invitation, utcnow()):
-                return _survey_closed(chat)
+                return survey_closed(chat)
             reply = await handler(session, chat, ctx)
             _retire_prompt(chat, reply)
             if ctx is not None and ctx.alerts_due:
@@ -154,7 +154,7 @@ class Conversation:
                 return _again(chat, ctx, t("stale_button", chat.language))
             return await apply(ctx, action, message_id)
 
-        return await self._run(update_id, sender, handle, answers=lambda chat: _answers(data))
+        return await self._run(update_id, sender, handle, answers=lambda chat: press_answers(data))
 
     async def text(self, update_id: int, sender: Sender, text: str) -> Reply | None:
         """A plain text message: a typed answer, follow-up text, comment or feedback."""
@@ -267,25 +267,6 @@ def _closing(ctx: Context, old: Prompt, choice: str) -> Reply:
         reply.close = (ctx.chat.prompt_message_id, closed(old, choice[:200], ctx.chat.language))
     ctx.chat.version += 1
     return prompt_reply(ctx, reply)
-
-
-def _answers(data: str | None) -> bool:
-    """Would this button answer the survey? (A broken one is treated as if it would.)"""
-    try:
-        action = act.decode(data)
-    except InvalidAnswer:
-        return True
-    return not isinstance(action, act.ChooseLanguage | act.ConfirmForget | act.MarkFeedback)
-
-
-def _survey_closed(chat: ChatSession) -> Reply:
-    """The campaign closed (or the invitation expired) mid-survey: say so, and let the chat
-    go back to having no survey, so feedback and the other commands work on."""
-    reply = Reply(notices=[t("campaign_closed", chat.language)])
-    if chat.prompt_message_id is not None:  # its buttons would answer nothing now
-        reply.markup = (chat.prompt_message_id, None)
-    chat.invitation_id, chat.mode, chat.cursor, chat.choosing_change = None, "survey", None, False
-    return reply
 
 
 def _retire_prompt(chat: ChatSession, reply: Reply) -> None:
