@@ -29,7 +29,7 @@ from bot.rate_limits import (
     DEFAULT_OVERALL_PERIOD,
     SlidingWindowRateLimiter,
 )
-from bot.simulator import BotApiSimulator, Limits
+from simulator import BotApiSimulator, Limits
 
 SCALE = 20  # a 60-s window becomes 3 s
 GROUP = -100_777

@@ -26,9 +26,9 @@ from telegram.ext import AIORateLimiter, ExtBot
 
 from admin.planning import apply_plan
 from bot.dispatch import Dispatcher, default_renderers
-from bot.simulator import BotApiSimulator
 from cli.demo_seed import seed_population
 from scoring.sampling import SamplingRules
+from simulator import BotApiSimulator
 from storage.campaigns import create_campaign
 from storage.engine import create_engine, create_sessionmaker, transaction
 from storage.migrate import upgrade_async

@@ -27,13 +27,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 
 from bot.scheduler import Scheduler
-from bot.simulator import BotApiSimulator, Limits, SimChat, SimUser
 from cli.common import console, database_errors
 from cli.demo_seed import Population, daytime_zone, seed_population, zone_label
 from cli.demo_staff import StaffDesk, submit_plans
 from cli.hosting import AppServer
 from cli.personas import Persona, answer_survey, make_persona
 from cli.reporting import print_campaign_report
+from simulator import BotApiSimulator, Limits, SimChat, SimUser
 from storage.engine import create_engine, create_sessionmaker, transaction
 from storage.migrate import upgrade_async
 from storage.outbox import pending_count

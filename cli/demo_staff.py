@@ -8,7 +8,7 @@ import random
 
 import httpx
 
-from bot.simulator import BotApiSimulator, SimChat, SimUser
+from simulator import BotApiSimulator, SimChat, SimUser
 from survey import actions as act
 from survey.errors import InvalidAnswer
 

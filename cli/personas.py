@@ -9,7 +9,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bot.simulator import Delivery, SimMessage, SimUser
+from simulator import Delivery, SimMessage, SimUser
 
 Redeliver = Callable[[int], Awaitable[Delivery]]  # BotApiSimulator.redeliver
 # Pauses before each redelivery of an update the webhook refused: about a minute in all.

@@ -6,11 +6,11 @@ import typer
 import uvicorn
 from telegram import Bot
 
-import bot.simulator.__main__ as sim_cli
+import simulator.__main__ as sim_cli
 from admin.app import create_app
 from bot.application import ALLOWED_UPDATES, BotService, build_application
-from bot.simulator.simulator import DEFAULT_BOT_USERNAME, DEFAULT_TOKEN
 from cli.common import console, run_async, settings
+from simulator.simulator import DEFAULT_BOT_USERNAME, DEFAULT_TOKEN
 from survey.settings import Settings
 
 _SIM_HELP = {option.flag: option.help for option in sim_cli.OPTIONS}
@@ -101,5 +101,5 @@ def simulator(
     no_limits: bool = typer.Option(False, "--no-limits", help=_SIM_HELP["--no-limits"]),
 ) -> None:
     """Run the local Bot API simulator (offline Telegram) until interrupted: the same as
-    `python -m bot.simulator`."""
+    `python -m simulator`."""
     sim_cli.run(host, port, token, bot_username, no_limits)

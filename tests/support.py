@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from typer.testing import CliRunner
 
-from bot.simulator import BotApiSimulator, SimMessage, SimUser
+from simulator import BotApiSimulator, SimMessage, SimUser
 from storage.campaigns import create_campaign, invite
 from storage.engine import create_engine, create_sessionmaker
 from storage.models import Respondent

@@ -8,7 +8,7 @@ from datetime import timedelta
 from telegram import Bot
 
 from bot.dispatch import Dispatcher, default_renderers
-from bot.simulator import BotApiSimulator
+from simulator import BotApiSimulator
 from storage.types import utcnow
 from tests.admin.conftest import Api
 from tests.support import open_test_ticket, seed_campaign

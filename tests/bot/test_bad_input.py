@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from bot.simulator import BotApiSimulator
 from cli.hosting import AppServer
+from simulator import BotApiSimulator
 from storage.models import Answer
 from survey import actions as act
 from survey.loader import load_template

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from bot.simulator import BotApiSimulator
 from bot.texts import t
 from cli.hosting import AppServer
+from simulator import BotApiSimulator
 from storage.models import Answer, ChatSession, Ticket
 from tests.support import begin, invoke_csat, seed_campaign
 

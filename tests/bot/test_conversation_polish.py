@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from bot.simulator import BotApiSimulator, SimUser
 from cli.hosting import AppServer
+from simulator import BotApiSimulator, SimUser
 from survey.loader import load_template
 from tests.support import labels, seed_campaign
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import httpx
 from sqlalchemy import func, select
 
-from bot.simulator import BotApiSimulator
 from cli.hosting import AppServer
+from simulator import BotApiSimulator
 from storage.models import Answer, ProcessedUpdate
 from survey.loader import load_template
 from tests.support import (

@@ -16,7 +16,7 @@ from bot.alerts import render_alert, render_overdue
 from bot.dispatch import Dispatcher, default_renderers
 from bot.outgoing import Outgoing, Renderer, Skip
 from bot.scheduler import Scheduler
-from bot.simulator import BotApiSimulator
+from simulator import BotApiSimulator
 from storage import outbox
 from storage.models import OutboundMessage, Ticket
 from storage.tickets import FOLLOW_UP_GRACE, get_ticket, ticket_history

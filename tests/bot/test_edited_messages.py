@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 from telegram import Bot
 
 from bot.application import ALLOWED_UPDATES
-from bot.simulator import BotApiSimulator, SimUser
 from cli.hosting import AppServer
+from simulator import BotApiSimulator, SimUser
 from storage.models import Answer, Ticket
 from tests.support import begin, polling_settings, seed_campaign
 

@@ -15,8 +15,8 @@ from telegram import Bot
 from bot.dispatch import Dispatcher
 from bot.invitations import RENDERERS
 from bot.outgoing import Outgoing, Skip
-from bot.simulator import BotApiSimulator
 from cli.hosting import AppServer
+from simulator import BotApiSimulator
 from storage.apikeys import create_api_key
 from storage.campaigns import campaign_by_key
 from storage.chasing import chase_list

@@ -8,8 +8,8 @@ import logging
 
 import pytest
 
-from bot.simulator import BotApiSimulator
 from cli.hosting import AppServer
+from simulator import BotApiSimulator
 from tests.support import polling_settings
 
 OUTAGE = 4.0  # seconds: PTB waits 1, 1.5, 2.25 … s between attempts

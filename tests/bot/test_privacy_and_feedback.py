@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.simulator import BotApiSimulator
 from cli.hosting import AppServer
+from simulator import BotApiSimulator
 from storage.models import Answer, ChatSession, Respondent, Ticket
 from survey import actions as act
 from tests.support import begin, seed_campaign

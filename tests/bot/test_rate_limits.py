@@ -16,7 +16,7 @@ from telegram.ext import ExtBot
 
 from bot.application import RATE_LIMIT_RETRIES, build_application
 from bot.rate_limits import SlidingWindow, SlidingWindowRateLimiter
-from bot.simulator import BotApiSimulator, Limits
+from simulator import BotApiSimulator, Limits
 from storage.engine import create_engine, create_sessionmaker
 from tests.support import make_settings
 

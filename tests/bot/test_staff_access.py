@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import select
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.simulator import BotApiSimulator, SimChat, SimUser
 from bot.texts import t
 from cli.hosting import AppServer
+from simulator import BotApiSimulator, SimChat, SimUser
 from storage.models import Ticket
 from storage.tickets import ticket_history
 from survey import actions as act

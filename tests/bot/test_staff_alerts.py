@@ -14,8 +14,8 @@ from sqlalchemy import select
 from telegram.ext import AIORateLimiter, ExtBot
 
 from bot.dispatch import Dispatcher, default_renderers
-from bot.simulator import BotApiSimulator, SimChat
 from cli.hosting import AppServer
+from simulator import BotApiSimulator, SimChat
 from storage.models import OutboundMessage, Ticket
 from storage.tickets import ticket_history
 from storage.types import utcnow

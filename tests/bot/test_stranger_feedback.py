@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import select
 
-from bot.simulator import BotApiSimulator
 from cli.hosting import AppServer
+from simulator import BotApiSimulator
 from storage.models import Answer, Campaign, Respondent, Ticket
 from storage.planning import sampling_frames
 from tests.support import make_settings, seed_campaign

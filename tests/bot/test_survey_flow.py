@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.simulator import BotApiSimulator, SimUser
 from cli.hosting import AppServer
+from simulator import BotApiSimulator, SimUser
 from storage.models import Answer, Invitation
 from survey.loader import load_template
 from tests.support import labels, message, seed_campaign

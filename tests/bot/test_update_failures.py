@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
-from bot.simulator import BotApiSimulator
 from bot.texts import t
 from cli.hosting import AppServer
+from simulator import BotApiSimulator
 from storage.engine import create_engine
 from storage.models import Answer, ProcessedUpdate
 from tests.conftest import PG_ADMIN_URL

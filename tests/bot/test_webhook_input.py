@@ -10,8 +10,8 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from bot.simulator import BotApiSimulator
 from cli.hosting import AppServer
+from simulator import BotApiSimulator
 from storage.models import Answer, ChatSession, ProcessedUpdate
 from tests.support import WEBHOOK_SECRET, begin, seed_campaign
 

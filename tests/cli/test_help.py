@@ -1,5 +1,5 @@
 """Every ``csat … --help``: every option explained, placeholders that read naturally, and
-``csat simulator`` taking the options of ``python -m bot.simulator``."""
+``csat simulator`` taking the options of ``python -m simulator``."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from typer._click import Command
 from typer.core import TyperGroup
 from typer.testing import CliRunner
 
-from bot.simulator.__main__ import build_parser
 from cli.main import app
+from simulator.__main__ import build_parser
 
 runner = CliRunner()
 # Typer's raw placeholders: {CAMPAIGN}, <bool>, <str>, <list[str]> after an option

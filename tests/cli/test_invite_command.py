@@ -13,7 +13,7 @@ from telegram import Bot
 
 from bot.dispatch import Dispatcher
 from bot.invitations import RENDERERS
-from bot.simulator import BotApiSimulator
+from simulator import BotApiSimulator
 from storage.models import Respondent
 from storage.types import utcnow
 from survey.calendar import next_morning

@@ -8,9 +8,9 @@ import random
 
 from sqlalchemy import select
 
-from bot.simulator import BotApiSimulator
 from cli.hosting import AppServer
 from cli.personas import Persona, answer_survey
+from simulator import BotApiSimulator
 from storage.models import Invitation
 from tests.support import free_port, seed_campaign
 

@@ -7,9 +7,9 @@ import asyncio
 import httpx
 from typer.testing import CliRunner
 
-from bot.simulator import BotApiSimulator
 from cli.hosting import AppServer
 from cli.main import app
+from simulator import BotApiSimulator
 from survey.settings import Settings
 from tests.support import free_port
 

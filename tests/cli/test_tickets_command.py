@@ -9,7 +9,7 @@ from datetime import timedelta
 from telegram import Bot
 
 from bot.dispatch import Dispatcher, default_renderers
-from bot.simulator import BotApiSimulator
+from simulator import BotApiSimulator
 from storage.engine import transaction
 from storage.tickets import update_ticket
 from storage.types import utcnow

@@ -8,7 +8,7 @@ import pytest
 import pytest_asyncio
 from telegram import Bot
 
-from bot.simulator import BotApiSimulator
+from simulator import BotApiSimulator
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ import pytest
 from telegram import Bot, ChatMemberBanned, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter
 
-from bot.simulator import BotApiSimulator, Limits
+from simulator import BotApiSimulator, Limits
 
 pytestmark = pytest.mark.asyncio
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity
 
-from bot.simulator import BotApiSimulator
+from simulator import BotApiSimulator
 
 pytestmark = pytest.mark.asyncio
 

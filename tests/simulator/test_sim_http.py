@@ -11,7 +11,7 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from bot.simulator import BotApiSimulator
+from simulator import BotApiSimulator
 
 pytestmark = pytest.mark.asyncio
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.simulator import ApiError, Limits, RateLimiter, TokenBucket
+from simulator import ApiError, Limits, RateLimiter, TokenBucket
 
 
 class FakeClock:

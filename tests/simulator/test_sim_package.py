@@ -1,4 +1,4 @@
-"""The package surface: `__all__` and the standalone `python -m bot.simulator`."""
+"""The package surface: `__all__` and the standalone `python -m simulator`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 
 import httpx
 
-import bot.simulator
+import simulator
 
 _MODULES = {
     "client",
@@ -28,12 +28,12 @@ _MODULES = {
 
 
 def test_all_is_complete() -> None:
-    public = {name for name in vars(bot.simulator) if not name.startswith("_")}
-    assert public - _MODULES == set(bot.simulator.__all__)
+    public = {name for name in vars(simulator) if not name.startswith("_")}
+    assert public - _MODULES == set(simulator.__all__)
 
 
 def test_standalone_serves_and_stops_on_ctrl_c() -> None:
-    command = [sys.executable, "-m", "bot.simulator", "--port", "0", "--token", "42:standalone"]
+    command = [sys.executable, "-m", "simulator", "--port", "0", "--token", "42:standalone"]
     with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
         try:
             assert process.stdout is not None

@@ -17,7 +17,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.simulator import BotApiSimulator
+from simulator import BotApiSimulator
 
 pytestmark = pytest.mark.asyncio
 

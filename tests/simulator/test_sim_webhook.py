@@ -18,7 +18,7 @@ from starlette.routing import Route
 from telegram import Bot, Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
-from bot.simulator import SECRET_HEADER, BotApiSimulator, Delivery
+from simulator import SECRET_HEADER, BotApiSimulator, Delivery
 
 pytestmark = pytest.mark.asyncio
 

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.simulator.errors import ApiError
+from simulator.errors import ApiError
 
 Clock = Callable[[], float]
 

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.simulator.errors import BLOCKED, CANT_INITIATE, CHAT_ID_EMPTY, CHAT_NOT_FOUND, ApiError
+from simulator.errors import BLOCKED, CANT_INITIATE, CHAT_ID_EMPTY, CHAT_NOT_FOUND, ApiError
 
 JSON = dict[str, Any]
 

@@ -5,10 +5,10 @@ error wordings, records every call, pushes updates to a webhook or queues them f
 and injects failures. It imports nothing else of ours.
 """
 
-from bot.simulator.client import Button, SimChat, SimMessage, SimUser
-from bot.simulator.delivery import SECRET_HEADER, Delivery
-from bot.simulator.errors import ApiError
-from bot.simulator.limits import (
+from simulator.client import Button, SimChat, SimMessage, SimUser
+from simulator.delivery import SECRET_HEADER, Delivery
+from simulator.errors import ApiError
+from simulator.limits import (
     DEFAULT_CHAT_BURST,
     DEFAULT_CHAT_PER_SECOND,
     DEFAULT_GLOBAL_BURST,
@@ -19,8 +19,8 @@ from bot.simulator.limits import (
     RateLimiter,
     TokenBucket,
 )
-from bot.simulator.recording import RecordedCall
-from bot.simulator.simulator import DEFAULT_BOT_USERNAME, DEFAULT_TOKEN, BotApiSimulator
+from simulator.recording import RecordedCall
+from simulator.simulator import DEFAULT_BOT_USERNAME, DEFAULT_TOKEN, BotApiSimulator
 
 __all__ = [
     "DEFAULT_BOT_USERNAME",

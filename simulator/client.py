@@ -8,8 +8,8 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bot.simulator.delivery import Delivery
-from bot.simulator.state import JSON, Account, ChatState, SimState
+from simulator.delivery import Delivery
+from simulator.state import JSON, Account, ChatState, SimState
 
 Deliver = Callable[[JSON], Awaitable[Delivery]]
 Button = tuple[str, str | None]  # (text, callback_data); None for URL and other buttons

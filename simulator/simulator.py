@@ -9,15 +9,15 @@ from types import TracebackType
 
 import uvicorn
 
-from bot.simulator.client import SimChat, SimUser
-from bot.simulator.delivery import DEFAULT_WEBHOOK_TIMEOUT, Delivery, WebhookPusher
-from bot.simulator.errors import ApiError
-from bot.simulator.faults import Fault, FaultPlan
-from bot.simulator.limits import Clock, Limits, RateLimiter
-from bot.simulator.methods import Api
-from bot.simulator.recording import CallLog, RecordedCall
-from bot.simulator.server import ApiServer, EmbeddedServer, tracking_protocol
-from bot.simulator.state import JSON, Account, SimState
+from simulator.client import SimChat, SimUser
+from simulator.delivery import DEFAULT_WEBHOOK_TIMEOUT, Delivery, WebhookPusher
+from simulator.errors import ApiError
+from simulator.faults import Fault, FaultPlan
+from simulator.limits import Clock, Limits, RateLimiter
+from simulator.methods import Api
+from simulator.recording import CallLog, RecordedCall
+from simulator.server import ApiServer, EmbeddedServer, tracking_protocol
+from simulator.state import JSON, Account, SimState
 
 DEFAULT_TOKEN = "123456:TEST-token"
 DEFAULT_BOT_USERNAME = "csat_test_bot"

@@ -8,7 +8,7 @@ from http import HTTPStatus
 
 import httpx
 
-from bot.simulator.state import JSON, SimState
+from simulator.state import JSON, SimState
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 DEFAULT_WEBHOOK_TIMEOUT = 30.0

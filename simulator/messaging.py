@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
-from bot.simulator import validation
-from bot.simulator.errors import (
+from simulator import validation
+from simulator.errors import (
     ACTION_EMPTY,
     MESSAGE_CANT_BE_EDITED,
     MESSAGE_ID_MISSING,
@@ -17,11 +17,11 @@ from bot.simulator.errors import (
     QUERY_INVALID,
     ApiError,
 )
-from bot.simulator.params import Params, int_param
-from bot.simulator.state import JSON, ChatState
+from simulator.params import Params, int_param
+from simulator.state import JSON, ChatState
 
 if TYPE_CHECKING:
-    from bot.simulator.methods import Api
+    from simulator.methods import Api
 
 
 async def send_message(api: Api, p: Params) -> JSON:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-from bot.simulator.errors import ApiError
+from simulator.errors import ApiError
 
 
 @dataclass(frozen=True)

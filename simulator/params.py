@@ -8,7 +8,7 @@ from typing import Any
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
-from bot.simulator.errors import BAD_JSON, BAD_MARKUP_JSON, ApiError
+from simulator.errors import BAD_JSON, BAD_MARKUP_JSON, ApiError
 
 Params = dict[str, Any]
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-from bot.simulator import messaging
-from bot.simulator.errors import (
+from simulator import messaging
+from simulator.errors import (
     BAD_COMMAND_DESCRIPTION,
     BAD_COMMANDS,
     POLLING_CONFLICT,
@@ -20,10 +20,10 @@ from bot.simulator.errors import (
     WEBHOOK_URL_INVALID,
     ApiError,
 )
-from bot.simulator.limits import RateLimiter
-from bot.simulator.params import Params, optional_int
-from bot.simulator.recording import CallLog
-from bot.simulator.state import JSON, SimState
+from simulator.limits import RateLimiter
+from simulator.params import Params, optional_int
+from simulator.recording import CallLog
+from simulator.state import JSON, SimState
 
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _COMMAND = re.compile(r"[a-z0-9_]{1,32}")

@@ -1,4 +1,4 @@
-"""Run the simulator on its own: `python -m bot.simulator --port 8081 --token ...`, or
+"""Run the simulator on its own: `python -m simulator --port 8081 --token ...`, or
 `csat simulator` with the same options."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import asyncio
 import contextlib
 from dataclasses import dataclass
 
-from bot.simulator.limits import Limits
-from bot.simulator.simulator import DEFAULT_BOT_USERNAME, DEFAULT_TOKEN, BotApiSimulator
+from simulator.limits import Limits
+from simulator.simulator import DEFAULT_BOT_USERNAME, DEFAULT_TOKEN, BotApiSimulator
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8081
@@ -34,8 +34,8 @@ OPTIONS = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The command line of ``python -m bot.simulator``."""
-    parser = argparse.ArgumentParser(prog="python -m bot.simulator", description=__doc__)
+    """The command line of ``python -m simulator``."""
+    parser = argparse.ArgumentParser(prog="python -m simulator", description=__doc__)
     for option in OPTIONS:
         if isinstance(option.default, bool):
             parser.add_argument(option.flag, action="store_true", help=option.help)

@@ -16,11 +16,11 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from bot.simulator.errors import NOT_FOUND, UNAUTHORIZED, ApiError
-from bot.simulator.faults import FaultPlan
-from bot.simulator.methods import CANONICAL_NAMES, METHODS, Api, Described
-from bot.simulator.params import Params, read_params
-from bot.simulator.recording import RecordedCall
+from simulator.errors import NOT_FOUND, UNAUTHORIZED, ApiError
+from simulator.faults import FaultPlan
+from simulator.methods import CANONICAL_NAMES, METHODS, Api, Described
+from simulator.params import Params, read_params
+from simulator.recording import RecordedCall
 
 # Telegram answers 401 to a well-formed but wrong token and 404 to anything else.
 _TOKEN_SHAPE = re.compile(r"\d+:[A-Za-z0-9_-]+")

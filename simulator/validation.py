@@ -5,7 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from typing import Any
 
-from bot.simulator.errors import (
+from simulator.errors import (
     BAD_MARKUP_JSON,
     BUTTON_DATA_INVALID,
     BUTTON_TEXT_INVALID,
