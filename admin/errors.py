@@ -28,6 +28,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from admin.asgi import ResponseWatch
 from survey.errors import (
+    CampaignError,
+    CampaignNotFound,
     ImportFileError,
     ImportRowError,
     InvitationError,
@@ -35,6 +37,9 @@ from survey.errors import (
     SurveyError,
     TicketNotFound,
     TicketRuleBroken,
+    UnknownExport,
+    UnknownRespondent,
+    UnknownSurvey,
 )
 
 log = logging.getLogger(__name__)
@@ -167,10 +172,28 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
         if exc.allowed is not None:  # a step the lifecycle does not draw: where it can go
             step["allowed"] = list(exc.allowed)
         return error_response(409, str(exc), code=code, details=[step])
+    if isinstance(exc, CampaignError):
+        return _campaign_error(exc, code)
     if isinstance(exc, InvitationError):
         # The message names the error and the token's first characters only.
         return error_response(409, str(exc), code=code)
     return error_response(400, str(exc), code=code)
+
+
+def _campaign_error(exc: CampaignError, code: str) -> JSONResponse:
+    """Campaign services' refusals: unknown campaign 404, a state that forbids it 409, a
+    request naming what does not exist 422."""
+    if isinstance(exc, CampaignNotFound):
+        return error_response(404, str(exc), code=code)
+    if isinstance(exc, UnknownSurvey):
+        details = [{"field": "survey", "problem": "not loaded"}]
+        return error_response(422, str(exc), code=code, details=details)
+    if isinstance(exc, UnknownRespondent):
+        details = [{"field": "respondents", "problem": f"unknown {r!r}"} for r in exc.external_ids]
+        return error_response(422, str(exc), code=code, details=details)
+    if isinstance(exc, UnknownExport):
+        return error_response(422, str(exc), code=code)
+    return error_response(409, str(exc), code=code)  # exists, closed, plan locked
 
 
 async def _lookup_error(request: Request, exc: Exception) -> JSONResponse:

@@ -8,6 +8,14 @@ SurveyError
 │   ├── InvitationCompleted    already submitted
 │   ├── CampaignClosed         the campaign no longer takes answers
 │   └── InvitationInUse        opened already from another Telegram account
+├── CampaignError
+│   ├── CampaignNotFound       no campaign with this key
+│   ├── CampaignExists         a campaign with this key exists already
+│   ├── CampaignIsClosed       a closed campaign cannot be planned or invited (key)
+│   ├── PlanLocked             the sample can no longer change (invitations went out)
+│   ├── UnknownSurvey          a campaign of a survey (version) that is not loaded
+│   ├── UnknownRespondent      external ids that name no respondent
+│   └── UnknownExport          an export, format or breakdown that does not exist
 ├── InvalidAnswer              a level/button that does not fit the current question
 ├── ImportRowError             one bad row of a CSV import (line, field, what)
 ├── ImportFileError            an import with no rows to read: empty, no header, not CSV
@@ -59,6 +67,66 @@ class InvitationCompleted(InvitationError):
 
 class CampaignClosed(InvitationError):
     """The campaign of this invitation is closed."""
+
+
+class CampaignError(SurveyError):
+    """A campaign cannot be created, planned, invited, closed or exported as asked."""
+
+
+class CampaignNotFound(CampaignError):
+    """No campaign has this key."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(f"no campaign {key!r}")
+
+
+class CampaignExists(CampaignError):
+    """A campaign with this key exists already."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(f"campaign {key!r} exists already")
+
+
+class CampaignIsClosed(CampaignError):
+    """The campaign is closed: it is neither planned nor invited any more (the key, where
+    ``CampaignClosed`` is about an invitation's token)."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(f"campaign {key!r} is closed")
+
+
+class PlanLocked(CampaignError):
+    """The campaign's sample can no longer be replaced; ``why`` says what fixed it."""
+
+    def __init__(self, key: str, why: str) -> None:
+        self.key = key
+        self.why = why
+        super().__init__(why)
+
+
+class UnknownSurvey(CampaignError):
+    """A campaign was asked of a survey (or survey version) that is not loaded."""
+
+    def __init__(self, key: str, version: int | None = None) -> None:
+        self.key = key
+        self.version = version
+        what = repr(key) if version is None else f"{key!r} v{version}"
+        super().__init__(f"no survey {what} is loaded")
+
+
+class UnknownRespondent(CampaignError):
+    """External ids that name no respondent; ``external_ids`` sorted."""
+
+    def __init__(self, external_ids: Sequence[str]) -> None:
+        self.external_ids = tuple(external_ids)
+        super().__init__(f"unknown respondents: {', '.join(self.external_ids)}")
+
+
+class UnknownExport(CampaignError):
+    """An export, format or breakdown that does not exist; the message names the known ones."""
 
 
 class InvalidAnswer(SurveyError):
