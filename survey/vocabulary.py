@@ -98,3 +98,19 @@ class TicketStatus(StrEnum):
     VERIFYING = "verifying"
     CLOSED = "closed"
     ESCALATED = "escalated"
+
+
+class CampaignStatus(StrEnum):
+    """A campaign takes answers while open; closing it is final (SPEC §4.8)."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class CampaignPeriod(StrEnum):
+    """How often a campaign's survey runs (测评周期)."""
+
+    QUARTERLY = "quarterly"
+    HALF_YEARLY = "half_yearly"
+    YEARLY = "yearly"
+    AD_HOC = "ad_hoc"
