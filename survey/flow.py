@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
 
 from survey.schema import LOW_LEVELS, Question, Survey
+from survey.vocabulary import FollowUpStage
 
-FollowUpStage = Literal["causes", "text", "done"]
 NPS_CURSOR = "nps"  # the cursor value that revisits the NPS question
 COMMENT_CURSOR = "comment"  # … and the one that revisits the closing comment
 
@@ -21,8 +20,9 @@ COMMENT_CURSOR = "comment"  # … and the one that revisits the closing comment
 class FollowUp:
     """Where the follow-up of a 1–2 stands: choosing causes, then free text, then done."""
 
-    stage: FollowUpStage = "causes"
+    stage: FollowUpStage = FollowUpStage.CAUSES
     causes: tuple[str, ...] = ()
+    text: str | None = None  # "what happened", once given
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,9 +149,9 @@ def _pending_follow_up(question: Question, state: FlowState) -> Step | None:
     if state.likert.get(question.key) not in LOW_LEVELS:
         return None
     follow_up = state.follow_ups.get(question.key, FollowUp())
-    if follow_up.stage == "causes" and question.attributes:
+    if follow_up.stage == FollowUpStage.CAUSES and question.attributes:
         return AskCauses(question, follow_up.causes)
-    if follow_up.stage != "done":
+    if follow_up.stage != FollowUpStage.DONE:
         return AskWhatHappened(question)
     return None
 
