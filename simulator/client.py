@@ -73,6 +73,16 @@ class SimChat:
         return self._chat.title
 
     @property
+    def type(self) -> str:
+        """Telegram's chat type: private, group or supergroup."""
+        return self._chat.type
+
+    @property
+    def profile(self) -> JSON:
+        """The chat as Telegram's `Chat` object."""
+        return self._chat.to_json()
+
+    @property
     def history(self) -> list[SimMessage]:
         """Every message in the chat, from the bot and from people."""
         bot_id = self._state.bot.id
@@ -126,6 +136,21 @@ class SimUser:
         return self._account.id
 
     @property
+    def profile(self) -> JSON:
+        """The user as Telegram's `User` object."""
+        return self._account.to_json()
+
+    @property
+    def started(self) -> bool:
+        """Has written to the bot in private, so the bot may write to them."""
+        return self._account.started
+
+    @property
+    def blocked(self) -> bool:
+        """Has blocked the bot."""
+        return self._account.blocked
+
+    @property
     def messages(self) -> list[SimMessage]:
         """The bot's messages in the private chat."""
         return self.chat.messages
@@ -165,6 +190,7 @@ class SimUser:
             raise LookupError(f"user {self.id} has no message {message_id} in chat {target.id}")
         message.update(text=text, edit_date=self._state.now())
         message.pop("entities", None)
+        target._chat.touch()
         return await self._deliver(
             self._state.updates.add("edited_message", copy.deepcopy(message))
         )

@@ -61,6 +61,7 @@ async def delete_message(api: Api, p: Params) -> bool:
     message_id = int_param(p, "message_id", MESSAGE_ID_MISSING)
     if chat.messages.pop(message_id, None) is None:
         raise ApiError(MESSAGE_TO_DELETE_NOT_FOUND)
+    chat.touch()
     return True
 
 
@@ -71,6 +72,7 @@ async def answer_callback_query(api: Api, p: Params) -> bool:
         raise ApiError(QUERY_INVALID)
     text = p.get("text")
     user.callback_answers.append(str(text) if text else None)
+    api.state.changes.notify()
     return True
 
 
@@ -104,3 +106,4 @@ def _apply_edit(api: Api, chat: ChatState, message: JSON, text: Any, markup: JSO
     else:
         message["reply_markup"] = markup
     message["edit_date"] = api.state.now()
+    chat.touch()

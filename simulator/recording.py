@@ -28,15 +28,18 @@ class CallLog:
         self.calls: list[RecordedCall] = []
         self._in_flight = 0
         self._last_activity = time.monotonic()
+        self._last_call: float | None = None
 
     def begin(self, method: str) -> None:
         """A call arrived."""
+        self._last_call = time.monotonic()
         if method not in _NOT_ACTIVITY:
             self._in_flight += 1
             self.touch()
 
     def end(self, call: RecordedCall) -> None:
         """A call was answered (or dropped)."""
+        self._last_call = time.monotonic()
         self.calls.append(call)
         if call.method not in _NOT_ACTIVITY:
             self._in_flight -= 1
@@ -45,6 +48,10 @@ class CallLog:
     def touch(self) -> None:
         """Something happened that the bot may still be reacting to."""
         self._last_activity = time.monotonic()
+
+    def seen_within(self, seconds: float) -> bool:
+        """Did any call (long polls included) arrive or end in the last `seconds`?"""
+        return self._last_call is not None and time.monotonic() - self._last_call <= seconds
 
     def quiet_for(self) -> float:
         """Seconds without activity; 0 while a call is being served."""

@@ -6,13 +6,13 @@ import asyncio
 import contextlib
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
@@ -96,9 +96,12 @@ class EmbeddedServer(uvicorn.Server):
 
 
 class ApiServer:
-    """A Starlette app serving the Bot API methods over an `Api` state."""
+    """A Starlette app serving the Bot API methods over an `Api` state, and `routes` beside
+    them (the control API and the chat page)."""
 
-    def __init__(self, api: Api, faults: FaultPlan, token: str) -> None:
+    def __init__(
+        self, api: Api, faults: FaultPlan, token: str, routes: Sequence[BaseRoute] = ()
+    ) -> None:
         self.api = api
         self.faults = faults
         self.token = token
@@ -106,6 +109,7 @@ class ApiServer:
         self.app = Starlette(
             routes=[
                 Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"]),
+                *routes,
                 Route("/{path:path}", _not_found, methods=["GET", "POST"]),
             ]
         )

@@ -9,12 +9,15 @@ from types import TracebackType
 
 import uvicorn
 
+from simulator.changes import Changes
 from simulator.client import SimChat, SimUser
+from simulator.control import ControlApi
 from simulator.delivery import DEFAULT_WEBHOOK_TIMEOUT, Delivery, WebhookPusher
 from simulator.errors import ApiError
 from simulator.faults import Fault, FaultPlan
 from simulator.limits import Clock, Limits, RateLimiter
 from simulator.methods import Api
+from simulator.page import page_routes
 from simulator.recording import CallLog, RecordedCall
 from simulator.server import ApiServer, EmbeddedServer, tracking_protocol
 from simulator.state import JSON, Account, SimState
@@ -22,6 +25,8 @@ from simulator.state import JSON, Account, SimState
 DEFAULT_TOKEN = "123456:TEST-token"
 DEFAULT_BOT_USERNAME = "csat_test_bot"
 IDLE_QUIET_SECONDS = 0.1
+# A long-polling bot calls getUpdates at least every poll timeout (PTB: 10 s by default).
+BOT_SEEN_SECONDS = 60.0
 
 
 class BotApiSimulator:
@@ -45,7 +50,8 @@ class BotApiSimulator:
         self._state = SimState(bot)
         self._faults = FaultPlan()
         self._api = Api(self._state, RateLimiter(limits or Limits(), clock), CallLog())
-        self._server = ApiServer(self._api, self._faults, token)
+        routes = [*ControlApi(self).routes(), *page_routes()]
+        self._server = ApiServer(self._api, self._faults, token, routes)
         self._pusher = WebhookPusher(self._state, webhook_timeout)
         self._users: dict[int, SimUser] = {}
         self._uvicorn: EmbeddedServer | None = None
@@ -65,6 +71,44 @@ class BotApiSimulator:
     def bot_id(self) -> int:
         """The bot's user id (the token's numeric part)."""
         return self._state.bot.id
+
+    @property
+    def bot_username(self) -> str:
+        """The simulated bot's username, as in its deep links `https://t.me/<username>`."""
+        return self._state.bot.username or ""
+
+    @property
+    def users(self) -> list[SimUser]:
+        """Every simulated person, in order of creation."""
+        return list(self._users.values())
+
+    @property
+    def groups(self) -> list[SimChat]:
+        """Every group the bot is in, in order of creation."""
+        chats = self._state.chats.values()
+        return [SimChat(self._state, chat) for chat in chats if chat.user is None]
+
+    def chat(self, chat_id: int) -> SimChat:
+        """A private chat or group by id; LookupError if there is none."""
+        chat = self._state.chats.get(chat_id)
+        if chat is None:
+            raise LookupError(f"no chat {chat_id}")
+        return SimChat(self._state, chat)
+
+    @property
+    def changes(self) -> Changes:
+        """The revision of everything a chat watcher sees, to long-poll on."""
+        return self._state.changes
+
+    @property
+    def closing(self) -> bool:
+        """True once `stop()` began: long polls should answer now."""
+        return self._api.closing
+
+    @property
+    def bot_connected(self) -> bool:
+        """A webhook is set, or the bot called the API within the last minute."""
+        return bool(self._state.webhook.url) or self._api.calls.seen_within(BOT_SEEN_SECONDS)
 
     async def start(self, *, handle_signals: bool = False) -> None:
         """Serve on the configured host and port (0: a free port, then known via `port`)."""
@@ -101,6 +145,7 @@ class BotApiSimulator:
         """End long polls, stop serving and close the webhook client."""
         self._api.closing = True
         self._state.updates.wake()
+        self._state.changes.wake()
         if self._uvicorn is not None and self._task is not None:
             self._uvicorn.request_exit()
             await self._task

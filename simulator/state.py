@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from simulator.changes import Changes
 from simulator.errors import BLOCKED, CANT_INITIATE, CHAT_ID_EMPTY, CHAT_NOT_FOUND, ApiError
 
 JSON = dict[str, Any]
@@ -50,6 +51,7 @@ class ChatState:
     user: Account | None = None
     messages: dict[int, JSON] = field(default_factory=dict)
     last_message_id: int = 0
+    changes: Changes = field(default_factory=Changes, repr=False, compare=False)
 
     @property
     def is_group(self) -> bool:
@@ -77,7 +79,12 @@ class ChatState:
             **content,
         }
         self.messages[self.last_message_id] = message
+        self.touch()
         return message
+
+    def touch(self) -> None:
+        """A message was posted, edited or deleted: watchers of the chats look again."""
+        self.changes.notify()
 
 
 @dataclass
@@ -150,6 +157,7 @@ class SimState:
         self.webhook = Webhook()
         self.queries: dict[str, Account] = {}  # unanswered callback query id -> who pressed
         self.commands: dict[tuple[str, str], list[JSON]] = {}
+        self.changes = Changes()
         self._query_ids = itertools.count(4_000_000_000_000_000_001)
 
     @staticmethod
@@ -160,11 +168,13 @@ class SimState:
     def add_user(self, account: Account) -> ChatState:
         """Register a user and their private chat (chat id == user id)."""
         self.accounts[account.id] = account
-        return self.chats.setdefault(account.id, ChatState(account.id, "private", user=account))
+        chat = ChatState(account.id, "private", user=account, changes=self.changes)
+        return self.chats.setdefault(account.id, chat)
 
     def add_group(self, chat_id: int, title: str, chat_type: str) -> ChatState:
         """Register a group the bot is a member of."""
-        return self.chats.setdefault(chat_id, ChatState(chat_id, chat_type, title=title))
+        chat = ChatState(chat_id, chat_type, title=title, changes=self.changes)
+        return self.chats.setdefault(chat_id, chat)
 
     def writable_chat(self, chat_id: Any) -> ChatState:
         """The chat the bot wants to write to, or Telegram's 400/403 for it."""

@@ -11,19 +11,25 @@ import httpx
 import simulator
 
 _MODULES = {
+    "changes",
     "client",
+    "control",
+    "control_input",
+    "deeplinks",
     "delivery",
     "errors",
     "faults",
     "limits",
     "messaging",
     "methods",
+    "page",
     "params",
     "recording",
     "server",
     "simulator",
     "state",
     "validation",
+    "views",
 }
 
 
