@@ -13,6 +13,7 @@ from storage.models import Answer, ChatSession, Customer, Respondent, Ticket, Ti
 from storage.strangers import find_stranger, stranger
 from storage.tickets import queue_alert, severity
 from storage.types import utcnow
+from survey.vocabulary import FeedbackKind
 
 COMPLAINT_LEVEL = 1  # a complaint weighs like the lowest score when ranking tickets
 COMPLAINT_DEPARTMENT = None  # a complaint's ticket has no department: the default staff chat
@@ -60,7 +61,7 @@ async def _stranger_feedback(session: AsyncSession, chat: ChatSession, text: str
         kind="feedback",
         text=text,
         causes=[],
-        stage="feedback",
+        feedback_kind=FeedbackKind.FEEDBACK,
         answered_at=utcnow(),
     )
     session.add(answer)
@@ -90,10 +91,10 @@ async def mark_feedback(
         or answer is None
         or answer.kind != "feedback"
         or answer.respondent_id != respondent.id
-        or answer.stage is not None
+        or answer.feedback_kind is not None
     ):
         return Reply(callback_text=t("stale_button", lang))
-    answer.stage = "complaint" if complaint else "feedback"
+    answer.feedback_kind = FeedbackKind.COMPLAINT if complaint else FeedbackKind.FEEDBACK
     thanks = "feedback_thanks"
     if complaint:  # "passed to our staff" only when a staff chat will receive the alert
         thanks = "complaint_thanks" if staffed else "complaint_recorded"

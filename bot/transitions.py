@@ -27,6 +27,7 @@ from survey.flow import (
     needs_follow_up,
     previous_question,
 )
+from survey.vocabulary import FollowUpStage
 
 
 def prompt_reply(ctx: Context, reply: Reply | None = None) -> Reply:
@@ -102,7 +103,7 @@ async def apply(ctx: Context, action: act.Action, message_id: int | None) -> Rep
             return reply
         case act.CausesDone(key):
             row = await follow_up_row(ctx.session, ctx.invitation, ctx.answers, key)
-            row.stage = "text"
+            row.follow_up_stage = FollowUpStage.TEXT
             choice = cause_names(ctx, key, row.causes)
         case act.SkipText(key):
             await finish_follow_up(ctx, key, None)
@@ -188,7 +189,7 @@ def closing_label(key: str, lang: str | None) -> str:
 async def finish_follow_up(ctx: Context, key: str, text: str | None) -> None:
     """Close the follow-up of a 1–2 with its free text and copy both onto the ticket."""
     row = await follow_up_row(ctx.session, ctx.invitation, ctx.answers, key)
-    row.stage, row.text = "done", text
+    row.follow_up_stage, row.text = FollowUpStage.DONE, text
     likert = find_answer(ctx.answers, key, "likert")
     if likert is not None:
         ticket_id = await describe_follow_up(

@@ -10,10 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import Answer, AnswerChange, ChatSession, Invitation
 from storage.types import utcnow
 from survey.flow import FlowState, FollowUp
+from survey.vocabulary import FollowUpStage
 
 NPS_KEY = "nps"
 COMMENT_KEY = "comment"
-VOID = "void"  # a follow-up whose 1–2 was changed to 3+; kept for the audit trail
 
 
 async def invitation_answers(session: AsyncSession, invitation_id: int) -> list[Answer]:
@@ -33,9 +33,9 @@ def to_flow_state(chat: ChatSession, invitation: Invitation, answers: list[Answe
         kinds.add(answer.kind)
         if answer.kind == "likert":
             likert[answer.question] = None if answer.na else answer.level
-        elif answer.kind == "followup" and answer.stage != VOID:
-            stage = answer.stage if answer.stage in ("causes", "text", "done") else "done"
-            follow_ups[answer.question] = FollowUp(stage, tuple(answer.causes or ()))  # type: ignore[arg-type]
+        elif answer.kind == "followup" and not answer.void:
+            stage = answer.follow_up_stage or FollowUpStage.DONE
+            follow_ups[answer.question] = FollowUp(stage, tuple(answer.causes or ()))  # type: ignore[arg-type, unused-ignore]
     return FlowState(
         language=chat.language,
         begun=chat.begun or bool(likert),
@@ -126,9 +126,9 @@ async def follow_up_row(
     row = find_answer(answers, question, "followup")
     if row is None:
         row, _ = await put_answer(session, invitation, answers, question=question, kind="followup")
-        row.stage = "causes"
-    elif row.stage == VOID:
-        row.stage = "causes"
+        row.follow_up_stage = FollowUpStage.CAUSES
+    elif row.void:  # lowered to 1–2 again: the follow-up starts over
+        row.void, row.follow_up_stage = False, FollowUpStage.CAUSES
     return row
 
 
@@ -140,4 +140,4 @@ async def drop_follow_up(session: AsyncSession, answers: list[Answer], question:
             session.add(
                 AnswerChange(answer_id=row.id, old_level=None, old_na=False, old_text=row.text)
             )
-        row.stage, row.text, row.causes = VOID, None, []
+        row.void, row.follow_up_stage, row.text, row.causes = True, None, None, []

@@ -74,7 +74,7 @@ def _answers_query(campaign_id: int) -> Select[Any]:
         .where(
             Answer.campaign_id == campaign_id,
             Answer.kind.in_(SCORED_KINDS),
-            (Answer.stage.is_(None)) | (Answer.stage != "void"),
+            Answer.void.is_(False),
         )
         .order_by(Answer.id)
     )

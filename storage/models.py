@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, ClassVar
+from enum import StrEnum
+from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy import (
     BigInteger,
@@ -16,10 +17,14 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
 from storage.types import JsonType, UTCDateTime, utcnow
+from survey.vocabulary import FeedbackKind, FollowUpStage
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -27,6 +32,26 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+Term = TypeVar("Term", bound=StrEnum)
+
+
+class Vocabulary(TypeDecorator[Term]):
+    """A column of one ``survey.vocabulary`` enum: stored as its string, read back as the
+    member, and a value outside the vocabulary is refused before it reaches the database."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[Term], length: int) -> None:
+        super().__init__(length)
+        self.enum = enum
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else self.enum(value).value
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Term | None:
+        return None if value is None else self.enum(value)
 
 
 class Base(DeclarativeBase):
@@ -212,7 +237,11 @@ class Answer(Base):
     na: Mapped[bool] = mapped_column(Boolean, default=False)
     text: Mapped[str | None] = mapped_column(Text)
     causes: Mapped[list[Any]] = mapped_column(default=list)
-    stage: Mapped[str | None] = mapped_column(String(12))  # follow-up stage, or feedback kind
+    # Only a follow-up has a stage, only daily feedback a kind (None until the respondent says).
+    follow_up_stage: Mapped[FollowUpStage | None] = mapped_column(Vocabulary(FollowUpStage, 12))
+    feedback_kind: Mapped[FeedbackKind | None] = mapped_column(Vocabulary(FeedbackKind, 12))
+    # A follow-up whose 1–2 was raised to 3+: left out everywhere, kept for the audit trail.
+    void: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     channel: Mapped[str] = mapped_column(String(12), default="telegram")
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
     changed_at: Mapped[datetime | None]

@@ -28,6 +28,7 @@ from storage.models import (
     Ticket,
 )
 from storage.strangers import UNKNOWN_CUSTOMER
+from survey.vocabulary import AnswerKind, FeedbackKind
 
 CUSTOMER_COLUMNS = [
     "customer_id", "external_id", "name", "customer_class", "business_unit", "product_line",
@@ -48,15 +49,15 @@ class PlanChange:
 async def complained_customers(session: AsyncSession, campaign: Campaign) -> set[int]:
     """Customers who complained since the previous campaign of the same survey opened.
 
-    A complaint is feedback the respondent marked as one (/feedback, answer kind "feedback",
-    stage "complaint") or a ticket outside any campaign. Before the first campaign every
+    A complaint is feedback the respondent marked as one (/feedback, feedback kind complaint)
+    or a ticket outside any campaign. Before the first campaign every
     complaint on record counts.
     """
     previous = await previous_campaign(session, campaign)
     feedback = (
         select(Respondent.customer_id)
         .join(Answer, Answer.respondent_id == Respondent.id)
-        .where(Answer.kind == "feedback", Answer.stage == "complaint")
+        .where(Answer.kind == AnswerKind.FEEDBACK, Answer.feedback_kind == FeedbackKind.COMPLAINT)
     )
     tickets = select(Ticket.customer_id).where(Ticket.campaign_id.is_(None))
     if previous is not None:

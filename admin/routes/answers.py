@@ -38,7 +38,7 @@ async def list_answers(
         .where(
             Answer.campaign_id == found.id,
             Answer.kind.in_([kind] if kind else SCORED_KINDS),
-            Answer.stage.is_(None) | (Answer.stage != "void"),
+            Answer.void.is_(False),
         )
         .order_by(Answer.id)
     )

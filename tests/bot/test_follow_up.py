@@ -8,6 +8,7 @@ from cli.hosting import AppServer
 from simulator import BotApiSimulator
 from storage.models import Answer, Ticket, TicketEvent
 from survey.loader import load_template
+from survey.vocabulary import FollowUpStage
 from tests.support import begin, labels, seed_campaign
 
 QUESTIONS = load_template("ecss-5").questions()
@@ -37,7 +38,7 @@ async def test_low_score_asks_causes_and_text_and_opens_ticket(
         follow_up = await session.scalar(select(Answer).where(Answer.kind == "followup"))
         ticket = await session.scalar(select(Ticket))
         events = list(await session.scalars(select(TicketEvent).order_by(TicketEvent.id)))
-    assert follow_up.question == question.key and follow_up.stage == "done"
+    assert follow_up.question == question.key and follow_up.follow_up_stage == FollowUpStage.DONE
     assert follow_up.causes == [question.attributes[1].key]
     assert follow_up.text == "The delivery came two weeks late."
     assert ticket.question == question.key and ticket.score == 2 and ticket.status == "open"
@@ -67,7 +68,7 @@ async def test_skipping_the_text_and_raising_the_score_withdraws_the_ticket(
         follow_up = await session.scalar(select(Answer).where(Answer.kind == "followup"))
     assert likert.level == 4
     assert ticket.status == "closed" and ticket.score == 1
-    assert follow_up.stage == "void"
+    assert follow_up.void and follow_up.follow_up_stage is None
 
 
 def pick(text: str) -> str:

@@ -8,6 +8,7 @@ from cli.hosting import AppServer
 from simulator import BotApiSimulator
 from storage.models import Answer, ChatSession, Respondent, Ticket
 from survey import actions as act
+from survey.vocabulary import FeedbackKind
 from tests.support import begin, seed_campaign
 
 
@@ -59,7 +60,7 @@ async def test_feedback_and_complaint(app: AppServer, sim: BotApiSimulator, sess
     )
     async with sessions() as session:
         tickets = list(await session.scalars(select(Ticket)))
-    assert feedback.invitation_id is None and feedback.stage == "complaint"
+    assert feedback.invitation_id is None and feedback.feedback_kind == FeedbackKind.COMPLAINT
     assert feedback.text == "The last shipment arrived damaged."
     assert len(tickets) == 1 and tickets[0].question == "feedback"
     assert tickets[0].severity == 4.0  # complaint from a KA (weight 2) ranks like a score of 1

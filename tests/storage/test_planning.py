@@ -18,6 +18,7 @@ from storage.surveys import latest_survey_row
 from storage.tickets import open_or_update_ticket, withdraw_ticket
 from storage.types import utcnow
 from survey.errors import CampaignClosed
+from survey.vocabulary import FeedbackKind
 from tests.support import seed_population
 
 RULES = SamplingRules(revenue_coverage=0.6, min_per_product_line=1, callback_share=0.1)
@@ -49,7 +50,8 @@ async def complain(session, customer: str, when, *, as_ticket: bool = False) -> 
     )
     answer = Answer(
         respondent_id=respondent.id, question="feedback", kind="feedback", text="late again",
-        stage="feedback" if as_ticket else "complaint", answered_at=when, causes=[],
+        feedback_kind=FeedbackKind.FEEDBACK if as_ticket else FeedbackKind.COMPLAINT,
+        answered_at=when, causes=[],
     )  # fmt: skip
     session.add(answer)
     await session.flush()
