@@ -100,6 +100,6 @@ def simulator(
     bot_username: str = typer.Option(DEFAULT_BOT_USERNAME, help=_SIM_HELP["--bot-username"]),
     no_limits: bool = typer.Option(False, "--no-limits", help=_SIM_HELP["--no-limits"]),
 ) -> None:
-    """Run the local Bot API simulator (offline Telegram) until interrupted: the same as
-    `python -m simulator`."""
+    """Run the local Bot API simulator (offline Telegram) until interrupted, with a chat page
+    at http://HOST:PORT/ to answer surveys by hand: the same as `python -m simulator`."""
     sim_cli.run(host, port, token, bot_username, no_limits)

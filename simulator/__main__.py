@@ -1,5 +1,6 @@
 """Run the simulator on its own: `python -m simulator --port 8081 --token ...`, or
-`csat simulator` with the same options."""
+`csat simulator` with the same options. Besides the Bot API it serves a chat page at `/`
+where a person talks to the bot as a simulated user, and the control API behind it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import asyncio
 import contextlib
 from dataclasses import dataclass
 
+from simulator.control import PREFIX as CONTROL_PREFIX
 from simulator.limits import Limits
 from simulator.simulator import DEFAULT_BOT_USERNAME, DEFAULT_TOKEN, BotApiSimulator
 
@@ -53,6 +55,7 @@ async def serve(host: str, port: int, token: str, bot_username: str, no_limits: 
     await sim.start(handle_signals=True)
     print(sim.api_root, flush=True)
     print(f"Bot API simulator for @{bot_username}: {sim.api_root}/bot<token>/<method>")
+    print(f"Chat page: {sim.api_root}/ (control API: {sim.api_root}{CONTROL_PREFIX}/...)")
     try:
         await sim.serve_forever()
     finally:

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 PREFIX = "/control"
 MAX_WAIT_SECONDS = 30.0
-FIRST_USER_ID = 100_001
+FIRST_USER_ID = 5_000_001  # far from the example respondents' Telegram ids (100001, …)
 FIRST_GROUP_ID = -1_000_000_000_001
 CHAT_TYPES = ("group", "supergroup")
 DEFAULT_LANGUAGE = "en"

@@ -36,7 +36,7 @@ async def test_users_and_groups_are_made_once(control: httpx.AsyncClient) -> Non
     made = await control.post("users", json={"first_name": "Ann"})
     assert made.status_code == 201
     assert made.json() == {
-        "id": 100001,
+        "id": 5000001,
         "first_name": "Ann",
         "last_name": None,
         "username": None,
@@ -53,9 +53,9 @@ async def test_users_and_groups_are_made_once(control: httpx.AsyncClient) -> Non
     again = await control.post("users", json={"id": 3001, "first_name": "Other"})
     assert again.status_code == 200 and again.json()["first_name"] == "Lei"
     no_language = await control.post("users", json={"first_name": "Dan", "language_code": ""})
-    assert no_language.json()["id"] == 100002 and no_language.json()["language_code"] is None
+    assert no_language.json()["id"] == 5000002 and no_language.json()["language_code"] is None
     listed = (await control.get("users")).json()["users"]
-    assert [user["id"] for user in listed] == [100001, 3001, 100002]
+    assert [user["id"] for user in listed] == [5000001, 3001, 5000002]
     assert (await control.get("users/3001")).json()["last_name"] == "Wang"
 
     staff = await control.post("groups", json={"id": GROUP, "title": "Staff"})

@@ -1,4 +1,4 @@
-"""The package surface: `__all__` and the standalone `python -m simulator`."""
+"""The package surface: `__all__` and the standalone `python -m simulator` with its page."""
 
 from __future__ import annotations
 
@@ -46,6 +46,10 @@ def test_standalone_serves_and_stops_on_ctrl_c() -> None:
             api_root = process.stdout.readline().strip()
             me = httpx.get(f"{api_root}/bot42:standalone/getMe", timeout=5).json()
             assert me["ok"] and me["result"]["id"] == 42
+            process.stdout.readline()  # what the root is for
+            assert process.stdout.readline().startswith(f"Chat page: {api_root}/ ")
+            page = httpx.get(f"{api_root}/", timeout=5)
+            assert page.status_code == 200 and "<title>Telegram simulator</title>" in page.text
         finally:
             process.send_signal(signal.SIGINT)
             assert process.wait(timeout=5) == 0

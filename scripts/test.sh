@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The test command (README, .ci/run): Debian's chromium for the chat page's browser tests
+# (installed with apt-get when missing), the venv with the test extra, then pytest with any
+# arguments given here passed on, e.g. `scripts/test.sh tests/simulator -x`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CHROMIUM=/usr/bin/chromium
+
+install_chromium() {
+  local as_root=()
+  if [ "$(id -u)" -ne 0 ]; then
+    if ! command -v sudo >/dev/null 2>&1; then
+      echo "Installing chromium needs root: run this as root, or install it first:" \
+        "apt-get install -y chromium" >&2
+      exit 1
+    fi
+    as_root=(sudo)
+  fi
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "No apt-get here: install Chromium so that $CHROMIUM exists, then run this again" >&2
+    exit 1
+  fi
+  echo "Chromium is missing ($CHROMIUM): installing Debian's chromium package"
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
+  if [ ! -x "$CHROMIUM" ]; then
+    echo "apt-get install chromium did not provide $CHROMIUM" >&2
+    exit 1
+  fi
+}
+
+[ -x "$CHROMIUM" ] || install_chromium
+
+python3 -m venv .venv
+.venv/bin/pip install -q -e '.[test]'
+exec .venv/bin/pytest "$@"
