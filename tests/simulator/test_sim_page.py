@@ -167,12 +167,17 @@ async def test_the_page_is_served_whole_by_the_simulator(sim: BotApiSimulator) -
     html = (STATIC / "index.html").read_text(encoding="utf-8")
     assets = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert assets and all(a.startswith("/static/") or a == "data:," for a in assets), assets
-    scripts = (STATIC / "chat.js").read_text(encoding="utf-8")
-    assert not re.search(r"https?://", scripts)  # no remote fetches
+    scripts = {path.name: path.read_text(encoding="utf-8") for path in STATIC.glob("*.js")}
+    assert "chat.js" in scripts and len(scripts) > 1
+    for name, script in scripts.items():
+        assert not re.search(r"https?://", script), name  # no remote fetches
+        imported = re.findall(r'from "([^"]+)"', script)
+        assert all(f"{target[2:]}" in scripts for target in imported), (name, imported)
     async with httpx.AsyncClient(base_url=sim.api_root) as client:
         index = await client.get("/")
         assert index.status_code == 200 and index.headers["content-type"].startswith("text/html")
-        for asset in (a for a in assets if a.startswith("/static/")):
+        local = [a for a in assets if a.startswith("/static/")]
+        for asset in [*local, *(f"/static/{name}" for name in scripts)]:
             response = await client.get(asset)
             assert response.status_code == 200, asset
         assert (await client.get("/static/missing.js")).status_code == 404
