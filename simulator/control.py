@@ -35,6 +35,7 @@ from simulator.client import SimChat, SimUser
 from simulator.control_input import ControlError, read_body, read_id, read_int, read_text
 from simulator.deeplinks import DeepLinkError, deep_link, start_payload
 from simulator.delivery import Delivery
+from simulator.state import GROUP_TYPES, ChatType
 from simulator.views import chat_view, delivery_view, messages_view, user_view
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ PREFIX = "/control"
 MAX_WAIT_SECONDS = 30.0
 FIRST_USER_ID = 5_000_001  # far from the example respondents' Telegram ids (100001, …)
 FIRST_GROUP_ID = -1_000_000_000_001
-CHAT_TYPES = ("group", "supergroup")
+CHAT_TYPES = [str(chat_type) for chat_type in GROUP_TYPES]
 DEFAULT_LANGUAGE = "en"
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -83,7 +84,7 @@ class ControlApi:
                 "id": sim.bot_id,
                 "username": sim.bot_username,
                 "deep_link_prefix": deep_link(sim.bot_username, ""),
-                "mode": "webhook" if sim.webhook_url else "getUpdates",
+                "mode": sim.intake,
                 "connected": sim.bot_connected,
             }
         )
@@ -203,7 +204,7 @@ class ControlApi:
     def _chat_for(self, user: SimUser, chat_id: int | None) -> SimChat | None:
         """The chat a person acts in: their private chat (None) or a group."""
         chat = user.chat if chat_id is None or chat_id == user.id else self.sim.chat(chat_id)
-        if chat.type == "private" and chat.id != user.id:
+        if chat.type == ChatType.PRIVATE and chat.id != user.id:
             raise ControlError(f"user {user.id} cannot act in user {chat.id}'s private chat", 403)
         self._check_not_blocked(user, chat)
         return None if chat.id == user.id else chat
@@ -214,7 +215,7 @@ class ControlApi:
             raise ControlError(f"user {user.id} blocked the bot", 409)
 
     def _delivered(self, delivery: Delivery, **extra: str) -> Response:
-        return JSONResponse(delivery_view(delivery, bool(self.sim.webhook_url)) | extra)
+        return JSONResponse(delivery_view(delivery, self.sim.intake) | extra)
 
 
 def _query_number(request: Request, name: str, default: float) -> float:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from enum import StrEnum
 from http import HTTPStatus
 
 import httpx
@@ -12,6 +13,13 @@ from simulator.state import JSON, SimState
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 DEFAULT_WEBHOOK_TIMEOUT = 30.0
+
+
+class Intake(StrEnum):
+    """How the bot takes its updates: pushed to its webhook, or fetched with getUpdates."""
+
+    WEBHOOK = "webhook"
+    GET_UPDATES = "getUpdates"
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import uvicorn
 from simulator.changes import Changes
 from simulator.client import SimChat, SimUser
 from simulator.control import ControlApi
-from simulator.delivery import DEFAULT_WEBHOOK_TIMEOUT, Delivery, WebhookPusher
+from simulator.delivery import DEFAULT_WEBHOOK_TIMEOUT, Delivery, Intake, WebhookPusher
 from simulator.errors import ApiError
 from simulator.faults import Fault, FaultPlan
 from simulator.limits import Clock, Limits, RateLimiter
@@ -20,7 +20,7 @@ from simulator.methods import Api
 from simulator.page import page_routes
 from simulator.recording import CallLog, RecordedCall
 from simulator.server import ApiServer, EmbeddedServer, tracking_protocol
-from simulator.state import JSON, Account, SimState
+from simulator.state import JSON, Account, ChatType, SimState
 
 DEFAULT_TOKEN = "123456:TEST-token"
 DEFAULT_BOT_USERNAME = "csat_test_bot"
@@ -183,7 +183,8 @@ class BotApiSimulator:
         """A group the bot is in; ids starting with -100 are supergroups unless told otherwise."""
         if chat_id >= 0:
             raise ValueError(f"group chat ids are negative, got {chat_id}")
-        chat_type = chat_type or ("supergroup" if str(chat_id).startswith("-100") else "group")
+        supergroup = str(chat_id).startswith("-100")
+        chat_type = chat_type or (ChatType.SUPERGROUP if supergroup else ChatType.GROUP)
         return SimChat(self._state, self._state.add_group(chat_id, title, chat_type))
 
     def calls(
@@ -216,6 +217,11 @@ class BotApiSimulator:
     @webhook_targets.setter
     def webhook_targets(self, targets: list[str] | None) -> None:
         self._pusher.targets = list(targets) if targets else None
+
+    @property
+    def intake(self) -> Intake:
+        """Whether updates go to the webhook or wait for getUpdates."""
+        return Intake.WEBHOOK if self._state.webhook.url else Intake.GET_UPDATES
 
     @property
     def webhook_url(self) -> str | None:

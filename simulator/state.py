@@ -7,12 +7,24 @@ import contextlib
 import itertools
 import time
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from simulator.changes import Changes
 from simulator.errors import BLOCKED, CANT_INITIATE, CHAT_ID_EMPTY, CHAT_NOT_FOUND, ApiError
 
 JSON = dict[str, Any]
+
+
+class ChatType(StrEnum):
+    """Telegram's `Chat.type` values the simulator knows."""
+
+    PRIVATE = "private"
+    GROUP = "group"
+    SUPERGROUP = "supergroup"
+
+
+GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)
 
 # Telegram's default when allowed_updates was never set: everything except these.
 _NOT_DELIVERED_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
@@ -56,13 +68,13 @@ class ChatState:
     @property
     def is_group(self) -> bool:
         """Groups and supergroups share the 20 messages a minute limit."""
-        return self.type in ("group", "supergroup")
+        return self.type in GROUP_TYPES
 
     def to_json(self) -> JSON:
         """Telegram's `Chat` object."""
         if self.user is None:
             return {"id": self.id, "type": self.type, "title": self.title or ""}
-        data: JSON = {"id": self.id, "type": "private", "first_name": self.user.first_name}
+        data: JSON = {"id": self.id, "type": ChatType.PRIVATE, "first_name": self.user.first_name}
         for key in ("last_name", "username"):
             if getattr(self.user, key):
                 data[key] = getattr(self.user, key)
@@ -168,7 +180,7 @@ class SimState:
     def add_user(self, account: Account) -> ChatState:
         """Register a user and their private chat (chat id == user id)."""
         self.accounts[account.id] = account
-        chat = ChatState(account.id, "private", user=account, changes=self.changes)
+        chat = ChatState(account.id, ChatType.PRIVATE, user=account, changes=self.changes)
         return self.chats.setdefault(account.id, chat)
 
     def add_group(self, chat_id: int, title: str, chat_type: str) -> ChatState:

@@ -11,7 +11,7 @@ Shapes (all keys always present):
 from __future__ import annotations
 
 from simulator.client import SimChat, SimMessage, SimUser
-from simulator.delivery import Delivery
+from simulator.delivery import Delivery, Intake
 from simulator.state import JSON
 
 
@@ -76,10 +76,10 @@ def messages_view(chat: SimChat, revision: int) -> JSON:
     }
 
 
-def delivery_view(delivery: Delivery, webhook: bool) -> JSON:
+def delivery_view(delivery: Delivery, intake: Intake) -> JSON:
     """The update a user's action made and, with a webhook, how the bot answered it."""
     return {
         "update_id": delivery.update_id,
-        "delivered_to": "webhook" if webhook else "getUpdates",
+        "delivered_to": intake,
         "webhook_status": delivery.status_code,
     }
