@@ -17,6 +17,7 @@ from admin.docs import install_docs
 from admin.errors import ERROR_RESPONSES, install_error_handlers
 from admin.limits import WEBHOOK_MAX_BODY_BYTES, WEBHOOK_PATH, BodySizeLimit
 from admin.routes import (
+    answer_imports,
     answers,
     campaign_actions,
     campaigns,
@@ -55,6 +56,7 @@ ROUTERS = (
     exports.router,
     tickets.router,
     answers.router,
+    answer_imports.router,
 )
 DESCRIPTION = """\
 The admin API of csat-bot (SPEC §7). Every route but `/healthz` needs

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from cli.answer_imports import import_answers_command
 from cli.common import console, db_session, err_console, run_async
 from storage.people import ImportResult, upsert_customers, upsert_respondents
 from storage.surveys import save_survey
@@ -20,6 +21,7 @@ import_app = typer.Typer(
     help="Bulk imports from CSV or a JSON list (idempotent on external_id).",
     no_args_is_help=True,
 )
+import_app.command("answers")(import_answers_command)
 
 
 @survey_app.command("load")

@@ -6,13 +6,15 @@ The readers of whole files (CSV text, a decoded JSON list) are in survey/import_
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Annotated, ClassVar, Literal, TypeVar
+from datetime import UTC, datetime
+from typing import Annotated, ClassVar, Literal, NamedTuple, TypeVar
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    StringConstraints,
     ValidationError,
     field_validator,
     model_validator,
@@ -20,6 +22,7 @@ from pydantic import (
 
 from survey.errors import ImportRowError
 from survey.schema import SUPPORTED_LANGUAGES
+from survey.vocabulary import AnswerKind, Channel
 
 CustomerClass = Literal["KA", "A", "B", "C"]
 KA_WEIGHT = 2.0  # seed 001 ECSS §6.7.1: a key account weighs at least twice a non-KA
@@ -185,3 +188,133 @@ def drop_repeats(
                 first[name][value] = number
         kept.append((number, record))
     return kept, repeats
+
+
+# Answers of a campaign, as the answers export writes them (SPEC §7) -------------------------
+
+IMPORTED_KINDS: tuple[AnswerKind, ...] = (
+    AnswerKind.LIKERT,
+    AnswerKind.FOLLOW_UP,
+    AnswerKind.COMMENT,
+    AnswerKind.NPS,
+)
+# The NPS question and the comment are stored under their kind's name as question key.
+CLOSING_KINDS: dict[str, AnswerKind] = {k.value: k for k in (AnswerKind.NPS, AnswerKind.COMMENT)}
+# How an answer was taken, when it came in by a file: kept; anything else becomes "import".
+TAKEN_BY: frozenset[Channel] = frozenset({Channel.PAPER, Channel.PHONE, Channel.VISIT})
+# The exports put an apostrophe before text a spreadsheet would run as a formula (the exports'
+# cells module, FORMULA_STARTS): an import of an exported file takes it off again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+QuestionKey = Annotated[str, Field(min_length=1, max_length=40), NoNul]
+AnswerText = Annotated[str, StringConstraints(strip_whitespace=False), NoNul]  # as written
+
+
+def imported_channel(value: object) -> Channel:
+    """``paper``, ``phone`` or ``visit`` as given; anything else (empty, an export's
+    ``telegram`` or ``web``) is ``import``: neither the bot nor the web form took it."""
+    given = value.strip().lower() if isinstance(value, str) else None
+    return Channel(given) if given in TAKEN_BY else Channel.IMPORT
+
+
+def unguarded(value: str) -> str:
+    """``value`` without the apostrophe an export put before a formula-like text."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_STARTS) else value
+
+
+class AnswerKey(NamedTuple):
+    """What an answer is idempotent on within its campaign."""
+
+    respondent_id: str
+    question: str
+    kind: str
+
+    def __repr__(self) -> str:
+        return f"the {self.kind} answer of {self.respondent_id!r} to {self.question}"
+
+
+class AnswerRecord(_Record):
+    """One answer as imported: a line of the answers export (SPEC §7).
+
+    ``campaign`` (where it was exported from) is not used; ``survey``, ``factor`` and ``item``
+    are checked against the campaign's questionnaire. An empty ``kind`` is the NPS or comment
+    for those two question keys and likert otherwise; a time without zone is UTC.
+    """
+
+    # Repeats are found after the survey's checks (campaigns/answer_checks.py): a line the
+    # survey refuses must not make a later good line of the same answer a "repeat".
+    UNIQUE: ClassVar[tuple[str, ...]] = ()
+
+    campaign: str | None = None
+    survey: str | None = None
+    customer_id: ExternalId
+    customer_name: Name | None = None
+    customer_class: CustomerClass | None = None
+    customer_weight: Annotated[float | None, Finite, Field(gt=0)] = None
+    business_unit: Unit | None = None
+    respondent_id: ExternalId
+    role: Role | None = None
+    language: str | None = None
+    question: QuestionKey
+    factor: str | None = None
+    item: str | None = None
+    kind: AnswerKind | None = None
+    level: Annotated[int | None, Field(ge=0, le=10)] = None
+    na: bool = False
+    text: AnswerText | None = None
+    answered_at: datetime
+    channel: Channel = Channel.IMPORT
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unguard(cls, data: object) -> object:
+        if isinstance(data, dict):
+            return {k: unguarded(v) if isinstance(v, str) else v for k, v in data.items()}
+        return data
+
+    @field_validator("customer_class", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("kind")
+    @classmethod
+    def _importable(cls, value: AnswerKind | None) -> AnswerKind | None:
+        if value is not None and value not in IMPORTED_KINDS:
+            raise ValueError(f"a campaign's answer is one of {', '.join(IMPORTED_KINDS)}")
+        return value
+
+    @field_validator("level", "customer_weight", mode="before")
+    @classmethod
+    def _number(cls, value: object) -> object:
+        return _not_bool(value)
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str | None) -> str | None:
+        return RespondentRecord._known_language(value)
+
+    @field_validator("answered_at")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    @field_validator("channel", mode="before")
+    @classmethod
+    def _channel(cls, value: object) -> Channel:
+        return imported_channel(value)
+
+    @model_validator(mode="after")
+    def _default_kind(self) -> AnswerRecord:
+        if self.kind is None:
+            self.kind = CLOSING_KINDS.get(self.question, AnswerKind.LIKERT)
+        return self
+
+    @property
+    def answer(self) -> AnswerKey:
+        """(respondent, question, kind): one answer of a campaign."""
+        return AnswerKey(self.respondent_id, self.question, str(self.kind))
