@@ -9,13 +9,13 @@ from bot.context import Context
 from bot.render import feedback_kind_prompt
 from bot.reply import Reply
 from bot.texts import t
-from storage.models import Answer, ChatSession, Customer, Respondent, Ticket, TicketEvent
+from storage.feedback import put_feedback
+from storage.models import Answer, ChatSession, Respondent, Ticket
 from storage.strangers import find_stranger, stranger
-from storage.tickets import queue_alert, severity
+from storage.tickets import open_or_update_ticket
 from storage.types import utcnow
-from survey.vocabulary import FeedbackKind
+from survey.vocabulary import AnswerKind, ChatMode, FeedbackKind
 
-COMPLAINT_LEVEL = 1  # a complaint weighs like the lowest score when ranking tickets
 COMPLAINT_DEPARTMENT = None  # a complaint's ticket has no department: the default staff chat
 
 
@@ -34,20 +34,11 @@ async def feedback_reply(
     session: AsyncSession, chat: ChatSession, ctx: Context | None, text: str
 ) -> Reply:
     """Store spontaneous feedback outside any campaign; ask whether it is a complaint."""
-    chat.mode = "survey"
+    chat.mode = ChatMode.SURVEY
     respondent = await _respondent(session, chat, ctx)
     if respondent is None:
         return await _stranger_feedback(session, chat, text)
-    answer = Answer(
-        respondent_id=respondent.id,
-        question="feedback",
-        kind="feedback",
-        text=text,
-        causes=[],
-        answered_at=utcnow(),
-    )
-    session.add(answer)
-    await session.flush()
+    answer = await put_feedback(session, respondent.id, text)
     return Reply(prompt=feedback_kind_prompt(chat.language, answer.id))
 
 
@@ -55,17 +46,7 @@ async def _stranger_feedback(session: AsyncSession, chat: ChatSession, text: str
     """Feedback from someone the bot does not know yet: kept, and staff alerted at once, as
     only they can find out who wrote it (storage/strangers.py)."""
     respondent = await stranger(session, chat.telegram_user_id)
-    answer = Answer(
-        respondent_id=respondent.id,
-        question="feedback",
-        kind="feedback",
-        text=text,
-        causes=[],
-        feedback_kind=FeedbackKind.FEEDBACK,
-        answered_at=utcnow(),
-    )
-    session.add(answer)
-    await session.flush()
+    answer = await put_feedback(session, respondent.id, text, FeedbackKind.FEEDBACK)
     detail = f"feedback from Telegram user {chat.telegram_user_id}, not known yet"
     ticket_id = await _open_complaint(session, answer, respondent, detail)
     return Reply(notices=[t("feedback_unknown", chat.language)], opened_tickets=[ticket_id])
@@ -89,7 +70,7 @@ async def mark_feedback(
     if (
         respondent is None
         or answer is None
-        or answer.kind != "feedback"
+        or answer.kind != AnswerKind.FEEDBACK
         or answer.respondent_id != respondent.id
         or answer.feedback_kind is not None
     ):
@@ -116,27 +97,14 @@ async def _open_complaint(
 ) -> int:
     """The ticket of a complaint (no score, no campaign) and its alert, in this transaction,
     so the alert cannot be lost; returns the ticket's id."""
-    customer = await session.get(Customer, respondent.customer_id)
-    assert customer is not None
-    ticket = Ticket(
-        campaign_id=None,
-        answer_id=answer.id,
-        customer_id=customer.id,
-        respondent_id=respondent.id,
-        question="feedback",
-        score=None,
-        causes=[],
-        comment=answer.text,
-        severity=severity(COMPLAINT_LEVEL, customer.weight),
+    ticket, _ = await open_or_update_ticket(
+        session,
+        answer=answer,
+        invitation=None,
         department=COMPLAINT_DEPARTMENT,
-        status="open",
+        actor=f"respondent:{respondent.id}",
+        detail=detail,
     )
-    ticket.events.append(
-        TicketEvent(actor=f"respondent:{respondent.id}", action="opened", detail=detail)
-    )
-    session.add(ticket)
-    await session.flush()
-    await queue_alert(session, ticket.id)
     return ticket.id
 
 
@@ -149,7 +117,7 @@ async def erase_personal_data(
 ) -> Reply:
     """``/forget``: erase name, ids and free texts; scores stay, anonymised."""
     lang = chat.language
-    chat.mode = "survey"
+    chat.mode = ChatMode.SURVEY
     reply = Reply()
     if message_id is not None:
         choice = t("forget_yes" if confirmed else "forget_no", lang)

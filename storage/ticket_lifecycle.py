@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import Ticket, TicketEvent
 from storage.types import utcnow
 from survey.errors import TicketNotFound, TicketRuleBroken
-from survey.tickets import ACTIVE, KINDS, check_due, check_transition
+from survey.tickets import ACTIVE, check_due, check_transition
+from survey.vocabulary import TicketKind, TicketStatus
 
 
 def ticket_event(
@@ -55,8 +56,8 @@ async def take_ticket(
         return ticket, False
     ticket.owner, ticket.owner_telegram_id = owner, owner_telegram_id
     detail = owner
-    if ticket.status == "open":
-        ticket.status, ticket.acknowledged_at = "acknowledged", now
+    if ticket.status == TicketStatus.OPEN:
+        ticket.status, ticket.acknowledged_at = TicketStatus.ACKNOWLEDGED, now
         detail = f"{owner}; open → acknowledged"
     session.add(ticket_event(ticket.id, owner, "taken", detail, now))
     return ticket, True
@@ -119,10 +120,10 @@ async def update_ticket(
         ticket.owner, ticket.owner_telegram_id = owner, None
         events.append(("owner", owner))
     if status is not None and status != current:
-        ticket.status = status
-        if status == "acknowledged" and ticket.acknowledged_at is None:
+        ticket.status = TicketStatus(status)  # check_transition knows it
+        if status == TicketStatus.ACKNOWLEDGED and ticket.acknowledged_at is None:
             ticket.acknowledged_at = now
-        ticket.closed_at = now if status == "closed" else None
+        ticket.closed_at = now if status == TicketStatus.CLOSED else None
         events.append((status, f"from {current}"))
     if note:
         events.append(("note", note.strip()))
@@ -137,15 +138,15 @@ async def set_ticket_kinds(session: AsyncSession, kinds: dict[int, str], *, acto
 
     Returns how many tickets changed kind; unchanged ones get no history row.
     """
-    unknown = sorted({kind for kind in kinds.values() if kind not in KINDS})
+    unknown = sorted(set(kinds.values()) - set(TicketKind))
     if unknown:
-        raise ValueError(f"unknown ticket kind(s) {unknown}; use {list(KINDS)}")
+        raise ValueError(f"unknown ticket kind(s) {unknown}; use {', '.join(TicketKind)}")
     now = utcnow()
     changed = 0
     for ticket_id, kind in sorted(kinds.items()):
         ticket = await lock_ticket(session, ticket_id)
         if ticket.kind != kind:
-            ticket.kind = kind
+            ticket.kind = TicketKind(kind)
             session.add(ticket_event(ticket.id, actor, "classified", kind, now))
             changed += 1
     return changed

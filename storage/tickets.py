@@ -11,6 +11,7 @@ This module is the one import for ticket work: the lifecycle (ticket_lifecycle),
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -35,6 +36,8 @@ from storage.ticket_lists import (
     ticket_history,
 )
 from storage.types import utcnow
+from survey.tickets import COMPLAINT_LEVEL, severity
+from survey.vocabulary import AnswerKind, TicketStatus
 
 FOLLOW_UP_GRACE = timedelta(minutes=3)
 
@@ -53,7 +56,6 @@ __all__ = [
     "release_alert",
     "review_list",
     "set_ticket_kinds",
-    "severity",
     "start_plan_clock",
     "take_ticket",
     "ticket_for_answer",
@@ -63,11 +65,6 @@ __all__ = [
 ]
 
 
-def severity(level: int, customer_weight: float) -> float:
-    """(3 − score) × customer weight: a 1 from a KA weighs 4 (seed 001 §6.4.1)."""
-    return (3 - level) * customer_weight
-
-
 async def ticket_for_answer(session: AsyncSession, answer_id: int) -> Ticket | None:
     ticket: Ticket | None = await session.scalar(
         select(Ticket).where(Ticket.answer_id == answer_id)
@@ -75,56 +72,81 @@ async def ticket_for_answer(session: AsyncSession, answer_id: int) -> Ticket | N
     return ticket
 
 
+@dataclass(frozen=True, slots=True)
+class Grounds:
+    """What a ticket is opened for, as the ticket and its alert show it."""
+
+    level: int  # the level its severity weighs
+    score: int | None
+    comment: str | None
+    detail: str  # its "opened" event says
+    hold: timedelta  # how long its alert waits for the follow-up
+
+
+def grounds(answer: Answer, detail: str | None = None) -> Grounds:
+    """A 1–2 (alert held for the follow-up it shows) or a complaint sent as daily feedback
+    (no score, weighs like a 1, its text is the comment, alerted at once)."""
+    if answer.kind == AnswerKind.FEEDBACK:
+        return Grounds(COMPLAINT_LEVEL, None, answer.text, detail or "complaint", timedelta(0))
+    assert answer.level is not None
+    return Grounds(
+        answer.level, answer.level, None, detail or f"score {answer.level}", FOLLOW_UP_GRACE
+    )
+
+
 async def open_or_update_ticket(
     session: AsyncSession,
     *,
     answer: Answer,
-    invitation: Invitation,
+    invitation: Invitation | None,
     department: str | None,
     actor: str,
+    detail: str | None = None,
     now: datetime | None = None,
 ) -> tuple[Ticket, bool]:
-    """The ticket of a 1–2 answer, opened if new (or reopened). Returns (ticket, created)."""
+    """The ticket of a 1–2 answer or of a complaint (``invitation`` None: daily feedback,
+    outside any campaign), opened if new, re-scored or reopened if the score changed; the
+    alert is queued in the same transaction. Returns (ticket, created)."""
     now = now or utcnow()
-    respondent = await session.get(Respondent, invitation.respondent_id)
-    assert respondent is not None and answer.level is not None
+    why = grounds(answer, detail)
+    respondent = await session.get(Respondent, answer.respondent_id)
+    assert respondent is not None
     customer = await session.get(Customer, respondent.customer_id)
     assert customer is not None
     ticket = await ticket_for_answer(session, answer.id)
     weight = customer.weight
     if ticket is None:
         ticket = Ticket(
-            campaign_id=invitation.campaign_id,
+            campaign_id=invitation.campaign_id if invitation is not None else None,
             answer_id=answer.id,
             customer_id=customer.id,
             respondent_id=respondent.id,
             question=answer.question,
-            score=answer.level,
-            severity=severity(answer.level, weight),
+            score=why.score,
+            severity=severity(why.level, weight),
             department=department,
-            status="open",
+            status=TicketStatus.OPEN,
             causes=[],
+            comment=why.comment,
             created_at=now,
         )
-        ticket.events.append(
-            TicketEvent(at=now, actor=actor, action="opened", detail=f"score {answer.level}")
-        )
+        ticket.events.append(TicketEvent(at=now, actor=actor, action="opened", detail=why.detail))
         session.add(ticket)
         await session.flush()
-        await queue_alert(session, ticket.id, not_before=now + FOLLOW_UP_GRACE)
+        await queue_alert(session, ticket.id, not_before=now + why.hold)
         return ticket, True
-    if ticket.score != answer.level or ticket.status == "closed":
-        ticket.score = answer.level
-        ticket.severity = severity(answer.level, weight)
-        if ticket.status == "closed":
-            ticket.status = "open"
+    if ticket.score != why.score or ticket.status == TicketStatus.CLOSED:
+        ticket.score = why.score
+        ticket.severity = severity(why.level, weight)
+        if ticket.status == TicketStatus.CLOSED:
+            ticket.status = TicketStatus.OPEN
         session.add(
             TicketEvent(
                 ticket_id=ticket.id,
                 at=now,
                 actor=actor,
                 action="score_changed",
-                detail=f"score {answer.level}",
+                detail=why.detail,
             )
         )
     return ticket, False
@@ -135,8 +157,8 @@ async def withdraw_ticket(
 ) -> None:
     """Close the ticket of an answer the respondent raised to 3 or more."""
     ticket = await ticket_for_answer(session, answer.id)
-    if ticket is not None and ticket.status != "closed":
-        ticket.status = "closed"
+    if ticket is not None and ticket.status != TicketStatus.CLOSED:
+        ticket.status = TicketStatus.CLOSED
         session.add(
             TicketEvent(
                 ticket_id=ticket.id,

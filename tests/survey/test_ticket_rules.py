@@ -10,7 +10,8 @@ import pytest
 
 from survey.calendar import WorkingCalendar
 from survey.errors import TicketRuleBroken
-from survey.tickets import NEXT, STATUSES, check_due, check_transition, plan_due
+from survey.tickets import NEXT, check_due, check_transition, plan_due
+from survey.vocabulary import TicketStatus
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -51,7 +52,7 @@ def test_an_escalated_ticket_closes_only_with_its_call_back_report() -> None:
 
 
 def test_every_status_has_its_next_steps() -> None:
-    assert set(NEXT) == set(STATUSES)
+    assert set(NEXT) == set(TicketStatus)
 
 
 def test_plan_is_due_two_working_days_after_the_alert_across_a_holiday_and_a_weekend() -> None:
