@@ -33,8 +33,8 @@ from survey.settings import Settings
 
 log = logging.getLogger(__name__)
 STAFF_KEY = "staff"
-TAKE_PATTERN = r"^1:Y:"
-OPEN_PATTERN = r"^1:O:"
+TAKE_PATTERN = act.pattern(act.TakeTicket)  # the handlers that staff buttons go to
+OPEN_PATTERN = act.pattern(act.OpenTicket)
 MAX_HISTORY = 30  # newest events shown; the admin API has the full history
 MAX_MESSAGE = 4000  # Telegram allows 4096 characters
 OWNER_LENGTH = Ticket.owner.type.length or 120

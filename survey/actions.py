@@ -7,8 +7,11 @@ with ``InvalidAnswer``.
 
 from __future__ import annotations
 
+import dataclasses
+import re
+from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Protocol
 
 from survey.errors import InvalidAnswer
 from survey.schema import LEVELS, SUPPORTED_LANGUAGES
@@ -124,46 +127,128 @@ Action = (
     | OpenTicket
 )
 
-NpsOrigin = Literal["nps", "comment"]
+SEPARATOR = ":"
+
+
+class Field(Protocol):
+    """How one field of an action is written into callback_data and read back from it;
+    ``parse`` raises ValueError for anything the field cannot hold."""
+
+    def write(self, value: Any) -> str: ...
+
+    def parse(self, text: str) -> Any: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Any text: a question key, the origin of a Back."""
+
+    def write(self, value: str) -> str:
+        return value
+
+    def parse(self, text: str) -> str:
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class OneOf:
+    """One of a few known words (a language)."""
+
+    values: Collection[str]
+
+    def write(self, value: str) -> str:
+        return value
+
+    def parse(self, text: str) -> str:
+        if text not in self.values:
+            raise ValueError(text)
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    """A non-negative integer in decimal digits, within ``allowed`` when given."""
+
+    allowed: Collection[int] | None = None
+
+    def write(self, value: int) -> str:
+        return str(value)
+
+    def parse(self, text: str) -> int:
+        if not text.isdigit() or (self.allowed is not None and int(text) not in self.allowed):
+            raise ValueError(text)
+        return int(text)
+
+
+@dataclass(frozen=True, slots=True)
+class OrNone:
+    """``inner``, or None written as ``token`` (unable to comment, a skipped score)."""
+
+    inner: Field
+    token: str
+
+    def write(self, value: Any) -> str:
+        return self.token if value is None else self.inner.write(value)
+
+    def parse(self, text: str) -> Any:
+        return None if text == self.token else self.inner.parse(text)
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """A yes/no written as one of two letters."""
+
+    yes: str
+    no: str
+
+    def write(self, value: bool) -> str:
+        return self.yes if value else self.no
+
+    def parse(self, text: str) -> bool:
+        if text not in (self.yes, self.no):
+            raise ValueError(text)
+        return text == self.yes
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """One action as callback_data: its code, then its fields in the dataclass's order."""
+
+    action: type[Action]
+    code: str
+    fields: tuple[Field, ...] = ()
+
+
+# The codec: both directions read this table. Codes and field spellings are what buttons
+# already sent into chats carry; change them only with a new VERSION.
+BUTTONS: tuple[Button, ...] = (
+    Button(ChooseLanguage, "L", (OneOf(SUPPORTED_LANGUAGES),)),
+    Button(Begin, "B"),
+    Button(Answer, "A", (Text(), OrNone(Number(LEVELS), "n"))),
+    Button(Back, "K", (Text(),)),
+    Button(ToggleCause, "C", (Text(), Number())),
+    Button(CausesDone, "D", (Text(),)),
+    Button(SkipText, "S", (Text(),)),
+    Button(GiveNps, "N", (OrNone(Number(NPS_RANGE), "s"),)),
+    Button(SkipComment, "M"),
+    Button(Submit, "X"),
+    Button(OpenChangeMenu, "H"),
+    Button(ChangeAnswer, "G", (Text(),)),
+    Button(ConfirmForget, "F", (Flag("y", "n"),)),
+    Button(MarkFeedback, "T", (Number(), Flag("c", "f"))),
+    Button(TakeTicket, "Y", (Number(),)),
+    Button(OpenTicket, "O", (Number(),)),
+)
+BY_ACTION: dict[type[Action], Button] = {button.action: button for button in BUTTONS}
+BY_CODE: dict[str, Button] = {button.code: button for button in BUTTONS}
 
 
 def encode(action: Action) -> str:
     """The callback_data of a button; raises ValueError past Telegram's 64 bytes."""
-    parts: list[str]
-    match action:
-        case ChooseLanguage(language):
-            parts = ["L", language]
-        case Begin():
-            parts = ["B"]
-        case Answer(question, level):
-            parts = ["A", question, "n" if level is None else str(level)]
-        case Back(origin):
-            parts = ["K", origin]
-        case ToggleCause(question, index):
-            parts = ["C", question, str(index)]
-        case CausesDone(question):
-            parts = ["D", question]
-        case SkipText(question):
-            parts = ["S", question]
-        case GiveNps(score):
-            parts = ["N", "s" if score is None else str(score)]
-        case SkipComment():
-            parts = ["M"]
-        case Submit():
-            parts = ["X"]
-        case OpenChangeMenu():
-            parts = ["H"]
-        case ChangeAnswer(question):
-            parts = ["G", question]
-        case ConfirmForget(confirmed):
-            parts = ["F", "y" if confirmed else "n"]
-        case MarkFeedback(answer_id, complaint):
-            parts = ["T", str(answer_id), "c" if complaint else "f"]
-        case TakeTicket(ticket_id):
-            parts = ["Y", str(ticket_id)]
-        case OpenTicket(ticket_id):
-            parts = ["O", str(ticket_id)]
-    data = ":".join([VERSION, *parts])
+    button = BY_ACTION[type(action)]
+    values = [getattr(action, field.name) for field in dataclasses.fields(action)]
+    parts = [f.write(value) for f, value in zip(button.fields, values, strict=True)]
+    data = SEPARATOR.join([VERSION, button.code, *parts])
     if len(data.encode()) > MAX_CALLBACK_BYTES:
         raise ValueError(f"callback_data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
     return data
@@ -173,55 +258,24 @@ def decode(data: str | None) -> Action:
     """Parse callback_data; anything malformed or from another version is InvalidAnswer."""
     if not data or len(data.encode()) > MAX_CALLBACK_BYTES:
         raise InvalidAnswer("empty or oversized button data")
-    version, _, rest = data.partition(":")
+    version, _, rest = data.partition(SEPARATOR)
     if version != VERSION:
         raise InvalidAnswer(f"button from another version: {data!r}")
-    code, *args = rest.split(":")
+    code, *args = rest.split(SEPARATOR)
+    button = BY_CODE.get(code)
     try:
-        return _decode(code, args)
-    except (ValueError, IndexError):
+        if button is None:
+            raise ValueError(code)
+        values = [f.parse(arg) for f, arg in zip(button.fields, args, strict=True)]
+    except ValueError:
         raise InvalidAnswer(f"malformed button data: {data!r}") from None
+    return button.action(*values)
 
 
-def _decode(code: str, args: list[str]) -> Action:
-    simple: dict[str, Action] = {
-        "B": Begin(),
-        "M": SkipComment(),
-        "X": Submit(),
-        "H": OpenChangeMenu(),
-    }
-    if code in simple and not args:
-        return simple[code]
-    match code, args:
-        case "L", [language] if language in SUPPORTED_LANGUAGES:
-            return ChooseLanguage(language)
-        case "A", [question, "n"]:
-            return Answer(question, None)
-        case "A", [question, level] if level.isdigit() and int(level) in LEVELS:
-            return Answer(question, int(level))
-        case "K", [origin]:
-            return Back(origin)
-        case "C", [question, index] if index.isdigit():
-            return ToggleCause(question, int(index))
-        case "D", [question]:
-            return CausesDone(question)
-        case "S", [question]:
-            return SkipText(question)
-        case "N", ["s"]:
-            return GiveNps(None)
-        case "N", [score] if score.isdigit() and int(score) in NPS_RANGE:
-            return GiveNps(int(score))
-        case "G", [question]:
-            return ChangeAnswer(question)
-        case "F", [flag] if flag in ("y", "n"):
-            return ConfirmForget(flag == "y")
-        case "T", [answer_id, flag] if answer_id.isdigit() and flag in ("c", "f"):
-            return MarkFeedback(int(answer_id), flag == "c")
-        case "Y", [ticket_id] if ticket_id.isdigit():
-            return TakeTicket(int(ticket_id))
-        case "O", [ticket_id] if ticket_id.isdigit():
-            return OpenTicket(int(ticket_id))
-    raise ValueError(code)
+def pattern(action: type[Action]) -> str:
+    """A regular expression matching the callback_data of every ``action`` button (for
+    routing updates to a handler before decoding them)."""
+    return f"^{re.escape(SEPARATOR.join([VERSION, BY_ACTION[action].code, '']))}"
 
 
 def parse_typed_level(text: str) -> int | None:
