@@ -47,6 +47,7 @@ FIRST_USER_ID = 5_000_001  # far from the example respondents' Telegram ids (100
 FIRST_GROUP_ID = -1_000_000_000_001
 CHAT_TYPES = [str(chat_type) for chat_type in GROUP_TYPES]
 DEFAULT_LANGUAGE = "en"
+MAX_ID = 2**52  # Telegram's ids fit in 52 bits (and so in a JavaScript number)
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -97,8 +98,8 @@ class ControlApi:
         """A new person (201), or the one with that id already (200)."""
         body = await read_body(request)
         user_id = read_int(body, "id")
-        if user_id is not None and user_id <= 0:
-            raise ControlError(f"a user id is a positive integer, got {user_id}")
+        if user_id is not None and not 0 < user_id <= MAX_ID:
+            raise ControlError(f"a user id is a positive integer up to 2**52, got {user_id}")
         if user_id == self.sim.bot_id:
             raise ControlError(f"{user_id} is the bot's own id", 409)
         known = {user.id for user in self.sim.users}
@@ -167,8 +168,8 @@ class ControlApi:
         """A group with the bot in it (201), or the one with that id already (200)."""
         body = await read_body(request)
         chat_id = read_int(body, "id")
-        if chat_id is not None and chat_id >= 0:
-            raise ControlError(f"group chat ids are negative, got {chat_id}")
+        if chat_id is not None and not -MAX_ID <= chat_id < 0:
+            raise ControlError(f"group chat ids are negative (down to -2**52), got {chat_id}")
         chat_type = read_text(body, "type")
         if chat_type is not None and chat_type not in CHAT_TYPES:
             raise ControlError(f"type is one of {', '.join(CHAT_TYPES)}, got {chat_type!r}")
