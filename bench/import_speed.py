@@ -15,13 +15,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import secrets
 import socket
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +35,8 @@ from storage.engine import create_engine, create_sessionmaker, transaction
 from storage.migrate import upgrade_async
 from storage.models import Customer
 from survey.settings import Settings
+from tests.databases import PG_ADMIN_URL, scratch_postgres
 
-PG_ADMIN_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 HEADER = (
     "external_id,name,customer_class,weight,business_unit,product_line,annual_revenue,account_owner"
 )
@@ -82,28 +79,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-async def _pg_admin(statement: str) -> None:
-    engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as connection:
-            await connection.execute(text(statement))
-    finally:
-        await engine.dispose()
-
-
-@asynccontextmanager
-async def postgres_database() -> AsyncIterator[str]:
-    """A new, migrated PostgreSQL database, dropped afterwards."""
-    name = f"csat_bench_{secrets.token_hex(4)}"
-    await _pg_admin(f'CREATE DATABASE "{name}"')
-    try:
-        url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-        await upgrade_async(url)
-        yield url
-    finally:
-        await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def baseline_seconds(url: str, rows: list[dict[str, Any]]) -> float:
@@ -159,7 +134,7 @@ async def bench(label: str, url: str, rows: int, body: bytes) -> None:
     )
 
 
-async def main(rows: int, sqlite_only: bool) -> None:
+async def main(rows: int, sqlite_only: bool, pg_url: str) -> None:
     body = customers_csv(rows).encode()
     print(f"{rows:,} customers, a {len(body) / 2**20:.1f} MiB CSV body, load {load_average()}")
     with tempfile.TemporaryDirectory(prefix="csat-bench-") as folder:
@@ -167,7 +142,7 @@ async def main(rows: int, sqlite_only: bool) -> None:
         await upgrade_async(url)
         await bench("sqlite", url, rows, body)
     if not sqlite_only:
-        async with postgres_database() as url:
+        async with scratch_postgres("csat_bench", pg_url) as url:
             await bench("postgresql", url, rows, body)
     print(f"load average after: {load_average()}")
 
@@ -179,5 +154,4 @@ if __name__ == "__main__":
     parser.add_argument("--sqlite-only", action="store_true")
     args = parser.parse_args()
     logging.getLogger("admin.app").setLevel(logging.ERROR)  # "the bot is off": expected here
-    PG_ADMIN_URL = args.pg_url
-    asyncio.run(main(args.rows, args.sqlite_only))
+    asyncio.run(main(args.rows, args.sqlite_only, args.pg_url))

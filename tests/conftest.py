@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-import secrets
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -18,14 +17,87 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from cli.hosting import AppServer
 from simulator import BotApiSimulator, Limits
 from storage.engine import create_engine, create_sessionmaker
-from storage.migrate import upgrade
+from storage.migrate import upgrade_async
 from storage.models import Base
+from tests.databases import PG_ADMIN_URL as PG_ADMIN_URL  # imported from here by test modules
+from tests.databases import pg_admin, scratch_postgres
 from tests.support import make_settings
 
-PG_ADMIN_URL = os.environ.get(
-    "CSAT_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
-)
-BACKENDS = ["sqlite", "postgresql"]
+SQLITE, POSTGRESQL = "sqlite", "postgresql"
+BACKENDS = [SQLITE, POSTGRESQL]
+
+# Which database a test gets (through ``database_url``, ``db_url`` or ``sessions``):
+#
+# - SQLite, unmarked: everything above the SQL — the bot end to end, the CLI, the demo, the admin
+#   API's routes. Their behaviour is written once above storage/, so a second backend would
+#   only run the same Python again; the SQLite file is also the faster one to empty per test.
+# - ``@pytest.mark.both_backends``, and every test under tests/storage/ unless marked otherwise:
+#   SQL whose meaning depends on the dialect — upserts (ON CONFLICT), JSON columns, the
+#   migrations, the exports' and reports' queries, NUL characters, texts longer than their
+#   column and integers beyond it (PostgreSQL refuses what SQLite keeps), which errors are
+#   transient. When in doubt, a storage test runs on both; so does one survey end to end.
+# - ``@pytest.mark.postgresql_only``: what needs a server database — row locks and
+#   ``SKIP LOCKED`` with several sessions or processes at once, a database turned read-only
+#   under a running app (a fail-over).
+#
+# The marker closest to the test wins (function over class over module); a test may still
+# parametrize ``database_url`` itself with ``indirect=True``.
+BACKENDS_OF_MARKER = {
+    "both_backends": (SQLITE, POSTGRESQL),
+    "postgresql_only": (POSTGRESQL,),
+    "sqlite_only": (SQLITE,),
+}
+DEFAULT_BACKENDS = (SQLITE,)
+BOTH_BACKENDS_UNDER = Path(__file__).parent / "storage"
+
+
+# The tests mostly wait (HTTP round trips, the simulator, PostgreSQL, timers), so more pytest-xdist
+# workers than the machine's 2 cores pay; each worker imports the app and collects on its own,
+# which a run of a few modules would not win back.
+WORKERS = int(os.environ.get("CSAT_TEST_WORKERS", "4"))
+MODULES_WORTH_WORKERS = 40
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """What ``-n auto`` (pyproject's addopts) means here: WORKERS when the run selects more
+    than MODULES_WORTH_WORKERS test modules, else none (the tests run in this process)."""
+    modules = 0
+    for arg in config.args:
+        path = Path(arg.split("::")[0])
+        modules += len(list(path.rglob("test_*.py"))) if path.is_dir() else 1
+    return WORKERS if modules > MODULES_WORTH_WORKERS else 0
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name, backends in BACKENDS_OF_MARKER.items():
+        config.addinivalue_line("markers", f"{name}: the database tests run on {backends}")
+
+
+def _parametrizes_database_url(mark: pytest.Mark) -> bool:
+    names = mark.args[0] if mark.args else mark.kwargs.get("argnames", "")
+    if isinstance(names, str):
+        names = [name.strip() for name in names.split(",")]
+    return "database_url" in names
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Give each test that uses a database the backends its marker names (see above)."""
+    if "database_url" not in metafunc.fixturenames:
+        return
+    if any(_parametrizes_database_url(m) for m in metafunc.definition.iter_markers("parametrize")):
+        return
+    backends = next(
+        (
+            BACKENDS_OF_MARKER[mark.name]
+            for mark in metafunc.definition.iter_markers()
+            if mark.name in BACKENDS_OF_MARKER
+        ),
+        BACKENDS_OF_MARKER["both_backends"]
+        if metafunc.definition.path.is_relative_to(BOTH_BACKENDS_UNDER)
+        else DEFAULT_BACKENDS,
+    )
+    metafunc.parametrize("database_url", backends, indirect=True, scope="session")
 
 
 def _in_thread(coro: Any) -> Any:
@@ -35,31 +107,23 @@ def _in_thread(coro: Any) -> Any:
 
 
 async def _pg_admin(statement: str) -> None:
-    engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as connection:
-            await connection.execute(text(statement))
-    finally:
-        await engine.dispose()
+    await pg_admin(statement)
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def database_url(
+@pytest.fixture(scope="session")
+async def database_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """A migrated database of each backend, made once per test session."""
-    if request.param == "sqlite":
+) -> AsyncIterator[str]:
+    """A migrated database of the backend ``request.param``, made once per test session (per
+    pytest-xdist worker: its temporary directory and the PostgreSQL name are its own)."""
+    if request.param == SQLITE:
         path: Path = tmp_path_factory.mktemp("db") / "csat.db"
         url = f"sqlite+aiosqlite:///{path}"
-        upgrade(url)
+        await upgrade_async(url)
         yield url
         return
-    name = f"csat_test_{secrets.token_hex(4)}"
-    _in_thread(_pg_admin(f'CREATE DATABASE "{name}"'))
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    upgrade(url)
-    yield url
-    _in_thread(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    async with scratch_postgres("csat_test") as url:
+        yield url
 
 
 @pytest.fixture

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import random
 import socket
+from collections.abc import Iterator
 from datetime import datetime
 
 from click.testing import Result
@@ -71,10 +74,36 @@ def message(user: SimUser, message_id: int) -> SimMessage:
     return next(m for m in user.messages if m.message_id == message_id)
 
 
+# Ports for the servers tests start on a port named in advance (the webhook URL names it).
+# They come from below Linux's ephemeral range (32768-60999), so no client connection can take
+# one between the check and the server's bind; each pytest-xdist worker has a block of its own,
+# and a random start keeps two pytest runs on one machine apart.
+PORT_BLOCK, FIRST_PORT, BLOCKS = 500, 20_000, 25
+
+
+def _ports() -> Iterator[int]:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1", … under xdist
+    block = (int(worker[2:]) + 1) % BLOCKS if worker[2:].isdigit() else 0
+    first = FIRST_PORT + block * PORT_BLOCK
+    start = random.randrange(PORT_BLOCK)
+    while True:
+        for n in range(PORT_BLOCK):
+            yield first + (start + n) % PORT_BLOCK
+
+
+_PORTS = _ports()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A port nothing listens on now, this worker's own."""
+    while True:
+        port = next(_PORTS)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:  # in use, by this worker's earlier server or another program
+                continue
+            return port
 
 
 def make_settings(db_url: str, sim: BotApiSimulator, *, port: int | None = None) -> Settings:

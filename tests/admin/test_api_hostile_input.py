@@ -131,6 +131,7 @@ OUT_OF_UTC = [
         for m, p, _, _, field in OUT_OF_RANGE + NUL_TEXT + TOO_LONG + OUT_OF_UTC
     ],
 )
+@pytest.mark.both_backends
 async def test_values_the_columns_cannot_hold_are_422_naming_the_field(
     http: httpx.AsyncClient,
     method: str,
@@ -163,6 +164,7 @@ def ecss_with(change: dict[str, Any]) -> dict[str, Any]:
     ids=["nul-text", "nul-department", "long-department", "version", "inf-weight"],
 )
 @pytest.mark.parametrize("as_yaml", [False, True], ids=["json", "yaml"])
+@pytest.mark.both_backends
 async def test_a_survey_the_tables_cannot_hold_is_refused_naming_the_field(
     http: httpx.AsyncClient, survey: dict[str, Any], field: str, problem: str, as_yaml: bool
 ) -> None:
@@ -201,6 +203,7 @@ async def test_an_import_nested_too_deeply_is_400(http: httpx.AsyncClient, path:
     assert refused(response, 400, "(body)")["code"] == "too_deep"
 
 
+@pytest.mark.both_backends
 async def test_an_api_key_name_that_cannot_be_stored_is_refused(db_url: str) -> None:
     engine = create_engine(db_url)
     try:
@@ -212,6 +215,7 @@ async def test_an_api_key_name_that_cannot_be_stored_is_refused(db_url: str) -> 
         await engine.dispose()
 
 
+@pytest.mark.both_backends
 async def test_revoking_an_id_beyond_integer_finds_no_key(db_url: str) -> None:
     engine = create_engine(db_url)
     try:

@@ -206,6 +206,7 @@ async def test_csv_sent_as_json_is_a_400(api: Api) -> None:
     assert error_of(response, 400)["code"] == "invalid_json"
 
 
+@pytest.mark.both_backends
 async def test_a_carriage_return_inside_a_quoted_value_round_trips(api: Api) -> None:
     text = CUSTOMERS + customer(name='"Be\rta"', account_owner='"Li\r\nWang"')
     response = await api.post("/customers", content=text.encode(), headers=CSV)

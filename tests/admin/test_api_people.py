@@ -3,8 +3,12 @@ by line, good rows kept, idempotent on external id), filtered and paginated list
 
 from __future__ import annotations
 
+import pytest
+
 from storage.strangers import stranger
 from tests.admin.conftest import Api, error_of
+
+pytestmark = pytest.mark.both_backends
 
 CSV = {"Content-Type": "text/csv"}
 CUSTOMERS = [

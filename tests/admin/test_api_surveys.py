@@ -6,8 +6,12 @@ from __future__ import annotations
 import json
 from importlib import resources
 
+import pytest
+
 from survey.loader import load_template, survey_to_dict
 from tests.admin.conftest import Api, error_of
+
+pytestmark = pytest.mark.both_backends
 
 YAML = {"Content-Type": "application/yaml"}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import update
 
 from storage.engine import transaction
@@ -12,6 +13,8 @@ from storage.models import Ticket
 from storage.types import utcnow
 from tests.admin.conftest import Api, error_of
 from tests.support import respond, seed_campaign
+
+pytestmark = pytest.mark.both_backends
 
 
 async def seed_tickets(api: Api) -> list[int]:

@@ -26,6 +26,8 @@ from storage.models import Answer, Respondent, Ticket
 from survey.settings import Settings
 from tests.support import respond, seed_campaign
 
+pytestmark = pytest.mark.both_backends
+
 AT = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
 HYPERLINK = '=HYPERLINK("http://evil","x")'
 SPEC_HEADER = (

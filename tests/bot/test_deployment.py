@@ -4,6 +4,7 @@ one database, the webhook checks its secret, long polling works too."""
 from __future__ import annotations
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 
 from cli.hosting import AppServer
@@ -53,6 +54,7 @@ async def test_restart_mid_survey_resumes_at_first_unanswered(
     assert levels == [5, 4, 3]
 
 
+@pytest.mark.both_backends
 async def test_the_same_update_twice_is_processed_once(
     app: AppServer, sim: BotApiSimulator, sessions
 ) -> None:
@@ -71,6 +73,7 @@ async def test_the_same_update_twice_is_processed_once(
     assert await _count(sessions, Ticket) == 1
 
 
+@pytest.mark.both_backends
 async def test_two_instances_serve_alternating_updates(
     db_url: str, sim: BotApiSimulator, sessions
 ) -> None:

@@ -195,6 +195,7 @@ async def test_a_dropped_connection_is_retried_with_backoff(
     assert len(quality.messages) == 1 and len(sim.calls("sendMessage")) == 3
 
 
+@pytest.mark.both_backends
 async def test_two_workers_send_each_message_once(
     sim: BotApiSimulator, bot: Bot, db_url: str
 ) -> None:

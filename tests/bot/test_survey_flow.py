@@ -3,6 +3,7 @@ app on a real socket, state in the real database (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from cli.hosting import AppServer
@@ -10,6 +11,8 @@ from simulator import BotApiSimulator, SimUser
 from storage.models import Answer, Invitation
 from survey.loader import load_template
 from tests.support import labels, message, seed_campaign
+
+pytestmark = pytest.mark.both_backends
 
 ECSS = load_template("ecss-5")
 QUESTIONS = ECSS.questions()

@@ -18,7 +18,7 @@ from tests.conftest import PG_ADMIN_URL
 from tests.support import begin, begin_polled, polling_settings, seed_campaign, shows
 
 # Fail-over is a PostgreSQL matter: SQLite has no standby to be read-only.
-pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+pytestmark = pytest.mark.postgresql_only
 NOT_SAVED = t("error_retrying", "en")
 
 

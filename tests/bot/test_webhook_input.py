@@ -78,6 +78,7 @@ async def test_a_body_over_a_megabyte_is_a_413(app: AppServer, sessions) -> None
     assert await _count(sessions, ProcessedUpdate) == 0
 
 
+@pytest.mark.both_backends
 async def test_nul_in_a_typed_text_is_dropped_and_the_rest_kept(
     app: AppServer, sim: BotApiSimulator, sessions
 ) -> None:

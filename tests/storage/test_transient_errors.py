@@ -38,7 +38,7 @@ async def test_a_missing_table_is_not_transient(db_url: str) -> None:
     assert not is_transient(await _error_of(create_engine(db_url), "SELECT * FROM no_such_table"))
 
 
-@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+@pytest.mark.postgresql_only
 async def test_a_too_long_value_is_not_transient_but_a_read_only_transaction_is(
     db_url: str,
 ) -> None:

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Time the README's test command on two commits, back to back, each in a fresh clone:
+#     bench/suite_time.sh [BASE_REV] [NEW_REV]     (defaults: 30da3f1 and HEAD)
+# Prints the load average before each run and `time`'s real/user/sys; the test output of each
+# run goes to $OUT/<rev>.log (OUT defaults to a new temporary folder). Issue 10 point 5: the new
+# wall time should be under half the base one, measured in one session on the same machine.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+base=${1:-30da3f1}
+new=${2:-HEAD}
+out=${OUT:-$(mktemp -d -t csat-suite-time-XXXX)}
+for rev in "$base" "$new"; do
+  sha=$(git -C "$repo" rev-parse --short "$rev")
+  tree="$out/$sha"
+  git clone -q "$repo" "$tree"
+  git -C "$tree" checkout -q "$sha"
+  echo "== $rev ($sha): $(cut -d' ' -f1-3 /proc/loadavg) load average before"
+  (cd "$tree" && { time (python3 -m venv .venv && .venv/bin/pip install -q -e '.[test]' \
+    && .venv/bin/pytest -q -p no:cacheprovider) >"$out/$sha.log" 2>&1; } 2>&1) || true
+  tail -n 1 "$out/$sha.log"
+done
+echo "logs and clones in $out"
