@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import func, select
 from telegram.ext import AIORateLimiter, ExtBot
 
-from admin.planning import apply_plan
+from campaigns.planning import apply_plan
 from bot.dispatch import Dispatcher, default_renderers
 from cli.demo_seed import seed_population
 from scoring.sampling import SamplingRules

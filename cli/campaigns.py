@@ -8,12 +8,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import typer
-from rich.table import Column, Table
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from admin.closing import CloseSummary, close_campaign
-from admin.planning import PlanPreview, apply_plan, preview_plan
+from campaigns.closing import close_campaign
+from campaigns.invitations import chase, invite_customers
+from campaigns.lookup import campaign_of
+from campaigns.opening import open_campaign
+from campaigns.planning import apply_plan, preview_plan, stored_rules
 from cli.common import (
     CampaignKeyArg,
     SurveyKeyOption,
@@ -22,14 +22,13 @@ from cli.common import (
     run_async,
     settings,
 )
+from cli.plan_output import print_close, print_plan
 from scoring.sampling import SamplingRules
-from scoring.wording import counted, with_article
-from storage.campaigns import campaign_by_key, create_campaign, deep_link, invite
-from storage.chasing import Reason, chase_list
-from storage.models import Campaign, Customer, Invitation, Respondent
-from storage.reminders import InvitationBatch, ReminderPolicy, send_invitations
-from storage.surveys import latest_survey_row
+from storage.campaigns import deep_link
+from storage.chasing import Reason
+from storage.reminders import InvitationBatch, ReminderPolicy
 from storage.types import utcnow
+from survey.vocabulary import CampaignPeriod
 
 NO_USERNAME_FOR_LINKS = (
     "the last column is the invitation token, not a link: set CSAT_BOT_USERNAME (the bot's "
@@ -48,19 +47,16 @@ CHASE_REASONS: dict[Reason, str] = {
 async def campaign_create(
     key: CampaignKeyArg,
     survey: SurveyKeyOption,
-    period: str = typer.Option("ad_hoc", help="quarterly | half_yearly | yearly | ad_hoc"),
+    period: str = typer.Option(CampaignPeriod.AD_HOC.value, help=" | ".join(CampaignPeriod)),
     closes: datetime | None = typer.Option(None, help="Closing date (UTC), e.g. 2026-12-31"),
 ) -> None:
     """Open a campaign of a loaded survey."""
+    closes_at = closes.replace(tzinfo=UTC) if closes and closes.tzinfo is None else closes
     async with db_session() as session:
-        survey_row = await latest_survey_row(session, survey)
-        if survey_row is None:
-            raise LookupError(f"no survey {survey!r} is loaded; run `csat survey load` first")
-        closes_at = closes.replace(tzinfo=UTC) if closes and closes.tzinfo is None else closes
-        campaign = await create_campaign(
-            session, key=key, survey_row=survey_row, period=period, closes_at=closes_at
+        opened = await open_campaign(
+            session, key=key, survey=survey, period=period, closes_at=closes_at
         )
-    console.print(f"campaign [bold]{campaign.key}[/bold] open on {survey} v{survey_row.version}")
+    console.print(f"campaign [bold]{key}[/bold] open on {survey} v{opened.survey_version}")
 
 
 @campaign_app.command("invite")
@@ -82,30 +78,16 @@ async def campaign_invite(
     if not username:
         raise ValueError("the bot's username is needed for links: set CSAT_BOT_USERNAME")
     async with db_session() as session:
-        campaign = await _campaign(session, key)
-        query = select(Respondent).where(Respondent.forgotten_at.is_(None))
-        if customer:
-            query = query.join(Customer).where(Customer.external_id.in_(customer))
-        respondents = list(await session.scalars(query.order_by(Respondent.id)))
-        if campaign.planned_at is None:
-            await invite(session, campaign, respondents)
-        wanted = {r.id for r in respondents}
-        batch = await send_invitations(
+        invited = await invite_customers(
             session,
-            campaign,
+            key,
             now=utcnow(),
             policy=ReminderPolicy.from_settings(config),
-            respondent_ids=sorted(wanted),
+            customers=customer,
         )
-        invited = await session.execute(
-            select(Respondent.external_id, Invitation.token)
-            .join(Invitation, Invitation.respondent_id == Respondent.id)
-            .where(Invitation.campaign_id == campaign.id, Respondent.id.in_(wanted))
-            .order_by(Respondent.id)
-        )
-        for external_id, token in invited.all():
-            print(f"{external_id}\t{deep_link(username, token)}")
-    console.print(invite_summary(batch, config.timezone), style="dim")
+    for external_id, token in invited.tokens:
+        print(f"{external_id}\t{deep_link(username, token)}")
+    console.print(invite_summary(invited.batch, config.timezone), style="dim")
 
 
 def invite_summary(batch: InvitationBatch, timezone: str) -> str:
@@ -139,9 +121,8 @@ async def campaign_chase(
     config = settings()
     username = bot_username or config.bot_username
     async with db_session() as session:
-        campaign = await _campaign(session, key)
         policy = ReminderPolicy.from_settings(config)
-        chases = await chase_list(session, campaign.id, now=utcnow(), policy=policy, owner=owner)
+        chases, _ = await chase(session, key, now=utcnow(), policy=policy, owner=owner)
     owner_of: str | None = ""  # a value no customer has, so the first owner gets a heading
     for c in chases:
         if c.account_owner != owner_of:
@@ -156,13 +137,6 @@ async def campaign_chase(
     console.print(f"{len(chases)} to chase, {sum(c.due for c in chases)} due", style="dim")
     if chases and not username:
         console.print(NO_USERNAME_FOR_LINKS, style="yellow", highlight=False)
-
-
-async def _campaign(session: AsyncSession, key: str) -> Campaign:
-    campaign = await campaign_by_key(session, key)
-    if campaign is None:
-        raise LookupError(f"no campaign {key!r}")
-    return campaign
 
 
 @campaign_app.command("plan")
@@ -200,12 +174,12 @@ async def campaign_plan(
             callback_share=callback_share,
         )
     async with db_session() as session:
-        campaign = await _campaign(session, key)
+        campaign = await campaign_of(session, key)
         source = None  # the rules given on the command line
         if chosen is not None:
             rules = chosen
         else:
-            rules, source = _stored_or_default_rules(campaign)
+            rules, source = stored_rules(campaign)
             changes: dict[str, Any] = {}
             if no_complainers:
                 changes["include_complainers"] = False
@@ -217,82 +191,10 @@ async def campaign_plan(
     print_plan(preview, rules_source=source)
 
 
-def _stored_or_default_rules(campaign: Campaign) -> tuple[SamplingRules, str]:
-    """The rules of the campaign's stored plan, else the seeds' defaults; and which."""
-    stored = (campaign.plan or {}).get("rules")
-    if stored:
-        return SamplingRules.from_dict(stored), "stored"
-    return SamplingRules.seed_defaults(), "the seeds' defaults"
-
-
-def _numbers(*names: str) -> list[Column]:
-    return [Column(name, justify="right") for name in names]
-
-
-def print_plan(preview: PlanPreview, rules_source: str | None = None) -> None:
-    """The preview as a quality manager reads it: who, why, how many, how precise."""
-    plan = preview.to_dict()  # the same plain figures the admin API returns
-    figures = plan["figures"]
-    state = "stored" if preview.applied else "preview, nothing stored"
-    console.print(f"[bold]campaign {preview.campaign}[/bold] sample ({state})")
-    console.print(f"seed {preview.seed} ({preview.seed_source}; --seed {preview.seed} repeats it)")
-    rules = ", ".join(
-        f"{k}={round(v, 3) if isinstance(v, float) else v}" for k, v in plan["rules"].items() if v
-    )
-    source = f" ({rules_source})" if rules_source else ""
-    console.print(f"rules{source}: {rules}", highlight=False)
-    for row in plan["customers"]:
-        reasons = ", ".join(row["reasons"])
-        print(f"{row['external_id']}\t{row['customer_class']}\t{row['name']}\t{reasons}")
-    classes = Table("class", *_numbers("customers", "selected"))
-    for c in figures["by_class"]:
-        classes.add_row(c["customer_class"], str(c["customers"]), str(c["selected"]))
-    units = Table("business unit", *_numbers("customers", "selected", "revenue", "covered"))
-    for u in figures["by_unit"]:
-        covered = "–" if u["coverage"] is None else f"{u['coverage']:.1%}"
-        revenue = f"{u['revenue']:,.0f}"
-        units.add_row(u["business_unit"], str(u["customers"]), str(u["selected"]), revenue, covered)
-    console.print(classes, units)
-    console.print(
-        f"{figures['customers']} of {counted(figures['population'], 'customer')} "
-        f"({figures['customers_without_respondents']} without respondents), "
-        f"{counted(figures['respondents'], 'respondent')}, "
-        f"{counted(figures['callback_checks'], 'call-back check')}"
-    )
-    moe = figures["margin_of_error"]
-    margin = "–" if moe is None else f"±{moe * 100:.1f} percentage points"
-    expected = figures["expected_customers"]
-    answer = "answers" if expected == 1 else "answer"
-    console.print(
-        f"at {with_article(format(figures['response_rate'], '.0%'))} response rate "
-        f"{counted(expected, 'customer')} {answer}: margin of error (95 %) {margin}"
-    )
-    if preview.invitations is not None:
-        change = preview.invitations
-        console.print(
-            f"invitations: {change.created} created, {change.kept} kept, {change.removed} removed"
-        )
-    elif preview.locked:
-        console.print(f"[yellow]cannot apply:[/yellow] {preview.locked}")
-
-
 @campaign_app.command("close")
 @run_async
 async def campaign_close(key: CampaignKeyArg) -> None:
     """Close a campaign: expire unfinished invitations and split its tickets 20/80."""
     async with db_session() as session:
-        summary = await close_campaign(session, await _campaign(session, key), now=utcnow())
+        summary = await close_campaign(session, key, now=utcnow())
     print_close(summary)
-
-
-def print_close(summary: CloseSummary) -> None:
-    again = " (was closed already)" if summary.already_closed else ""
-    when = f"{summary.closed_at:%Y-%m-%d %H:%M} UTC"
-    console.print(f"campaign [bold]{summary.campaign}[/bold] closed {when}{again}")
-    console.print(f"{summary.expired_invitations} unfinished invitations expired")
-    console.print(
-        f"tickets: {summary.opinion_tickets} opinion tickets, "
-        f"{summary.internal_memos} internal memos ({summary.reclassified_tickets} changed)"
-    )
-    states = ", ".join(f"{state} {n}" for state, n in sorted(summary.invitations.items()))
-    console.print(f"invitations: {states or 'none'}")

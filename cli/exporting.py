@@ -7,9 +7,8 @@ from pathlib import Path
 
 import typer
 
-from admin.exports import build_export, check_export
+from campaigns.exports import build_export, check_export
 from cli.common import CampaignKeyArg, db_session, err_console, run_async
-from storage.campaigns import campaign_by_key
 
 
 @run_async
@@ -28,10 +27,7 @@ async def export(
     if fmt == "xlsx" and out is None:
         raise ValueError("an xlsx file is binary: give --out FILE")
     async with db_session() as session:
-        found = await campaign_by_key(session, campaign)
-        if found is None:
-            raise LookupError(f"no campaign {campaign!r}")
-        export_file = await build_export(session, found, what, fmt, by=by)
+        export_file = await build_export(session, campaign, what, fmt, by=by)
         if out is None:
             sys.stdout.flush()
             async for chunk in export_file.chunks:

@@ -7,12 +7,10 @@ from pathlib import Path
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from admin.closing import classify_tickets
-from admin.reports import load_campaign_report
+from campaigns.reports import analyse_campaign
 from cli.common import CampaignKeyArg, console, database, run_async
 from scoring import CampaignReport, render_tables, write_trend_chart
 from scoring.report import write_report_json
-from storage.campaigns import campaign_by_key
 
 
 async def load_report(sessions: async_sessionmaker[AsyncSession], key: str) -> CampaignReport:
@@ -21,11 +19,7 @@ async def load_report(sessions: async_sessionmaker[AsyncSession], key: str) -> C
     Analysing a campaign applies the 20/80 split to its tickets (SPEC §4.7), as closing does.
     """
     async with sessions() as session, session.begin():
-        campaign = await campaign_by_key(session, key)
-        if campaign is None:
-            raise LookupError(f"no campaign {key!r}")
-        await classify_tickets(session, campaign)
-        return await load_campaign_report(session, campaign)
+        return await analyse_campaign(session, key)
 
 
 async def print_campaign_report(

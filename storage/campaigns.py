@@ -7,7 +7,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -16,16 +16,20 @@ from storage.reminders import UNDELIVERED
 from storage.types import utcnow
 from survey.errors import (
     CampaignClosed,
+    CampaignExists,
+    CampaignNotFound,
     InvitationCompleted,
     InvitationExpired,
     InvitationInUse,
     InvitationNotFound,
+    UnknownSurvey,
 )
+from survey.vocabulary import CampaignPeriod, CampaignStatus
 
 # Invitation states a closing campaign expires.
 UNFINISHED = ("created", "sent", UNDELIVERED, "started")
 TOKEN_BYTES = 48  # base64url of 48 bytes is 64 characters: the deep-link maximum
-PERIODS = ("quarterly", "half_yearly", "yearly", "ad_hoc")
+PERIODS = tuple(CampaignPeriod)
 
 
 def new_token() -> str:
@@ -43,22 +47,22 @@ async def create_campaign(
     *,
     key: str,
     survey_row: SurveyRow,
-    period: str = "ad_hoc",
+    period: str = CampaignPeriod.AD_HOC,
     closes_at: datetime | None = None,
     targets: dict[str, float] | None = None,
 ) -> Campaign:
-    """A new open campaign of a stored survey."""
+    """A new open campaign of a stored survey; ``CampaignExists`` if the key is taken."""
     if period not in PERIODS:
-        raise ValueError(f"period must be one of {PERIODS}")
+        raise ValueError(f"period must be one of {', '.join(PERIODS)}")
     if await session.scalar(select(Campaign.id).where(Campaign.key == key)) is not None:
-        raise ValueError(f"campaign {key!r} exists already")
+        raise CampaignExists(key)
     campaign = Campaign(
         key=key,
         survey_id=survey_row.id,
         period=period,
         closes_at=closes_at,
         targets=targets or {},
-        status="open",
+        status=CampaignStatus.OPEN,
     )
     session.add(campaign)
     await session.flush()
@@ -68,6 +72,41 @@ async def create_campaign(
 async def campaign_by_key(session: AsyncSession, key: str) -> Campaign | None:
     campaign: Campaign | None = await session.scalar(select(Campaign).where(Campaign.key == key))
     return campaign
+
+
+async def get_campaign(session: AsyncSession, key: str) -> Campaign:
+    """The campaign ``key``; ``CampaignNotFound`` if there is none."""
+    campaign = await campaign_by_key(session, key)
+    if campaign is None:
+        raise CampaignNotFound(key)
+    return campaign
+
+
+async def survey_row_for(session: AsyncSession, key: str, version: int | None) -> SurveyRow:
+    """The loaded survey a new campaign asks: ``version`` of ``key``, else its newest."""
+    query = select(SurveyRow).where(SurveyRow.key == key)
+    if version is not None:
+        query = query.where(SurveyRow.version == version)
+    row: SurveyRow | None = await session.scalar(query.order_by(SurveyRow.version.desc()).limit(1))
+    if row is None:
+        raise UnknownSurvey(key, version)
+    return row
+
+
+def campaigns_query(
+    *, survey: str | None = None, status: str | None = None
+) -> Select[tuple[Campaign, str, int]]:
+    """Campaigns with their survey's key and version, newest first, optionally filtered."""
+    query = (
+        select(Campaign, SurveyRow.key, SurveyRow.version)
+        .join(SurveyRow, SurveyRow.id == Campaign.survey_id)
+        .order_by(Campaign.opens_at.desc(), Campaign.id.desc())
+    )
+    if survey is not None:
+        query = query.where(SurveyRow.key == survey)
+    if status is not None:
+        query = query.where(Campaign.status == status)
+    return query
 
 
 async def invite(
@@ -108,7 +147,9 @@ async def invite(
 
 def campaign_is_open(campaign: Campaign, now: datetime) -> bool:
     """Does the campaign still take answers? Not once closed, nor past its closing time."""
-    return campaign.status != "closed" and (campaign.closes_at is None or campaign.closes_at > now)
+    return campaign.status != CampaignStatus.CLOSED and (
+        campaign.closes_at is None or campaign.closes_at > now
+    )
 
 
 def invitation_is_dead(invitation: Invitation, now: datetime) -> bool:
@@ -192,7 +233,7 @@ async def expire_invitations(session: AsyncSession, campaign_id: int, *, now: da
 
 async def mark_closed(session: AsyncSession, campaign: Campaign, *, now: datetime) -> None:
     """Close the campaign: it takes no more answers. Closing again keeps the first time."""
-    campaign.status = "closed"
+    campaign.status = CampaignStatus.CLOSED
     if campaign.closed_at is None:
         campaign.closed_at = now
     await session.flush()

@@ -19,21 +19,15 @@ from sqlalchemy import ScalarSelect, Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Customer, Invitation, OutboundMessage, Respondent
-from storage.reminders import AWAITING, UNDELIVERED, ReminderPolicy
+from storage.reminders import AWAITING, UNDELIVERED, Handoff, ReminderPolicy
 
 Reason = Literal["undelivered", "no_chat", "reminders_used"]
 
 
 @dataclass(frozen=True)
-class Chase:
+class Chase(Handoff):
     """One respondent to chase by hand, with the link to pass on again."""
 
-    invitation_id: int
-    token: str
-    account_owner: str | None
-    customer_name: str
-    respondent_external_id: str
-    respondent_name: str | None
     state: str  # sent | started | undelivered
     reason: Reason
     sent_at: datetime
@@ -111,13 +105,10 @@ def to_chase(
     sent_at = invitation.sent_at or now
     waited = policy.calendar.working_days_between(sent_at, now)
     reason = _reason(invitation, respondent)
-    return Chase(
-        invitation_id=invitation.id,
-        token=invitation.token,
-        account_owner=customer.account_owner,
-        customer_name=customer.name,
-        respondent_external_id=respondent.external_id,
-        respondent_name=respondent.name,
+    return Chase.of(
+        invitation,
+        respondent,
+        customer,
         state=invitation.state,
         reason=reason,
         sent_at=sent_at,
@@ -135,6 +126,7 @@ async def chase_list(
     policy: ReminderPolicy,
     owner: str | None = None,
 ) -> list[Chase]:
-    """The whole chase list of a campaign (the API pages through ``chase_query`` instead)."""
+    """The whole chase list of a campaign (``campaigns.invitations.chase`` pages through
+    ``chase_query`` instead)."""
     rows = await session.execute(chase_query(campaign_id, now=now, policy=policy, owner=owner))
     return [to_chase(*row, now=now, policy=policy) for row in rows.tuples()]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any, Self, cast
 
 from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -79,7 +79,10 @@ class ReminderPolicy:
 
 @dataclass(frozen=True)
 class Handoff:
-    """A deep link the account owner must pass on: the bot cannot write to this person first."""
+    """A deep link the account owner must pass on: the bot cannot write to this person first.
+
+    Who an invitation is for, as a person chasing it reads it; ``chasing.Chase`` extends it.
+    """
 
     invitation_id: int
     token: str
@@ -87,6 +90,21 @@ class Handoff:
     respondent_external_id: str
     customer_name: str
     account_owner: str | None
+
+    @classmethod
+    def of(
+        cls, invitation: Invitation, respondent: Respondent, customer: Customer, **more: Any
+    ) -> Self:
+        """The one builder of these records from the rows; ``more`` fills a subclass's fields."""
+        return cls(
+            invitation_id=invitation.id,
+            token=invitation.token,
+            respondent_name=respondent.name,
+            respondent_external_id=respondent.external_id,
+            customer_name=customer.name,
+            account_owner=customer.account_owner,
+            **more,
+        )
 
 
 @dataclass
@@ -159,20 +177,9 @@ async def send_invitations(
             ):
                 batch.count_chat(now=now, due=due)
         else:
-            batch.handoff.append(_handoff(invitation, respondent, respondent.customer))
+            batch.handoff.append(Handoff.of(invitation, respondent, respondent.customer))
     await session.flush()
     return batch
-
-
-def _handoff(invitation: Invitation, respondent: Respondent, customer: Customer) -> Handoff:
-    return Handoff(
-        invitation_id=invitation.id,
-        token=invitation.token,
-        respondent_name=respondent.name,
-        respondent_external_id=respondent.external_id,
-        customer_name=customer.name,
-        account_owner=customer.account_owner,
-    )
 
 
 async def mark_undelivered(session: AsyncSession, invitation_id: int) -> bool:

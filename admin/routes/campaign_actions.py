@@ -4,33 +4,25 @@ the unanswered ones, close it, and read its report."""
 from __future__ import annotations
 
 import inspect
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Request, status
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from admin.closing import close_campaign
 from admin.deps import AdminKey, SessionDep, StaffKey, ViewerKey
 from admin.errors import CONFLICT, ApiError
-from admin.pagination import PageDep, fetch_page
+from admin.pagination import PageDep
 from admin.params import CampaignKeyPath
-from admin.planning import apply_plan, preview_plan
-from admin.reports import load_campaign_report
-from admin.routes.lookups import campaign_or_404
-from admin.schemas.campaigns import (
-    ChaseList,
-    ChasePublic,
-    InvitationsSent,
-    InviteRequest,
-    PlanRequest,
-)
+from admin.schemas.campaigns import ChaseList, ChasePublic, InvitationsSent, InviteRequest
 from admin.schemas.fields import AccountOwner
-from storage.chasing import chase_query, to_chase
+from admin.schemas.plans import CloseSummaryPublic, PlanPublic, PlanRequest
+from admin.schemas.reports import ReportPublic
+from campaigns.closing import close_campaign
+from campaigns.invitations import chase, invite_planned
+from campaigns.planning import apply_plan, preview_plan
+from campaigns.reports import load_campaign_report
 from storage.engine import transaction
-from storage.models import Respondent
-from storage.planning import plan_locked
-from storage.reminders import ReminderPolicy, send_invitations
+from storage.reminders import ReminderPolicy
 from storage.types import utcnow
 from survey.settings import Settings
 
@@ -40,10 +32,9 @@ router = APIRouter(prefix="/campaigns", tags=["campaigns"])
 @router.post("/{key}/plan", responses=CONFLICT)
 async def plan_sample(
     key: CampaignKeyPath, body: PlanRequest, session: SessionDep, _key: AdminKey
-) -> dict[str, Any]:
+) -> PlanPublic:
     """Preview the sample the rules select (SPEC §6), or with ``apply`` store the plan and
     create its invitations. The seed used is returned so the sample can be reproduced."""
-    campaign = await campaign_or_404(session, key)
     try:
         rules = body.rules.to_rules()
     except ValueError as exc:  # rules that select nobody
@@ -52,12 +43,8 @@ async def plan_sample(
             str(exc),
             details=[{"field": "body.rules", "problem": str(exc)}],
         ) from None
-    if body.apply:
-        locked = await plan_locked(session, campaign)
-        if locked is not None:
-            raise ApiError(status.HTTP_409_CONFLICT, locked, code="plan_locked")
-        return (await apply_plan(session, campaign, rules, seed=body.seed)).to_dict()
-    return (await preview_plan(session, campaign, rules, seed=body.seed)).to_dict()
+    plan = apply_plan if body.apply else preview_plan
+    return PlanPublic.model_validate((await plan(session, key, rules, seed=body.seed)).to_dict())
 
 
 @router.post("/{key}/invite", responses=CONFLICT)
@@ -74,17 +61,12 @@ async def send_campaign_invitations(
     settings: Settings = request.app.state.settings
     # Commit before waking the scheduler, so its next pass sees the queued messages.
     async with transaction(sessions) as session:
-        campaign = await campaign_or_404(session, key)
-        if campaign.status == "closed":
-            raise ApiError(status.HTTP_409_CONFLICT, f"campaign {key!r} is closed")
-        wanted = body.respondents if body is not None else None
-        ids = await _respondent_ids(session, wanted) if wanted is not None else None
-        batch = await send_invitations(
+        batch = await invite_planned(
             session,
-            campaign,
+            key,
             now=utcnow(),
             policy=ReminderPolicy.from_settings(settings),
-            respondent_ids=ids,
+            respondents=body.respondents if body is not None else None,
         )
     await _wake_scheduler(request)
     return InvitationsSent.of(batch, settings.bot_username)
@@ -105,43 +87,21 @@ async def chase_unanswered(
     message (``undelivered``, the refusal in ``detail``), the bot cannot write to the respondent,
     or has sent every reminder. ``due`` once the first reminder's working days have passed."""
     settings: Settings = request.app.state.settings
-    campaign = await campaign_or_404(session, key)
-    now = utcnow()
-    policy = ReminderPolicy.from_settings(settings)
-    query = chase_query(campaign.id, now=now, policy=policy, owner=owner)
-    rows, count = await fetch_page(session, query, page)
+    chases, count = await chase(
+        session,
+        key,
+        now=utcnow(),
+        policy=ReminderPolicy.from_settings(settings),
+        owner=owner,
+        limit=page.limit,
+        offset=page.offset,
+    )
     return ChaseList(
-        data=[
-            ChasePublic.of(to_chase(*row, now=now, policy=policy), settings.bot_username)
-            for row in rows
-        ],
+        data=[ChasePublic.of(chase, settings.bot_username) for chase in chases],
         count=count,
         limit=page.limit,
         offset=page.offset,
     )
-
-
-async def _respondent_ids(session: AsyncSession, external_ids: list[str]) -> list[int]:
-    found = dict(
-        (
-            await session.execute(
-                select(Respondent.external_id, Respondent.id).where(
-                    Respondent.external_id.in_(external_ids)
-                )
-            )
-        )
-        .tuples()
-        .all()
-    )
-    unknown = sorted(set(external_ids) - set(found))
-    if unknown:
-        raise ApiError(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            f"unknown respondents: {', '.join(unknown)}",
-            code="unknown_respondent",
-            details=[{"field": "respondents", "problem": f"unknown {r!r}"} for r in unknown],
-        )
-    return list(found.values())
 
 
 async def _wake_scheduler(request: Request) -> None:
@@ -154,16 +114,14 @@ async def _wake_scheduler(request: Request) -> None:
 
 
 @router.post("/{key}/close")
-async def close(key: CampaignKeyPath, session: SessionDep, _key: AdminKey) -> dict[str, Any]:
+async def close(key: CampaignKeyPath, session: SessionDep, _key: AdminKey) -> CloseSummaryPublic:
     """Close the campaign: expire unfinished invitations, classify its tickets 20/80 (SPEC
     §4.7) and stop taking answers. Closing again changes nothing."""
-    campaign = await campaign_or_404(session, key)
-    summary = await close_campaign(session, campaign, now=utcnow())
-    return summary.to_dict()
+    summary = await close_campaign(session, key, now=utcnow())
+    return CloseSummaryPublic.model_validate(summary, from_attributes=True)
 
 
 @router.get("/{key}/report")
-async def report(key: CampaignKeyPath, session: SessionDep, _key: ViewerKey) -> dict[str, Any]:
+async def report(key: CampaignKeyPath, session: SessionDep, _key: ViewerKey) -> ReportPublic:
     """The campaign report of SPEC §4 (indices, factors, breakdowns, trends) as JSON."""
-    campaign = await campaign_or_404(session, key)
-    return (await load_campaign_report(session, campaign)).to_dict()
+    return ReportPublic.model_validate((await load_campaign_report(session, key)).to_dict())

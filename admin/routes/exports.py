@@ -10,9 +10,8 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from admin.deps import ViewerKey, get_session
-from admin.exports import MEDIA_TYPES, build_export
 from admin.params import CampaignKeyPath
-from admin.routes.lookups import campaign_or_404
+from campaigns.exports import MEDIA_TYPES, build_export
 
 router = APIRouter(prefix="/campaigns/{key}/exports", tags=["exports"])
 
@@ -31,52 +30,56 @@ _FILE: Final[dict[int | str, dict[str, Any]]] = {
 }
 
 
-async def _send(
-    session: AsyncSession, key: str, what: str, fmt: str, by: str = "factor"
-) -> StreamingResponse:
-    campaign = await campaign_or_404(session, key)
-    export = await build_export(session, campaign, what, fmt, by=by)
-    return StreamingResponse(
-        export.chunks,
-        media_type=export.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{export.filename}"'},
-    )
+class Exporter:
+    """The campaign a download is of and the session that reads it: what every export route
+    takes (the key from the path, a viewer's API key)."""
+
+    def __init__(self, key: str, session: AsyncSession) -> None:
+        self.key = key
+        self.session = session
+
+    async def send(self, what: str, fmt: str, by: str = "factor") -> StreamingResponse:
+        export = await build_export(self.session, self.key, what, fmt, by=by)
+        return StreamingResponse(
+            export.chunks,
+            media_type=export.media_type,
+            headers={"Content-Disposition": f'attachment; filename="{export.filename}"'},
+        )
+
+
+def _exporter(key: CampaignKeyPath, session: ExportSession, _key: ViewerKey) -> Exporter:
+    return Exporter(key, session)
+
+
+ExporterDep = Annotated[Exporter, Depends(_exporter, scope="function")]
 
 
 @router.get("/answers.{fmt}", response_class=StreamingResponse, responses=_FILE)
-async def export_answers(
-    key: CampaignKeyPath, fmt: Format, session: ExportSession, _key: ViewerKey
-) -> StreamingResponse:
+async def export_answers(fmt: Format, exporter: ExporterDep) -> StreamingResponse:
     """Every answer of the campaign, one row each, in SPEC §7's columns."""
-    return await _send(session, key, "answers", fmt)
+    return await exporter.send("answers", fmt)
 
 
 @router.get("/scores.{fmt}", response_class=StreamingResponse, responses=_FILE)
 async def export_scores(
-    key: CampaignKeyPath,
     fmt: Format,
-    session: ExportSession,
-    _key: ViewerKey,
+    exporter: ExporterDep,
     by: Annotated[ScoresBy, Query(description="One row per factor, customer, unit or role")] = (
         "factor"
     ),
 ) -> StreamingResponse:
     """Every index of the campaign's report per factor, customer, business unit or role."""
-    return await _send(session, key, "scores", fmt, by)
+    return await exporter.send("scores", fmt, by)
 
 
 @router.get("/tickets.{fmt}", response_class=StreamingResponse, responses=_FILE)
-async def export_tickets(
-    key: CampaignKeyPath, fmt: Format, session: ExportSession, _key: ViewerKey
-) -> StreamingResponse:
+async def export_tickets(fmt: Format, exporter: ExporterDep) -> StreamingResponse:
     """The campaign's corrective-action tickets with their plans, owners and dates."""
-    return await _send(session, key, "tickets", fmt)
+    return await exporter.send("tickets", fmt)
 
 
 @router.get("/workbook.xlsx", response_class=StreamingResponse, responses=_FILE)
-async def export_workbook(
-    key: CampaignKeyPath, session: ExportSession, _key: ViewerKey
-) -> StreamingResponse:
+async def export_workbook(exporter: ExporterDep) -> StreamingResponse:
     """One workbook: summary, factors, customers, business units, roles, tickets, answers and
     the trend chart."""
-    return await _send(session, key, "workbook", "xlsx")
+    return await exporter.send("workbook", "xlsx")

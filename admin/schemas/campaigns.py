@@ -1,24 +1,24 @@
-"""Bodies of the campaign routes: create, plan, invite."""
+"""Bodies of the campaign routes: create, read, invite, chase (plan and close: ``plans``)."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from admin.pagination import Paginated
 from admin.schemas.fields import Moment, RespondentId, Version
-from scoring.sampling import SamplingRules
+from admin.schemas.plans import Share
+from campaigns.opening import CampaignOverview
 from storage.campaigns import deep_link
-from storage.chasing import Chase, Reason
+from storage.chasing import Reason
 from storage.models import Campaign
 from storage.reminders import Handoff, InvitationBatch
-from storage.storable import MAX_BIGINT, MAX_INTEGER
 from survey.keys import CampaignKey, SurveyKey
 
 Period = Literal["quarterly", "half_yearly", "yearly", "ad_hoc"]  # storage.campaigns.PERIODS
-Share = Annotated[float, Field(gt=0, le=1)]
 # Ids the database compares in one query: SQLite and asyncpg take at most 32,766 parameters.
 MAX_INVITED = 10_000
 
@@ -89,32 +89,20 @@ class CampaignDetail(CampaignPublic):
     response_rate: float | None
     plan: dict[str, Any]
 
+    @classmethod
+    def of_overview(cls, seen: CampaignOverview) -> CampaignDetail:
+        return cls(
+            **CampaignPublic.of(seen.campaign, seen.survey_key, seen.survey_version).model_dump(),
+            invitations=seen.invitations,
+            invited=seen.invited,
+            completed=seen.completed,
+            response_rate=seen.response_rate,
+            plan=seen.campaign.plan,
+        )
+
 
 class CampaignsPublic(Paginated[CampaignPublic]):
     """A page of campaigns, newest first."""
-
-
-class SamplingRulesIn(_Strict):
-    """The selection rules of SPEC §6 (scoring/sampling.py); null or false switches one off."""
-
-    all_customers: bool = False
-    key_account_share: Share | None = None
-    random_share: Share | None = None
-    revenue_coverage: Share | None = None
-    min_per_product_line: Annotated[int, Field(ge=1, le=MAX_INTEGER)] | None = None
-    include_complainers: bool = True
-    callback_share: Share | None = None
-
-    def to_rules(self) -> SamplingRules:
-        return SamplingRules(**self.model_dump())
-
-
-class PlanRequest(_Strict):
-    """Preview a sample (``apply`` false) or store it and create its invitations."""
-
-    rules: SamplingRulesIn
-    seed: Annotated[int, Field(ge=0, le=MAX_BIGINT)] | None = None  # campaigns.sample_seed
-    apply: bool = False
 
 
 class InviteRequest(_Strict):
@@ -131,7 +119,7 @@ class HandoffPublic(BaseModel):
     """A deep link the account owner passes on: the bot cannot write to this person first."""
 
     invitation_id: int
-    respondent_id: str
+    respondent_id: str = Field(validation_alias="respondent_external_id")
     respondent_name: str | None
     customer_name: str
     account_owner: str | None
@@ -139,16 +127,10 @@ class HandoffPublic(BaseModel):
     deep_link: str | None = Field(description="Null until CSAT_BOT_USERNAME is set")
 
     @classmethod
-    def of(cls, handoff: Handoff, bot_username: str | None) -> HandoffPublic:
-        return cls(
-            invitation_id=handoff.invitation_id,
-            respondent_id=handoff.respondent_external_id,
-            respondent_name=handoff.respondent_name,
-            customer_name=handoff.customer_name,
-            account_owner=handoff.account_owner,
-            token=handoff.token,
-            deep_link=deep_link(bot_username, handoff.token) if bot_username else None,
-        )
+    def of(cls, handoff: Handoff, bot_username: str | None) -> Self:
+        """The record as the API shows it (a ``Chase`` for ``ChasePublic``), with its link."""
+        link = deep_link(bot_username, handoff.token) if bot_username else None
+        return cls.model_validate({**dataclasses.asdict(handoff), "deep_link": link})
 
 
 class InvitationsSent(BaseModel):
@@ -175,15 +157,10 @@ class InvitationsSent(BaseModel):
         )
 
 
-class ChasePublic(BaseModel):
+class ChasePublic(HandoffPublic):
     """A respondent to chase by hand: Telegram refused the chat message (``undelivered``), the
     bot cannot reach them (``no_chat``) or has sent every reminder (``reminders_used``)."""
 
-    invitation_id: int
-    account_owner: str | None
-    customer_name: str
-    respondent_id: str
-    respondent_name: str | None
     state: str = Field(
         description="sent, started (opened the link, not finished), or undelivered (Telegram "
         "refused the chat message)"
@@ -193,26 +170,6 @@ class ChasePublic(BaseModel):
     sent_at: datetime
     working_days_waiting: int
     due: bool = Field(description="Waited as long as the bot waits before its first reminder")
-    token: str
-    deep_link: str | None = Field(description="Null until CSAT_BOT_USERNAME is set")
-
-    @classmethod
-    def of(cls, chase: Chase, bot_username: str | None) -> ChasePublic:
-        return cls(
-            invitation_id=chase.invitation_id,
-            account_owner=chase.account_owner,
-            customer_name=chase.customer_name,
-            respondent_id=chase.respondent_external_id,
-            respondent_name=chase.respondent_name,
-            state=chase.state,
-            reason=chase.reason,
-            detail=chase.detail,
-            sent_at=chase.sent_at,
-            working_days_waiting=chase.working_days_waiting,
-            due=chase.due,
-            token=chase.token,
-            deep_link=deep_link(bot_username, chase.token) if bot_username else None,
-        )
 
 
 ChaseList = Paginated[ChasePublic]

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from sqlalchemy import insert, select, update
 
 from admin.app import create_app
-from admin.exports import neutralise
+from campaigns.exports import neutralise
 from storage.apikeys import create_api_key
 from storage.campaigns import campaign_by_key
 from storage.frames import ANSWER_COLUMNS

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from admin.closing import classify_tickets, close_campaign
-from admin.planning import apply_plan, preview_plan
+from campaigns.closing import classify_tickets, close_campaign
+from campaigns.planning import apply_plan, preview_plan
 from scoring.sampling import SamplingRules
 from storage.answers import put_answer
 from storage.campaigns import campaign_by_key, create_campaign, open_invitation
@@ -17,7 +17,7 @@ from storage.planning import sampling_frames
 from storage.surveys import latest_survey_row
 from storage.tickets import open_or_update_ticket, withdraw_ticket
 from storage.types import utcnow
-from survey.errors import CampaignClosed
+from survey.errors import CampaignClosed, PlanLocked
 from survey.vocabulary import FeedbackKind
 from tests.support import seed_population
 
@@ -154,7 +154,7 @@ async def test_planning_is_refused_once_an_invitation_was_sent(sessions) -> None
         )  # fmt: skip
     preview = await plan(sessions, RULES, apply=False)
     assert preview.locked is not None and "sent invitations already" in preview.locked
-    with pytest.raises(ValueError, match="only change before the first invitation goes out"):
+    with pytest.raises(PlanLocked, match="only change before the first invitation goes out"):
         await plan(sessions, SamplingRules(all_customers=True))
     assert len(await invitations(sessions)) == 12
 

@@ -15,8 +15,8 @@ import json
 from collections.abc import Iterator
 from typing import Any, Final
 
-from admin.exports.cells import Row, plain_rows
-from admin.exports.tables import Table
+from campaigns.exports.cells import Row, plain_rows
+from campaigns.exports.tables import Table
 
 BOM: Final = "\ufeff"
 

@@ -10,12 +10,14 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from campaigns.lookup import CampaignRef, campaign_of
 from scoring.jsonable import to_jsonable
 from scoring.tickets import INTERNAL_MEMO, LOW_COLUMNS, OPINION_TICKET, split_tickets
 from storage.campaigns import expire_invitations, mark_closed, response_counts
 from storage.models import Answer, Campaign, Customer, Ticket
 from storage.tickets import set_ticket_kinds
 from survey.schema import LOW_LEVELS
+from survey.vocabulary import AnswerKind, CampaignStatus
 
 CLASSIFY_ACTOR = "system:20/80"
 
@@ -58,7 +60,7 @@ async def _low_tickets(session: AsyncSession, campaign: Campaign) -> pd.DataFram
         .join(Customer, Customer.id == Ticket.customer_id)
         .where(
             Ticket.campaign_id == campaign.id,
-            Answer.kind == "likert",
+            Answer.kind == AnswerKind.LIKERT,
             Answer.na.is_(False),
             Answer.level.in_(sorted(LOW_LEVELS)),
         )
@@ -70,9 +72,9 @@ async def _low_tickets(session: AsyncSession, campaign: Campaign) -> pd.DataFram
     )
 
 
-async def classify_tickets(session: AsyncSession, campaign: Campaign) -> tuple[int, int]:
+async def classify_tickets(session: AsyncSession, ref: CampaignRef) -> tuple[int, int]:
     """Apply the 20/80 split of SPEC §4.7 to the campaign's tickets: (opinion, memos)."""
-    tickets, _ = await _classify(session, campaign)
+    tickets, _ = await _classify(session, await campaign_of(session, ref))
     opinion = sum(kind == OPINION_TICKET for kind in tickets.values())
     return opinion, len(tickets) - opinion
 
@@ -104,11 +106,10 @@ async def _classify(session: AsyncSession, campaign: Campaign) -> tuple[dict[int
     return kinds, changed
 
 
-async def close_campaign(
-    session: AsyncSession, campaign: Campaign, *, now: datetime
-) -> CloseSummary:
+async def close_campaign(session: AsyncSession, ref: CampaignRef, *, now: datetime) -> CloseSummary:
     """Expire unfinished invitations, classify the tickets and close; safe to repeat."""
-    already_closed = campaign.status == "closed"
+    campaign = await campaign_of(session, ref)
+    already_closed = campaign.status == CampaignStatus.CLOSED
     expired = await expire_invitations(session, campaign.id, now=now)
     kinds, changed = await _classify(session, campaign)
     await mark_closed(session, campaign, now=now)

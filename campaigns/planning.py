@@ -1,8 +1,8 @@
 """Campaign planning (SPEC §6): preview a sample before anything is stored, then apply it.
 
-The admin API returns ``PlanPreview.to_dict()`` as is and the CLI prints it, so both show the
-same figures: counts per class and business unit, revenue covered, the planned margin of error
-and the seed that reproduces the sample.
+The admin API answers ``PlanPreview.to_dict()`` (typed as ``admin.schemas.campaigns.PlanPublic``)
+and the CLI prints it, so both show the same figures: counts per class and business unit,
+revenue covered, the planned margin of error and the seed that reproduces the sample.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from campaigns.lookup import CampaignRef, campaign_of
 from scoring.jsonable import to_jsonable
 from scoring.plan_figures import PlanFigures, plan_figures
 from scoring.sampling import SamplingRules, select_sample
@@ -22,6 +23,7 @@ from storage.models import Campaign
 from storage.planning import PlanChange, plan_locked, sampling_frames, store_plan
 from storage.surveys import get_survey
 from storage.types import utcnow
+from survey.errors import PlanLocked
 
 SEED_BITS = 63  # fits the BIGINT column and NumPy's seed
 PLAN_CUSTOMER_COLUMNS = ["customer_id", "external_id", "name", "customer_class"]
@@ -94,14 +96,23 @@ async def _response_rate(session: AsyncSession, campaign: Campaign) -> float:
     return survey.targets.response_rate
 
 
+def stored_rules(campaign: Campaign) -> tuple[SamplingRules, str]:
+    """The rules of the campaign's stored plan, else the seeds' defaults; and which."""
+    stored = (campaign.plan or {}).get("rules")
+    if stored:
+        return SamplingRules.from_dict(stored), "stored"
+    return SamplingRules.seed_defaults(), "the seeds' defaults"
+
+
 async def preview_plan(
-    session: AsyncSession, campaign: Campaign, rules: SamplingRules, *, seed: int | None = None
+    session: AsyncSession, ref: CampaignRef, rules: SamplingRules, *, seed: int | None = None
 ) -> PlanPreview:
     """The sample ``rules`` give for this campaign now; writes nothing.
 
     The seed is the one given, else the campaign's stored one, else a fresh random one (which
     the preview reports so that applying it reproduces exactly this sample).
     """
+    campaign = await campaign_of(session, ref)
     chosen_seed, source = _seed(campaign, seed)
     customers, respondents = await sampling_frames(session, campaign)
     sample = select_sample(customers, respondents, rules, seed=chosen_seed)
@@ -120,16 +131,17 @@ async def preview_plan(
 
 
 async def apply_plan(
-    session: AsyncSession, campaign: Campaign, rules: SamplingRules, *, seed: int | None = None
+    session: AsyncSession, ref: CampaignRef, rules: SamplingRules, *, seed: int | None = None
 ) -> PlanPreview:
     """Store the sample and create its invitations (state "created"; sending is separate).
 
-    Planning again replaces the sample until the first invitation is sent; after that it
-    raises ValueError.
+    Planning again replaces the sample until the first invitation is sent; after that (or
+    once the campaign is closed) it raises ``PlanLocked``.
     """
+    campaign = await campaign_of(session, ref)
     preview = await preview_plan(session, campaign, rules, seed=seed)
     if preview.locked is not None:
-        raise ValueError(preview.locked)
+        raise PlanLocked(campaign.key, preview.locked)
     change = await store_plan(
         session,
         campaign,

@@ -1,5 +1,6 @@
 """A campaign's report from the database: its answers, its invitations and the previous
-campaign of the same survey (for trends), scored by scoring/."""
+campaign of the same survey (for trends), scored by scoring/. The admin API, ``csat report``,
+the exports and the demo all read it here."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import asyncio
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from campaigns.closing import classify_tickets
+from campaigns.lookup import CampaignRef, campaign_of
 from scoring import CampaignData, CampaignReport, build_report
 from storage.campaigns import previous_campaign
 from storage.frames import answers_frame, invitations_frame
@@ -24,9 +27,10 @@ async def campaign_data(session: AsyncSession, campaign: Campaign) -> CampaignDa
 
 
 async def load_campaign_report(
-    session: AsyncSession, campaign: Campaign, *, data: CampaignData | None = None
+    session: AsyncSession, ref: CampaignRef, *, data: CampaignData | None = None
 ) -> CampaignReport:
-    """The report of ``campaign`` against its previous campaign; ``data`` if already loaded."""
+    """The report of the campaign against its previous campaign; ``data`` if already loaded."""
+    campaign = await campaign_of(session, ref)
     survey = await get_survey(session, campaign.survey_id)
     if campaign.targets:  # the campaign's own targets win over the questionnaire's defaults
         targets = survey.targets.model_copy(update=campaign.targets)
@@ -43,3 +47,11 @@ async def load_campaign_report(
         campaign=campaign.key,
         previous=previous,
     )
+
+
+async def analyse_campaign(session: AsyncSession, ref: CampaignRef) -> CampaignReport:
+    """The campaign's report after applying the 20/80 split to its tickets (SPEC §4.7), as
+    closing does: what ``csat report`` prints."""
+    campaign = await campaign_of(session, ref)
+    await classify_tickets(session, campaign)
+    return await load_campaign_report(session, campaign)

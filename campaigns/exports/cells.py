@@ -18,7 +18,8 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r", "\n")
+from survey.records import FORMULA_STARTS  # what an import of an exported file takes off again
+
 #: Times are exported to the second, in UTC, with a ``Z``: 2026-11-21T08:00:00Z.
 ISO_UTC: Final = "%Y-%m-%dT%H:%M:%SZ"
 ROWS_PER_CHUNK: Final = 1000

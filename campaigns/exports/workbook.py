@@ -18,8 +18,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.drawing.image import Image
 from openpyxl.styles import Font
 
-from admin.exports.cells import plain_rows
-from admin.exports.tables import Table
+from campaigns.exports.cells import plain_rows
+from campaigns.exports.tables import Table
 
 MEDIA_TYPE: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHART_SHEET: Final = "trend chart"

@@ -5,7 +5,7 @@ the full workbook (summary, score sheets, tickets, answers, trend chart).
 Text cells of CSV and XLSX are neutralised against formula injection (``cells``).
 """
 
-from admin.exports.builder import (
+from campaigns.exports.builder import (
     EXPORTS,
     FORMATS,
     MEDIA_TYPES,
@@ -15,7 +15,8 @@ from admin.exports.builder import (
     check_export,
     filename,
 )
-from admin.exports.cells import FORMULA_STARTS, neutralise
+from campaigns.exports.cells import neutralise
+from survey.records import FORMULA_STARTS
 
 __all__ = [
     "EXPORTS",

@@ -13,8 +13,8 @@ from typing import Final
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from admin.exports.streams import csv_chunks, json_chunks
-from admin.exports.tables import (
+from campaigns.exports.streams import csv_chunks, json_chunks
+from campaigns.exports.tables import (
     SCORE_TABLES,
     Table,
     answers_table,
@@ -22,13 +22,14 @@ from admin.exports.tables import (
     tickets_table,
     workbook_tables,
 )
-from admin.exports.workbook import MEDIA_TYPE as XLSX_MEDIA_TYPE
-from admin.exports.workbook import workbook_bytes
-from admin.reports import campaign_data, load_campaign_report
+from campaigns.exports.workbook import MEDIA_TYPE as XLSX_MEDIA_TYPE
+from campaigns.exports.workbook import workbook_bytes
+from campaigns.lookup import CampaignRef, campaign_of
+from campaigns.reports import campaign_data, load_campaign_report
 from scoring import CampaignReport, write_trend_chart
 from storage.exports import tickets_frame
 from storage.frames import answers_frame
-from storage.models import Campaign
+from survey.errors import UnknownExport
 
 EXPORTS: Final = ("answers", "scores", "tickets", "workbook")
 FORMATS: Final = ("csv", "xlsx", "json")
@@ -53,13 +54,13 @@ class ExportFile:
 def check_export(what: str, fmt: str, by: str = "factor") -> None:
     """Refuse an unknown export, format or breakdown with a message naming the known ones."""
     if what not in EXPORTS:
-        raise ValueError(f"no export {what!r}; use one of {', '.join(EXPORTS)}")
+        raise UnknownExport(f"no export {what!r}; use one of {', '.join(EXPORTS)}")
     if fmt not in FORMATS:
-        raise ValueError(f"no export format {fmt!r}; use one of {', '.join(FORMATS)}")
+        raise UnknownExport(f"no export format {fmt!r}; use one of {', '.join(FORMATS)}")
     if what == "workbook" and fmt != "xlsx":
-        raise ValueError("the workbook is an xlsx file only")
+        raise UnknownExport("the workbook is an xlsx file only")
     if what == "scores" and by not in SCORES_BY:
-        raise ValueError(f"cannot export scores by {by!r}; use one of {', '.join(SCORES_BY)}")
+        raise UnknownExport(f"cannot export scores by {by!r}; use one of {', '.join(SCORES_BY)}")
 
 
 def filename(campaign: str, what: str, fmt: str, by: str = "factor") -> str:
@@ -69,14 +70,15 @@ def filename(campaign: str, what: str, fmt: str, by: str = "factor") -> str:
 
 
 async def build_export(
-    session: AsyncSession, campaign: Campaign, what: str, fmt: str, *, by: str = "factor"
+    session: AsyncSession, ref: CampaignRef, what: str, fmt: str, *, by: str = "factor"
 ) -> ExportFile:
     """Read what the export needs now (so the session can close) and encode it as it streams.
 
     CSV and JSON are encoded a slice of rows at a time while they are sent; an XLSX file
     must be complete before its first byte (it is a zip), so it is built in a worker thread.
     """
-    check_export(what, fmt, by)
+    check_export(what, fmt, by)  # before the campaign: a wrong request is refused either way
+    campaign = await campaign_of(session, ref)
     name, media_type = filename(campaign.key, what, fmt, by), MEDIA_TYPES[fmt]
     if what == "workbook":
         data = await campaign_data(session, campaign)
