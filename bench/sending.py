@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import func, select
 from telegram.ext import AIORateLimiter, ExtBot
 
-from campaigns.planning import apply_plan
 from bot.dispatch import Dispatcher, default_renderers
+from campaigns.planning import apply_plan
 from cli.demo_seed import seed_population
 from scoring.sampling import SamplingRules
 from simulator import BotApiSimulator
