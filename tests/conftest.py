@@ -100,6 +100,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     metafunc.parametrize("database_url", backends, indirect=True, scope="session")
 
 
+# _in_thread, _pg_admin and PG_ADMIN_URL are imported from here by test modules that make
+# databases of their own (tests/cli/test_cli_errors.py, tests/storage/test_migrations.py, …).
 def _in_thread(coro: Any) -> Any:
     """Run a coroutine to completion outside pytest's event loop."""
     with ThreadPoolExecutor(1) as pool:
