@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.context import survey_of
 from bot.outgoing import Outgoing, Skip
 from bot.texts import TEXTS, level_label, pick, t
 from storage.models import Campaign, Customer, OutboundMessage, Respondent, SurveyRow, Ticket
@@ -29,6 +28,7 @@ from survey.routing import NO_DEPARTMENT, StaffRouting
 from survey.schema import Question, Survey
 from survey.settings import Settings
 from survey.tickets import ACTIVE, plan_due
+from surveying.response import survey_of
 
 MAX_COMMENT = 1000  # keeps a card well under Telegram's 4096 characters
 

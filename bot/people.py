@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.context import Context
 from bot.render import feedback_kind_prompt
 from bot.reply import Reply
 from bot.texts import t
@@ -15,12 +14,13 @@ from storage.strangers import find_stranger, stranger
 from storage.tickets import open_or_update_ticket
 from storage.types import utcnow
 from survey.vocabulary import AnswerKind, ChatMode, FeedbackKind
+from surveying.response import Response
 
 COMPLAINT_DEPARTMENT = None  # a complaint's ticket has no department: the default staff chat
 
 
 async def _respondent(
-    session: AsyncSession, chat: ChatSession, ctx: Context | None
+    session: AsyncSession, chat: ChatSession, ctx: Response | None
 ) -> Respondent | None:
     if ctx is not None:
         return ctx.respondent
@@ -31,7 +31,7 @@ async def _respondent(
 
 
 async def feedback_reply(
-    session: AsyncSession, chat: ChatSession, ctx: Context | None, text: str
+    session: AsyncSession, chat: ChatSession, ctx: Response | None, text: str
 ) -> Reply:
     """Store spontaneous feedback outside any campaign; ask whether it is a complaint."""
     chat.mode = ChatMode.SURVEY
@@ -55,7 +55,7 @@ async def _stranger_feedback(session: AsyncSession, chat: ChatSession, text: str
 async def mark_feedback(
     session: AsyncSession,
     chat: ChatSession,
-    ctx: Context | None,
+    ctx: Response | None,
     answer_id: int,
     complaint: bool,
     message_id: int | None,
@@ -111,7 +111,7 @@ async def _open_complaint(
 async def erase_personal_data(
     session: AsyncSession,
     chat: ChatSession,
-    ctx: Context | None,
+    ctx: Response | None,
     confirmed: bool,
     message_id: int | None,
 ) -> Reply:

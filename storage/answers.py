@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Answer, AnswerChange, ChatSession, Invitation
+from storage.models import Answer, AnswerChange, Invitation
 from storage.types import utcnow
-from survey.flow import FlowState, FollowUp
-from survey.vocabulary import FollowUpStage
+from survey.flow import FlowState, FollowUp, Progress
+from survey.vocabulary import AnswerKind, FollowUpStage, InvitationState
 
 NPS_KEY = "nps"
 COMMENT_KEY = "comment"
@@ -24,28 +24,32 @@ async def invitation_answers(session: AsyncSession, invitation_id: int) -> list[
     return list(rows)
 
 
-def to_flow_state(chat: ChatSession, invitation: Invitation, answers: list[Answer]) -> FlowState:
-    """The flow's view of a respondent's progress, from the rows."""
+def to_flow_state(progress: Progress, invitation: Invitation, answers: list[Answer]) -> FlowState:
+    """The flow's view of a response: the answers given, with the channel's progress flags."""
     likert: dict[str, int | None] = {}
     follow_ups: dict[str, FollowUp] = {}
-    kinds: set[str] = set()
+    closing: dict[str, Answer] = {}
     for answer in answers:
-        kinds.add(answer.kind)
-        if answer.kind == "likert":
+        if answer.kind == AnswerKind.LIKERT:
             likert[answer.question] = None if answer.na else answer.level
-        elif answer.kind == "followup" and not answer.void:
+        elif answer.kind == AnswerKind.FOLLOW_UP and not answer.void:
             stage = answer.follow_up_stage or FollowUpStage.DONE
-            follow_ups[answer.question] = FollowUp(stage, tuple(answer.causes or ()))  # type: ignore[arg-type, unused-ignore]
+            follow_ups[answer.question] = FollowUp(stage, tuple(answer.causes or ()), answer.text)
+        elif answer.kind in (AnswerKind.NPS, AnswerKind.COMMENT):
+            closing[answer.kind] = answer
+    nps, comment = closing.get(AnswerKind.NPS), closing.get(AnswerKind.COMMENT)
     return FlowState(
-        language=chat.language,
-        begun=chat.begun or bool(likert),
+        language=progress.language,
+        begun=progress.begun or bool(likert),
         likert=likert,
         follow_ups=follow_ups,
-        nps_done="nps" in kinds,
-        comment_done="comment" in kinds,
-        cursor=chat.cursor,
-        choosing_change=chat.choosing_change,
-        submitted=invitation.state == "completed",
+        nps_done=nps is not None,
+        comment_done=comment is not None,
+        nps=nps.level if nps is not None else None,
+        comment=comment.text if comment is not None else None,
+        cursor=progress.cursor,
+        choosing_change=progress.choosing_change,
+        submitted=invitation.state == InvitationState.COMPLETED,
     )
 
 

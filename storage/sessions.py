@@ -7,6 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ChatSession, ProcessedUpdate
 from storage.upserts import insert_ignore
+from survey.flow import Progress
+from survey.vocabulary import ChatMode
 
 
 async def claim_update(session: AsyncSession, update_id: int) -> bool:
@@ -20,7 +22,7 @@ async def lock_chat_session(session: AsyncSession, telegram_user_id: int) -> Cha
         session,
         ChatSession,
         telegram_user_id=telegram_user_id,
-        mode="survey",
+        mode=ChatMode.SURVEY,
         begun=False,
         choosing_change=False,
         version=0,
@@ -39,3 +41,14 @@ async def drop_chat_session(session: AsyncSession, telegram_user_id: int) -> Non
     await session.execute(
         delete(ChatSession).where(ChatSession.telegram_user_id == telegram_user_id)
     )
+
+
+def progress_of(chat: ChatSession) -> Progress:
+    """The respondent's progress flags as this chat keeps them."""
+    return Progress(chat.language, chat.begun, chat.cursor, chat.choosing_change)
+
+
+def keep_progress(chat: ChatSession, progress: Progress) -> None:
+    """Keep the flags the survey service returned until the chat's next update."""
+    chat.language, chat.begun = progress.language, progress.begun
+    chat.cursor, chat.choosing_change = progress.cursor, progress.choosing_change

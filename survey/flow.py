@@ -26,6 +26,17 @@ class FollowUp:
 
 
 @dataclass(frozen=True, slots=True)
+class Progress:
+    """Where a respondent is besides their answers: the flags a channel keeps between events
+    (Telegram in its chat row, the web form in the page), passed to the service with each."""
+
+    language: str | None = None
+    begun: bool = False
+    cursor: str | None = None  # a question being revisited through Back or change-an-answer
+    choosing_change: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class FlowState:
     """Everything the flow needs to know about one respondent's progress."""
 
@@ -40,6 +51,10 @@ class FlowState:
     cursor: str | None = None  # a question being revisited through Back or change-an-answer
     choosing_change: bool = False
     submitted: bool = False
+
+    @property
+    def progress(self) -> Progress:
+        return Progress(self.language, self.begun, self.cursor, self.choosing_change)
 
 
 @dataclass(frozen=True, slots=True)

@@ -265,51 +265,25 @@ async def respond(
 ) -> list[int]:
     """A respondent answers as the bot stores it (level None = unable to comment): tickets open
     for 1–2, each described by ``follow_up`` (causes, text) when given. Returns the ticket ids."""
-    from storage.answers import put_answer, put_comment
-    from storage.models import Answer, Campaign, Invitation
-    from storage.surveys import get_survey
-    from storage.tickets import describe_follow_up, open_or_update_ticket
     from storage.types import utcnow
+    from survey.flow import Progress
+    from survey.vocabulary import InvitationState
+    from surveying.recording import record_answers
+    from surveying.response import load_response
 
     now = now or utcnow()
-    tickets: list[int] = []
     async with sessions() as session, session.begin():
-        invitation = await session.scalar(select(Invitation).where(Invitation.token == token))
-        assert invitation is not None
-        campaign = await session.get(Campaign, invitation.campaign_id)
-        assert campaign is not None
-        survey = await get_survey(session, campaign.survey_id)
-        departments = {q.key: q.department for q in survey.questions()}
-        invitation.state, invitation.started_at = "started", now
-        answers: list[Answer] = []
-        for question, level in levels.items():
-            answer, _ = await put_answer(
-                session,
-                invitation,
-                answers,
-                question=question,
-                kind="likert",
-                level=level,
-                na=level is None,
-                now=now,
-            )
-            if level is not None and level <= 2:
-                ticket, _ = await open_or_update_ticket(
-                    session,
-                    answer=answer,
-                    invitation=invitation,
-                    department=departments[question],
-                    actor="bot",
-                    now=now,
-                )
-                if follow_up is not None:
-                    await describe_follow_up(session, answer, *follow_up, "bot")
-                tickets.append(ticket.id)
-        if nps is not None:
-            await put_answer(
-                session, invitation, answers, question="nps", kind="nps", level=nps, now=now
-            )
-        (await put_comment(session, invitation, answers, comment)).answered_at = now
-        if complete:
-            invitation.state, invitation.completed_at = "completed", now
-    return tickets
+        response = await load_response(session, Progress(), token=token)
+        assert response is not None
+        response.invitation.state, response.invitation.started_at = InvitationState.STARTED, now
+        return await record_answers(
+            session,
+            response,
+            levels,
+            nps=nps,
+            comment=comment,
+            follow_up=follow_up,
+            complete=complete,
+            actor="bot",
+            now=now,
+        )
