@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from survey.errors import ImportRowError
 from survey.records import AnswerKey, AnswerRecord
-from survey.schema import LEVELS, Survey
+from survey.schema import LEVELS, Question, Survey
 from survey.vocabulary import AnswerKind
 
 Problem = tuple[str, str]  # (field, what is wrong)
@@ -23,8 +23,9 @@ def fitting_answers(
     kept: list[tuple[int, AnswerRecord]] = []
     errors: list[ImportRowError] = []
     first: dict[AnswerKey, int] = {}
+    questions = {q.key: q for q in survey.questions()}  # survey.question() builds them each call
     for line, record in records:
-        problem = answer_problem(survey, record)
+        problem = answer_problem(survey, record, questions)
         if problem is None and record.answer in first:
             problem = (
                 "answer",
@@ -38,13 +39,17 @@ def fitting_answers(
     return kept, errors
 
 
-def answer_problem(survey: Survey, record: AnswerRecord) -> Problem | None:
-    """What keeps ``record`` out of a campaign of ``survey``, or None when it fits."""
+def answer_problem(
+    survey: Survey, record: AnswerRecord, questions: dict[str, Question] | None = None
+) -> Problem | None:
+    """What keeps ``record`` out of a campaign of ``survey`` (whose ``questions`` by key may be
+    given), or None when it fits."""
     if record.survey is not None and record.survey != survey.key:
         return "survey", f"the campaign's survey is {survey.key}, not {record.survey}"
     match record.kind:
         case AnswerKind.LIKERT | AnswerKind.FOLLOW_UP:
-            return _factor_problem(survey, record)
+            known = questions if questions is not None else {q.key: q for q in survey.questions()}
+            return _factor_problem(survey, record, known.get(record.question))
         case AnswerKind.NPS:
             if not survey.nps:
                 return "kind", f"survey {survey.key} asks no NPS question"
@@ -57,8 +62,9 @@ def answer_problem(survey: Survey, record: AnswerRecord) -> Problem | None:
             return _closing_problem(record)
 
 
-def _factor_problem(survey: Survey, record: AnswerRecord) -> Problem | None:
-    question = survey.question(record.question)
+def _factor_problem(
+    survey: Survey, record: AnswerRecord, question: Question | None
+) -> Problem | None:
     if question is None:
         return "question", f"survey {survey.key} has no question {record.question!r}"
     if record.factor is not None and record.factor != question.factor:

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -53,6 +54,7 @@ def figures(path: Path) -> dict[str, Any]:
     return {k: v for k, v in report.items() if k not in NAMING}
 
 
+@pytest.mark.both_backends
 async def test_an_exported_campaign_reimported_gives_the_same_report(
     db_url: str, sessions: async_sessionmaker[AsyncSession], tmp_path: Path
 ) -> None:
