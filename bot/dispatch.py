@@ -33,7 +33,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.alerts import NoStaffChat, render_alert, render_overdue
-from bot.invitations import render_invitation, render_reminder
+from bot.invitations import RENDERERS
 from bot.outgoing import Outgoing, Renderer, Skip
 from bot.rate_limits import retry_after_seconds
 from storage import outbox
@@ -44,6 +44,7 @@ from storage.ticket_alerts import WAITING_FOR_CHAT
 from storage.tickets import record_alert, start_plan_clock
 from survey.calendar import WorkingCalendar
 from survey.settings import Settings
+from survey.vocabulary import OutboxKind
 
 log = logging.getLogger(__name__)
 
@@ -52,17 +53,12 @@ PER_CHAT_INTERVAL = 1.0  # seconds between two messages to one chat (Telegram's 
 LEASE_SAFETY = 0.75  # stop sending once this share of the lease has passed: no double sends
 MAX_BACKOFF = timedelta(minutes=10)
 HOLD = timedelta(minutes=1)  # an alert waiting for a staff chat is looked at again this often
-INVITING = ("invitation", "reminder")  # kinds whose refusal makes the invitation undelivered
+INVITING = (OutboxKind.INVITATION, OutboxKind.REMINDER)  # a refusal: invitation undelivered
 
 
 def default_renderers() -> dict[str, Renderer]:
     """Renderers of every kind the outbox holds."""
-    return {
-        "alert": render_alert,
-        "overdue": render_overdue,
-        "invitation": render_invitation,
-        "reminder": render_reminder,
-    }
+    return {OutboxKind.ALERT: render_alert, OutboxKind.OVERDUE: render_overdue, **RENDERERS}
 
 
 def backoff(attempts: int) -> timedelta:
@@ -128,7 +124,7 @@ class Dispatcher:
             if renderer is None:
                 raise Skip(f"no renderer for kind {row.kind!r}")
             async with transaction(self._sessions) as session:
-                if row.kind == "alert" and row.ticket_id is not None:
+                if row.kind == OutboxKind.ALERT and row.ticket_id is not None:
                     # The ticket counts as sent from here: the alert shows the deadline it sets.
                     await start_plan_clock(session, row.ticket_id, now=now, calendar=self._calendar)
                 return await renderer(session, row, self._settings)
@@ -190,7 +186,7 @@ class Dispatcher:
             )
             if not kept:
                 log.warning("outbox row %s was sent after its lease ran out", row.id)
-            elif row.kind == "alert" and row.ticket_id is not None:
+            elif row.kind == OutboxKind.ALERT and row.ticket_id is not None:
                 await record_alert(
                     session,
                     row.ticket_id,
@@ -207,7 +203,7 @@ class Dispatcher:
         log.info("outbox row %s (%s) failed: %s", row.id, row.kind, error)
         async with transaction(self._sessions) as session:
             failed = await outbox.mark_failed(session, row.id, worker=self.worker, error=error)
-            if row.kind == "alert" and row.ticket_id is not None:
+            if row.kind == OutboxKind.ALERT and row.ticket_id is not None:
                 # Nobody got the alert: the plan deadline runs from now (admin API handover).
                 await start_plan_clock(session, row.ticket_id, now=now, calendar=self._calendar)
             if failed and refused and row.kind in INVITING and row.invitation_id is not None:

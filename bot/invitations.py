@@ -20,10 +20,11 @@ from storage.campaigns import campaign_is_open, deep_link
 from storage.models import Invitation, OutboundMessage, SurveyRow
 from storage.types import utcnow
 from survey.settings import Settings
+from survey.vocabulary import InvitationState, OutboxKind
 
 # Respondents without a language get the company's (seed 001 is a Chinese procedure).
 DEFAULT_LANGUAGE = "zh-CN"
-FINISHED = ("completed", "expired", "declined")
+FINISHED = (InvitationState.COMPLETED, InvitationState.EXPIRED, InvitationState.DECLINED)
 
 
 async def render_invitation(
@@ -31,7 +32,7 @@ async def render_invitation(
 ) -> Outgoing:
     """The invitation: survey title, campaign, length, and a button opening the deep link."""
     invitation = await _wanted(session, row)
-    if invitation.state == "started":
+    if invitation.state == InvitationState.STARTED:
         raise Skip("the respondent opened the survey already")
     return await _message(session, invitation, settings, "invitation", "open_survey")
 
@@ -41,12 +42,15 @@ async def render_reminder(
 ) -> Outgoing:
     """A reminder; one who started but did not finish is told they can continue (``/start``)."""
     invitation = await _wanted(session, row)
-    if invitation.state == "started":
+    if invitation.state == InvitationState.STARTED:
         return await _message(session, invitation, settings, "reminder_continue", "continue_survey")
     return await _message(session, invitation, settings, "reminder", "open_survey")
 
 
-RENDERERS: dict[str, Renderer] = {"invitation": render_invitation, "reminder": render_reminder}
+RENDERERS: dict[str, Renderer] = {
+    OutboxKind.INVITATION: render_invitation,
+    OutboxKind.REMINDER: render_reminder,
+}
 
 
 async def _wanted(session: AsyncSession, row: OutboundMessage) -> Invitation:

@@ -10,37 +10,12 @@ from sqlalchemy import Connection, Select, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Answer, Campaign, Customer, Invitation, Respondent, SurveyRow
+from survey import columns
 
-ANSWER_COLUMNS = [
-    "campaign",
-    "survey",
-    "customer_id",
-    "customer_name",
-    "customer_class",
-    "customer_weight",
-    "business_unit",
-    "respondent_id",
-    "role",
-    "language",
-    "question",
-    "factor",
-    "item",
-    "kind",
-    "level",
-    "na",
-    "text",
-    "answered_at",
-    "channel",
-]
-INVITATION_COLUMNS = [
-    "campaign",
-    "respondent_id",
-    "customer_id",
-    "state",
-    "started_at",
-    "completed_at",
-]
-SCORED_KINDS = ("likert", "followup", "comment", "nps")
+# Lists, as pandas and the tests compare them; the columns themselves are survey.columns'.
+ANSWER_COLUMNS = list(columns.ANSWER_COLUMNS)
+INVITATION_COLUMNS = list(columns.INVITATION_COLUMNS)
+SCORED_KINDS = columns.SCORED_KINDS
 
 
 def _answers_query(campaign_id: int) -> Select[Any]:
@@ -97,8 +72,8 @@ async def _raw_frame(session: AsyncSession, statement: Select[Any]) -> pd.DataFr
         finally:
             cursor.close()
 
-    columns, rows = await connection.run_sync(fetch)
-    return pd.DataFrame.from_records(rows, columns=columns)
+    names, rows = await connection.run_sync(fetch)
+    return pd.DataFrame.from_records(rows, columns=names)
 
 
 async def answers_frame(session: AsyncSession, campaign_id: int) -> pd.DataFrame:
@@ -107,8 +82,7 @@ async def answers_frame(session: AsyncSession, campaign_id: int) -> pd.DataFrame
 
 
 def _tidy_answers(frame: pd.DataFrame) -> pd.DataFrame:
-    # Question keys are "FACTOR" or "FACTOR.item"; nps and comment belong to no factor.
-    likert = frame["kind"].isin(["likert", "followup"])
+    likert = frame["kind"].isin(columns.FACTOR_KINDS)
     parts = frame["question"].astype(str).str.split(".", n=1, expand=True)
     none = pd.Series(None, index=frame.index, dtype=object)
     # An empty campaign splits into no columns at all.

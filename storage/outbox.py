@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import OutboundMessage
 from storage.types import utcnow
 from storage.upserts import insert_ignore
+from survey.vocabulary import OutboxState
 
 DEFAULT_LEASE = timedelta(seconds=120)
 MAX_ATTEMPTS = 8
@@ -43,7 +44,7 @@ async def enqueue(
         chat_id=chat_id,
         ticket_id=ticket_id,
         invitation_id=invitation_id,
-        state="pending",
+        state=OutboxState.PENDING,
         attempts=0,
         not_before=not_before or now,
         created_at=now,
@@ -63,7 +64,7 @@ async def claim_due(
         await session.scalars(
             select(OutboundMessage)
             .where(
-                OutboundMessage.state == "pending",
+                OutboundMessage.state == OutboxState.PENDING,
                 OutboundMessage.not_before <= now,
                 or_(
                     OutboundMessage.claimed_until.is_(None),
@@ -89,7 +90,7 @@ async def _finish(session: AsyncSession, row_id: int, worker: str, **values: obj
         .where(
             OutboundMessage.id == row_id,
             OutboundMessage.claimed_by == worker,
-            OutboundMessage.state == "pending",
+            OutboundMessage.state == OutboxState.PENDING,
         )
         .values(claimed_until=None, **values)
     )
@@ -106,7 +107,11 @@ async def mark_sent(
     now: datetime | None = None,
 ) -> bool:
     """Record a delivered message; False if the lease was lost to another worker."""
-    values: dict[str, object] = {"state": "sent", "sent_at": now or utcnow(), "error": None}
+    values: dict[str, object] = {
+        "state": OutboxState.SENT,
+        "sent_at": now or utcnow(),
+        "error": None,
+    }
     values["message_id"] = telegram_message_id
     if chat_id is not None:
         values["chat_id"] = chat_id
@@ -140,12 +145,12 @@ async def hold(
 
 async def mark_failed(session: AsyncSession, message_id: int, *, worker: str, error: str) -> bool:
     """Stop trying: the chat is unknown, blocked the bot, or the message was refused."""
-    return await _finish(session, message_id, worker, state="failed", error=error[:500])
+    return await _finish(session, message_id, worker, state=OutboxState.FAILED, error=error[:500])
 
 
 async def pending_count(session: AsyncSession) -> int:
     """Messages still waiting to be sent."""
     rows = await session.scalars(
-        select(OutboundMessage.id).where(OutboundMessage.state == "pending")
+        select(OutboundMessage.id).where(OutboundMessage.state == OutboxState.PENDING)
     )
     return len(rows.all())

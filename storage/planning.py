@@ -28,7 +28,7 @@ from storage.models import (
     Ticket,
 )
 from storage.strangers import UNKNOWN_CUSTOMER
-from survey.vocabulary import AnswerKind, FeedbackKind
+from survey.vocabulary import AnswerKind, CampaignStatus, FeedbackKind, InvitationState
 
 CUSTOMER_COLUMNS = [
     "customer_id", "external_id", "name", "customer_class", "business_unit", "product_line",
@@ -110,11 +110,13 @@ async def sampling_frames(
 
 async def plan_locked(session: AsyncSession, campaign: Campaign) -> str | None:
     """Why the campaign's plan can no longer change, or None while it still can."""
-    if campaign.status == "closed":
+    if campaign.status == CampaignStatus.CLOSED:
         return f"campaign {campaign.key!r} is closed"
     ids = select(Invitation.id).where(Invitation.campaign_id == campaign.id)
     sent = await session.scalar(
-        ids.where((Invitation.state != "created") | Invitation.sent_at.is_not(None)).limit(1)
+        ids.where(
+            (Invitation.state != InvitationState.CREATED) | Invitation.sent_at.is_not(None)
+        ).limit(1)
     )
     # a queued invitation message counts as sent: the sender may deliver it at any moment
     queued = await session.scalar(

@@ -25,6 +25,7 @@ from storage.ticket_lifecycle import lock_ticket, ticket_event
 from storage.ticket_lists import overdue_clause
 from survey.calendar import WorkingCalendar
 from survey.tickets import ACTIVE, plan_due
+from survey.vocabulary import OutboxKind, OutboxState
 
 BOT_ACTOR = "bot"
 # The error of an alert kept pending because no staff chat is configured for its department.
@@ -42,7 +43,7 @@ async def queue_alert(
     """Queue the staff alert of a ticket, due at ``not_before`` (default: now)."""
     return await outbox.enqueue(
         session,
-        kind="alert",
+        kind=OutboxKind.ALERT,
         dedupe_key=alert_key(ticket_id),
         ticket_id=ticket_id,
         not_before=not_before,
@@ -55,7 +56,7 @@ async def release_alert(session: AsyncSession, ticket_id: int, *, now: datetime)
         update(OutboundMessage)
         .where(
             OutboundMessage.dedupe_key == alert_key(ticket_id),
-            OutboundMessage.state == "pending",
+            OutboundMessage.state == OutboxState.PENDING,
             OutboundMessage.not_before > now,
         )
         .values(not_before=now)
@@ -67,8 +68,8 @@ async def release_held_alerts(session: AsyncSession, *, now: datetime) -> int:
     result = await session.execute(
         update(OutboundMessage)
         .where(
-            OutboundMessage.kind == "alert",
-            OutboundMessage.state == "pending",
+            OutboundMessage.kind == OutboxKind.ALERT,
+            OutboundMessage.state == OutboxState.PENDING,
             OutboundMessage.error.startswith(WAITING_FOR_CHAT, autoescape=True),
             OutboundMessage.not_before > now,
         )
@@ -89,7 +90,7 @@ async def alert_departments(session: AsyncSession) -> set[str | None]:
 async def queue_missing_alerts(session: AsyncSession, *, now: datetime | None = None) -> int:
     """Queue alerts for active tickets opened without one (the /feedback complaint path)."""
     queued = select(OutboundMessage.id).where(
-        OutboundMessage.ticket_id == Ticket.id, OutboundMessage.kind == "alert"
+        OutboundMessage.ticket_id == Ticket.id, OutboundMessage.kind == OutboxKind.ALERT
     )
     ids = await session.scalars(
         select(Ticket.id).where(
@@ -142,7 +143,7 @@ async def queue_overdue_alerts(
     for ticket in tickets.all():
         key = f"overdue:{ticket.id}:{day}"
         if await outbox.enqueue(
-            session, kind="overdue", dedupe_key=key, ticket_id=ticket.id, not_before=now
+            session, kind=OutboxKind.OVERDUE, dedupe_key=key, ticket_id=ticket.id, not_before=now
         ):
             ticket.overdue_alerted_at = now
             queued += 1

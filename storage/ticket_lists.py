@@ -18,6 +18,7 @@ from storage import outbox
 from storage.models import OutboundMessage, Ticket, TicketEvent
 from survey.errors import TicketNotFound
 from survey.tickets import ACTIVE
+from survey.vocabulary import OutboxKind, OutboxState, TicketStatus
 
 DEFAULT_LIMIT = 50
 
@@ -46,11 +47,11 @@ def undelivered_clause() -> ColumnElement[bool]:
 
 def _undelivered_alert() -> ColumnElement[bool]:
     return and_(
-        OutboundMessage.kind == "alert",
+        OutboundMessage.kind == OutboxKind.ALERT,
         or_(
-            and_(OutboundMessage.state == "pending", OutboundMessage.error.is_not(None)),
+            and_(OutboundMessage.state == OutboxState.PENDING, OutboundMessage.error.is_not(None)),
             and_(
-                OutboundMessage.state == "failed",
+                OutboundMessage.state == OutboxState.FAILED,
                 ~OutboundMessage.error.startswith(outbox.SKIPPED, autoescape=True),
             ),
         ),
@@ -142,8 +143,13 @@ async def callback_reports(
 
     ``ticket.callback_report`` tells whether the call-back report is written.
     """
-    escalated_once = select(TicketEvent.ticket_id).where(TicketEvent.action == "escalated")
-    query = select(Ticket).where(or_(Ticket.status == "escalated", Ticket.id.in_(escalated_once)))
+    # a status change is recorded with the new status as its action
+    escalated_once = select(TicketEvent.ticket_id).where(
+        TicketEvent.action == TicketStatus.ESCALATED
+    )
+    query = select(Ticket).where(
+        or_(Ticket.status == TicketStatus.ESCALATED, Ticket.id.in_(escalated_once))
+    )
     if campaign_id is not None:
         query = query.where(Ticket.campaign_id == campaign_id)
     return list(await session.scalars(query.order_by(Ticket.id)))

@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel
 
 from admin.pagination import Paginated
+from survey.vocabulary import AnswerKind, Channel
 
 
 class AnswerPublic(BaseModel):
@@ -25,12 +26,12 @@ class AnswerPublic(BaseModel):
     question: str
     factor: str | None
     item: str | None
-    kind: str
+    kind: AnswerKind
     level: int | None
     na: bool
     text: str | None
     answered_at: datetime
-    channel: str
+    channel: Channel
 
 
 class AnswersPublic(Paginated[AnswerPublic]):

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from admin.pagination import Paginated
 from admin.schemas.fields import LocalMoment, LongText, TicketOwner
+from survey.vocabulary import TicketKind, TicketStatus
 
-Status = Literal[
-    "open", "acknowledged", "plan_submitted", "in_progress", "verifying", "closed", "escalated"
-]  # survey.tickets.STATUSES
-Kind = Literal["opinion_ticket", "internal_memo"]  # survey.tickets.KINDS
+Status = TicketStatus  # the names the routes' query parameters use
+Kind = TicketKind
 
 
 class TicketPublic(BaseModel):
@@ -32,10 +31,10 @@ class TicketPublic(BaseModel):
     causes: list[Any]
     comment: str | None
     severity: float
-    kind: str | None
+    kind: TicketKind | None
     department: str | None
     owner: str | None
-    status: str
+    status: TicketStatus
     plan: str | None
     plan_due_at: datetime | None
     due_at: datetime | None
