@@ -9,7 +9,9 @@ from bot.reply import Reply
 from bot.texts import t
 from storage.models import ChatSession
 from survey import actions as act
+from survey import events as ev
 from survey.errors import InvalidAnswer
+from survey.vocabulary import ChatMode
 
 # Commands that work with no survey at all, so a closed one does not stop them.
 OUTSIDE_THE_SURVEY: Final = frozenset({"language", "cancel", "feedback", "forget"})
@@ -21,7 +23,7 @@ def press_answers(data: str | None) -> bool:
         action = act.decode(data)
     except InvalidAnswer:
         return True
-    return not isinstance(action, act.ChooseLanguage | act.ConfirmForget | act.MarkFeedback)
+    return not isinstance(action, ev.ChooseLanguage | act.ConfirmForget | act.MarkFeedback)
 
 
 def survey_closed(chat: ChatSession) -> Reply:
@@ -30,5 +32,6 @@ def survey_closed(chat: ChatSession) -> Reply:
     reply = Reply(notices=[t("campaign_closed", chat.language)])
     if chat.prompt_message_id is not None:  # its buttons would answer nothing now
         reply.markup = (chat.prompt_message_id, None)
-    chat.invitation_id, chat.mode, chat.cursor, chat.choosing_change = None, "survey", None, False
+    chat.invitation_id, chat.cursor, chat.choosing_change = None, None, False
+    chat.mode = ChatMode.SURVEY
     return reply

@@ -17,7 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.closed_survey import OUTSIDE_THE_SURVEY, press_answers, survey_closed
 from bot.outcomes import again_or_none, outcome_reply, prompt_reply, resume, retire_prompt
 from bot.people import COMPLAINT_DEPARTMENT, erase_personal_data, feedback_reply, mark_feedback
-from bot.presses import event_of
 from bot.render import Prompt, forget_prompt, language_prompt
 from bot.reply import Reply
 from bot.texts import t, telegram_language
@@ -137,7 +136,7 @@ class Conversation:
             except InvalidAnswer:
                 return again_or_none(chat.language, found, t("bad_button", lang))
             match action:
-                case act.ChooseLanguage(language) if found is None:
+                case ev.ChooseLanguage(language) if found is None:
                     chat.language = language
                     reply = Reply(notices=[t("language_set", language)])
                     if message_id is not None:
@@ -150,10 +149,9 @@ class Conversation:
                     return await mark_feedback(
                         session, chat, found, answer_id, complaint, message_id, staffed=staffed
                     )
-            event = event_of(action)
-            if found is None or event is None:
+            if found is None or not isinstance(action, act.SurveyButton):
                 return again_or_none(chat.language, found, t("stale_button", lang))
-            return await _answer(session, chat, found, event, message_id)
+            return await _answer(session, chat, found, action, message_id)
 
         return await self._run(update_id, sender, handle, answers=lambda chat: press_answers(data))
 

@@ -8,6 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.texts import CLAUSE_MARKS, LANGUAGE_NAMES, level_label, pick, shorten, t
 from survey import actions as act
+from survey import events as ev
 from survey.flow import (
     COMMENT_CURSOR,
     NPS_CURSOR,
@@ -57,7 +58,7 @@ def render(survey: Survey, state: FlowState, step: Step, name: str | None) -> Pr
                 count=len(survey.questions()),
                 minutes=survey.estimated_minutes(),
             )
-            return Prompt(text, InlineKeyboardMarkup([[_button(t("begin", lang), act.Begin())]]))
+            return Prompt(text, InlineKeyboardMarkup([[_button(t("begin", lang), ev.Begin())]]))
         case AskLikert(question, number, total):
             return Prompt(
                 question_text(survey, question, number, total, lang),
@@ -69,38 +70,38 @@ def render(survey: Survey, state: FlowState, step: Step, name: str | None) -> Pr
                 causes_keyboard(question, selected, lang),
             )
         case AskWhatHappened(question):
-            skip = _button(t("skip", lang), act.SkipText(question.key))
+            skip = _button(t("skip", lang), ev.Skip(question.key))
             return Prompt(t("what_happened", lang), InlineKeyboardMarkup([[skip]]))
         case AskNps():
-            scores = [_button(str(s), act.GiveNps(s)) for s in act.NPS_RANGE]
+            scores = [_button(str(s), ev.GiveNps(s)) for s in act.NPS_RANGE]
             rows = [
                 scores[:6],
                 scores[6:],
                 [
-                    _button(t("skip", lang), act.GiveNps(None)),
-                    _button(t("back", lang), act.Back("nps")),
+                    _button(t("skip", lang), ev.Skip(NPS_CURSOR)),
+                    _button(t("back", lang), ev.Back(NPS_CURSOR)),
                 ],
             ]
             return Prompt(t("nps", lang), InlineKeyboardMarkup(rows))
         case AskComment():
             rows = [
                 [
-                    _button(t("skip", lang), act.SkipComment()),
-                    _button(t("back", lang), act.Back("comment")),
+                    _button(t("skip", lang), ev.Skip(COMMENT_CURSOR)),
+                    _button(t("back", lang), ev.Back(COMMENT_CURSOR)),
                 ]
             ]
             return Prompt(t("comment", lang), InlineKeyboardMarkup(rows))
         case Summary():
             rows = [
-                [_button(t("change", lang), act.OpenChangeMenu())],
-                [_button(t("submit", lang), act.Submit())],
+                [_button(t("change", lang), ev.OpenChangeMenu())],
+                [_button(t("submit", lang), ev.Submit())],
             ]
             return Prompt(
                 t("summary", lang, lines=summary_lines(survey, state)), InlineKeyboardMarkup(rows)
             )
         case ChooseChange():
             rows = [
-                [_button(f"{n}. {label}", act.ChangeAnswer(key))]
+                [_button(f"{n}. {label}", ev.ChangeAnswer(key))]
                 for n, (key, label, _) in enumerate(summary_entries(survey, state), start=1)
             ]
             return Prompt(t("choose_change", lang), InlineKeyboardMarkup(rows))
@@ -112,7 +113,7 @@ def render(survey: Survey, state: FlowState, step: Step, name: str | None) -> Pr
 def language_prompt(lang: str | None, languages: tuple[str, ...]) -> Prompt:
     """The language chooser (also behind ``/language``)."""
     row = [
-        _button(LANGUAGE_NAMES[code], act.ChooseLanguage(code))
+        _button(LANGUAGE_NAMES[code], ev.ChooseLanguage(code))
         for code in SUPPORTED_LANGUAGES
         if code in languages
     ]
@@ -178,13 +179,13 @@ def _lowercase_start(text: str) -> bool:
 def likert_keyboard(question: Question, lang: str | None) -> InlineKeyboardMarkup:
     """Five level buttons (5 first, text beginning with the digit), n/a and Back."""
     rows = [
-        [_button(level_label(question.scale, level, lang), act.Answer(question.key, level))]
+        [_button(level_label(question.scale, level, lang), ev.AnswerLevel(question.key, level))]
         for level in sorted(LEVELS, reverse=True)
     ]
     rows.append(
         [
-            _button(t("unable", lang), act.Answer(question.key, None)),
-            _button(t("back", lang), act.Back(question.key)),
+            _button(t("unable", lang), ev.AnswerLevel(question.key, None)),
+            _button(t("back", lang), ev.Back(question.key)),
         ]
     )
     return InlineKeyboardMarkup(rows)
@@ -198,15 +199,15 @@ def causes_keyboard(
         [
             _button(
                 ("☑ " if a.key in selected else "☐ ") + pick(a.text, lang),
-                act.ToggleCause(question.key, index),
+                ev.ToggleCause(question.key, index),
             )
         ]
         for index, a in enumerate(question.attributes)
     ]
     rows.append(
         [
-            _button(t("done", lang), act.CausesDone(question.key)),
-            _button(t("back", lang), act.Back(question.key)),
+            _button(t("done", lang), ev.CausesDone(question.key)),
+            _button(t("back", lang), ev.Back(question.key)),
         ]
     )
     return InlineKeyboardMarkup(rows)

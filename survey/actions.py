@@ -1,7 +1,8 @@
 """What a button means: the versioned callback_data codec of the conversation.
 
 callback_data travels through Telegram and comes back untrusted, so it is short (Telegram
-allows 1–64 bytes), starts with a version and parses into one of the actions below or fails
+allows 1–64 bytes), starts with a version and parses into a survey event (survey/events.py,
+the same a typed answer or the web form gives) or one of the other actions below, or fails
 with ``InvalidAnswer``.
 """
 
@@ -14,73 +15,25 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from survey.errors import InvalidAnswer
+from survey.events import (
+    AnswerLevel,
+    Back,
+    Begin,
+    CausesDone,
+    ChangeAnswer,
+    ChooseLanguage,
+    GiveNps,
+    OpenChangeMenu,
+    Skip,
+    Submit,
+    ToggleCause,
+)
+from survey.flow import COMMENT_CURSOR, NPS_CURSOR
 from survey.schema import LEVELS, SUPPORTED_LANGUAGES
 
 VERSION = "1"
 MAX_CALLBACK_BYTES = 64
 NPS_RANGE = range(0, 11)
-
-
-@dataclass(frozen=True, slots=True)
-class ChooseLanguage:
-    language: str
-
-
-@dataclass(frozen=True, slots=True)
-class Begin:
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    question: str
-    level: int | None  # None = unable to comment
-
-
-@dataclass(frozen=True, slots=True)
-class Back:
-    origin: str  # the question key (or "nps"/"comment") of the message pressed
-
-
-@dataclass(frozen=True, slots=True)
-class ToggleCause:
-    question: str
-    index: int
-
-
-@dataclass(frozen=True, slots=True)
-class CausesDone:
-    question: str
-
-
-@dataclass(frozen=True, slots=True)
-class SkipText:
-    question: str
-
-
-@dataclass(frozen=True, slots=True)
-class GiveNps:
-    score: int | None  # None = skipped
-
-
-@dataclass(frozen=True, slots=True)
-class SkipComment:
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class Submit:
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class OpenChangeMenu:
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class ChangeAnswer:
-    question: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,24 +61,22 @@ class OpenTicket:
     ticket_id: int
 
 
-Action = (
+# The survey's own buttons carry its events (survey/events.py) as they are; the others are
+# answers outside the survey: /forget, daily feedback and the staff's alert buttons.
+SurveyButton = (
     ChooseLanguage
     | Begin
-    | Answer
+    | AnswerLevel
     | Back
     | ToggleCause
     | CausesDone
-    | SkipText
+    | Skip
     | GiveNps
-    | SkipComment
     | Submit
     | OpenChangeMenu
     | ChangeAnswer
-    | ConfirmForget
-    | MarkFeedback
-    | TakeTicket
-    | OpenTicket
 )
+Action = SurveyButton | ConfirmForget | MarkFeedback | TakeTicket | OpenTicket
 
 SEPARATOR = ":"
 
@@ -224,13 +175,12 @@ class Button:
 BUTTONS: tuple[Button, ...] = (
     Button(ChooseLanguage, "L", (OneOf(SUPPORTED_LANGUAGES),)),
     Button(Begin, "B"),
-    Button(Answer, "A", (Text(), OrNone(Number(LEVELS), "n"))),
+    Button(AnswerLevel, "A", (Text(), OrNone(Number(LEVELS), "n"))),
     Button(Back, "K", (Text(),)),
     Button(ToggleCause, "C", (Text(), Number())),
     Button(CausesDone, "D", (Text(),)),
-    Button(SkipText, "S", (Text(),)),
-    Button(GiveNps, "N", (OrNone(Number(NPS_RANGE), "s"),)),
-    Button(SkipComment, "M"),
+    Button(Skip, "S", (Text(),)),
+    Button(GiveNps, "N", (Number(NPS_RANGE),)),
     Button(Submit, "X"),
     Button(OpenChangeMenu, "H"),
     Button(ChangeAnswer, "G", (Text(),)),
@@ -241,6 +191,12 @@ BUTTONS: tuple[Button, ...] = (
 )
 BY_ACTION: dict[type[Action], Button] = {button.action: button for button in BUTTONS}
 BY_CODE: dict[str, Button] = {button.code: button for button in BUTTONS}
+# Spellings of version 1 that buttons already in chats carry for what is now Skip: they are
+# read, no longer written.
+EARLIER: dict[str, Action] = {
+    SEPARATOR.join([VERSION, "N", "s"]): Skip(NPS_CURSOR),
+    SEPARATOR.join([VERSION, "M"]): Skip(COMMENT_CURSOR),
+}
 
 
 def encode(action: Action) -> str:
@@ -258,6 +214,8 @@ def decode(data: str | None) -> Action:
     """Parse callback_data; anything malformed or from another version is InvalidAnswer."""
     if not data or len(data.encode()) > MAX_CALLBACK_BYTES:
         raise InvalidAnswer("empty or oversized button data")
+    if data in EARLIER:
+        return EARLIER[data]
     version, _, rest = data.partition(SEPARATOR)
     if version != VERSION:
         raise InvalidAnswer(f"button from another version: {data!r}")

@@ -8,6 +8,7 @@ from cli.hosting import AppServer
 from simulator import BotApiSimulator
 from storage.models import Answer
 from survey import actions as act
+from survey import events as ev
 from survey.loader import load_template
 from tests.support import begin, labels, seed_campaign
 
@@ -61,7 +62,9 @@ async def test_forged_and_stale_button_presses(
     first = alice.last_message
     await alice.press("5")
     # The old question's keyboard is gone; replay its button data as a forged press.
-    await alice.press_data(act.encode(act.Answer(QUESTIONS[0].key, 1)), message_id=first.message_id)
+    await alice.press_data(
+        act.encode(ev.AnswerLevel(QUESTIONS[0].key, 1)), message_id=first.message_id
+    )
     assert (
         alice.callback_answers[-1]
         == "That button is from an earlier message; please answer the current question."
@@ -70,7 +73,7 @@ async def test_forged_and_stale_button_presses(
     await alice.press_data("garbage:data", message_id=alice.last_message.message_id)
     assert alice.callback_answers[-1] == "That button is not valid."
     await alice.press_data(
-        act.encode(act.Answer("NOPE", 3)), message_id=alice.last_message.message_id
+        act.encode(ev.AnswerLevel("NOPE", 3)), message_id=alice.last_message.message_id
     )
     await alice.press_data(
         "1:A:" + QUESTIONS[1].key + ":9", message_id=alice.last_message.message_id
@@ -91,5 +94,5 @@ async def test_a_stranger_pressing_without_an_invitation(
     assert "invitation link" in eve.last_text
     await eve.send_text("/start")
     assert "invitation link" in eve.last_text
-    await eve.press_data(act.encode(act.Answer(QUESTIONS[0].key, 1)), message_id=1)
+    await eve.press_data(act.encode(ev.AnswerLevel(QUESTIONS[0].key, 1)), message_id=1)
     assert await _answers(sessions) == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from survey import actions as act
+from survey import events as ev
 from survey.errors import InvalidAnswer
 from survey.flow import (
     AskCauses,
@@ -89,20 +90,20 @@ def test_cursor_revisits_and_back_targets() -> None:
 
 
 ACTIONS = [
-    act.ChooseLanguage("zh-CN"),
-    act.Begin(),
-    act.Answer("QU.packaging", 5),
-    act.Answer("GI", None),
-    act.Back("nps"),
-    act.ToggleCause("SV.attitude", 3),
-    act.CausesDone("PR.price"),
-    act.SkipText("DL.reliable"),
-    act.GiveNps(0),
-    act.GiveNps(None),
-    act.SkipComment(),
-    act.Submit(),
-    act.OpenChangeMenu(),
-    act.ChangeAnswer("QU.technical"),
+    ev.ChooseLanguage("zh-CN"),
+    ev.Begin(),
+    ev.AnswerLevel("QU.packaging", 5),
+    ev.AnswerLevel("GI", None),
+    ev.Back("nps"),
+    ev.ToggleCause("SV.attitude", 3),
+    ev.CausesDone("PR.price"),
+    ev.Skip("DL.reliable"),
+    ev.GiveNps(0),
+    ev.Skip("nps"),
+    ev.Skip("comment"),
+    ev.Submit(),
+    ev.OpenChangeMenu(),
+    ev.ChangeAnswer("QU.technical"),
     act.ConfirmForget(True),
     act.MarkFeedback(123, False),
     act.TakeTicket(99),
@@ -141,7 +142,7 @@ def test_malformed_button_data_is_invalid(data: str | None) -> None:
 
 def test_encode_refuses_data_over_telegram_limit() -> None:
     with pytest.raises(ValueError, match="64 bytes"):
-        act.encode(act.ChangeAnswer("题" * 30))
+        act.encode(ev.ChangeAnswer("题" * 30))
 
 
 @pytest.mark.parametrize(
