@@ -8,7 +8,7 @@ written in file order, ``CHUNK`` rows a statement; a changed value goes through
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +19,8 @@ from storage.answer_people import Lines, answer_customers, answer_respondents, c
 from storage.answers import put_answer
 from storage.campaigns import new_token
 from storage.models import Answer, Base, Campaign, Invitation
-from storage.people import ANALYZE_AFTER, ImportResult
+from storage.people import ANALYZE_AFTER
+from survey.errors import ImportRowError
 from survey.records import AnswerRecord
 from survey.vocabulary import AnswerKind, FollowUpStage, InvitationState
 
@@ -27,13 +28,22 @@ ANSWERS = Base.metadata.tables[Answer.__tablename__]
 
 
 @dataclass
-class AnswerImportResult(ImportResult):
+class AnswerImportResult:
     """An answers import: answers created, updated and unchanged, the bad lines, and the
     customers, respondents and invitations it had to create."""
 
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[ImportRowError] = field(default_factory=list)
     customers_created: int = 0
     respondents_created: int = 0
     invitations_created: int = 0
+
+    @property
+    def kept(self) -> int:
+        """Answers of the file now stored as given."""
+        return self.created + self.updated + self.unchanged
 
 
 async def store_answers(

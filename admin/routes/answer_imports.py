@@ -9,11 +9,13 @@ from fastapi import APIRouter, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from admin.deps import AdminKey, SessionDep
-from admin.errors import ApiError, ErrorBody
+from admin.errors import ApiError, ErrorBody, error_response
 from admin.params import CampaignKeyPath
-from admin.routes.bodies import CSV, IMPORT_RESPONSES, IMPORT_SOURCE, import_outcome, media_type
+from admin.routes.bodies import CSV, IMPORT_RESPONSES, IMPORT_SOURCE, media_type
 from admin.schemas.answer_imports import AnswerImportPublic
+from admin.schemas.people import ImportRowPublic
 from campaigns.answer_imports import import_answers
+from storage.answer_imports import AnswerImportResult
 from storage.frames import ANSWER_COLUMNS
 
 router = APIRouter(prefix="/campaigns", tags=["answers"])
@@ -63,11 +65,28 @@ async def import_campaign_answers(
             details=[{"accepted": [CSV]}],
         )
     result = await import_answers(session, key, await request.body(), source=IMPORT_SOURCE)
-    outcome = import_outcome(result, result.errors, response, csv=True)
-    if isinstance(outcome, JSONResponse):
-        return outcome
+    return _outcome(result, response)
+
+
+def _outcome(result: AnswerImportResult, response: Response) -> AnswerImportPublic | JSONResponse:
+    """As the people imports answer: 200 with the counts, 207 with the counts and the rejected
+    lines, 422 listing them when no line was kept. Returning (not raising) commits the good."""
+    errors = [ImportRowPublic(line=e.line, field=e.field, problem=e.problem) for e in result.errors]
+    if errors and not result.kept:
+        return error_response(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            f"nothing imported: all {len(errors)} rows rejected",
+            code="rows_rejected",
+            details=[e.model_dump(exclude_none=True) for e in errors],
+        )
+    if errors:
+        response.status_code = status.HTTP_207_MULTI_STATUS
     return AnswerImportPublic(
-        **outcome.model_dump(),
+        created=result.created,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        rejected=len(errors),
+        errors=errors,
         customers_created=result.customers_created,
         respondents_created=result.respondents_created,
         invitations_created=result.invitations_created,
