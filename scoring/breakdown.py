@@ -5,7 +5,9 @@ satisfaction rate, loyalty) are computed over the group's *units*: a customer's 
 total, business unit, class and customer breakdowns; a customer's factor or item score for the
 factor and item breakdowns (so a factor's satisfaction rate is the share of customers whose
 factor score is above 80); and a customer's score from that role's respondents only for the
-role breakdown. Answer-level rates (favourable, top-3-box) count the group's answers.
+role breakdown. Answer-level rates (favourable, top-3-box) count the group's answers, with
+customers as clusters (``scoring.design``). Every row says how many customers it rests on and
+is flagged ``small_n`` below ``SMALL_CELL`` (10) customers.
 
 All tables come from the same per-(customer, question) sums (``cells.answer_cells``), so the
 million answers are summed once per report, not once per table.
@@ -17,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from scoring.cells import answer_cells, cell_sums
+from scoring.design import weighted_means
 from scoring.frames import CUSTOMER_CLASSES
 from scoring.indices import (
     CUSTOMER,
@@ -31,7 +34,8 @@ from scoring.indices import (
     unit_scores,
 )
 from scoring.rates import ALL, weighted_rates
-from scoring.stats import t_interval, wilson_interval
+from scoring.stats import SMALL_CELL, t_interval, wilson_interval
+from scoring.thresholds import above
 from survey.schema import Survey
 
 #: Breakdown dimensions; None is the total. "question" is the item breakdown.
@@ -40,17 +44,25 @@ DIMENSIONS: tuple[str | None, ...] = (
 )  # fmt: skip
 _CUSTOMER_LEVEL = (None, "business_unit", "customer_class", "customer_id")
 
-#: Columns of ``index_table``.
+#: Columns of ``index_table``. Each rate has its interval, and each answer-level rate its
+#: design effect (``_deff``) and effective n (``_n_eff``); ``kish_n`` is Kish's n of the
+#: customers' weights; ``unit_*`` columns are not in the table (see ``breakdown_units``).
 INDEX_COLUMNS: tuple[str, ...] = (
-    "group", "n_customers", "n_respondents", "n_answers",
-    "mean_score", "mean_score_ci_low", "mean_score_ci_high", "weighted_score", "score_n_eff",
-    "grade", "satisfied", "satisfaction_rate", "satisfaction_ci_low", "satisfaction_ci_high",
+    "group", "n_customers", "small_n", "n_respondents", "n_answers",
+    "mean_score", "mean_score_ci_low", "mean_score_ci_high",
+    "weighted_score", "weighted_score_ci_low", "weighted_score_ci_high", "weighted_score_deff",
+    "kish_n", "grade",
+    "satisfied", "satisfaction_rate", "satisfaction_ci_low", "satisfaction_ci_high",
     "loyal", "loyalty", "loyalty_ci_low", "loyalty_ci_high",
-    "favourable", "favourable_rate", "favourable_ci_low", "favourable_ci_high",
-    "favourable_weighted", "favourable_weighted_ci_low", "favourable_weighted_ci_high",
-    "favourable_n_eff",
-    "top3", "top3_rate", "top3_ci_low", "top3_ci_high",
-    "top3_weighted", "top3_weighted_ci_low", "top3_weighted_ci_high", "top3_n_eff",
+    *(f"{name}{suffix}" for name in ("favourable", "top3") for suffix in (
+        "", "_rate", "_ci_low", "_ci_high", "_deff", "_n_eff",
+        "_weighted", "_weighted_ci_low", "_weighted_ci_high", "_weighted_deff",
+        "_weighted_n_eff",
+    )),
+)  # fmt: skip
+#: Columns of ``breakdown_units``: one row per (group, customer).
+UNIT_COLUMNS: tuple[str, ...] = (
+    "group", "customer_id", "score", "weight", "n", "favourable", "top3",
 )  # fmt: skip
 
 
@@ -62,11 +74,12 @@ def index_tables(
     bands: GradeBands = DEFAULT_BANDS,
     cells: pd.DataFrame | None = None,
     customers: pd.DataFrame | None = None,
+    units: dict[str | None, pd.DataFrame] | None = None,
 ) -> dict[str | None, pd.DataFrame]:
     """``index_table`` for several dimensions at once, summing the answers only once.
 
-    ``cells`` (``answer_cells(points, CUSTOMER)``) and ``customers`` (``customer_scores``) may
-    be passed in when the caller has them already.
+    ``cells`` (``answer_cells(points, CUSTOMER)``), ``customers`` (``customer_scores``) and
+    ``units`` (``breakdown_units`` per dimension) may be passed in when the caller has them.
     """
     unknown = [d for d in dimensions if d not in DIMENSIONS]
     if unknown:
@@ -84,11 +97,12 @@ def index_tables(
     people = respondents(points)
     tables = {}
     for by in dimensions:
-        units, counts = _units(survey, points, by, cells, customers)
-        table = _score_indices(units, bands)
-        table = table.merge(_rates(counts, customers), on="group", how="left")
+        unit = (units or {}).get(by)
+        if unit is None:
+            unit = breakdown_units(survey, points, by, cells=cells, customers=customers)
+        table = _score_indices(unit, bands).merge(_rates(unit), on="group", how="left")
         table["n_respondents"] = table["group"].map(
-            _respondents(points, by, people, customers, counts)
+            _respondents(points, by, people, customers, unit)
         )
         tables[by] = _all_questions(survey, by, table[list(INDEX_COLUMNS)])
     return tables
@@ -113,6 +127,7 @@ def _all_questions(survey: Survey, by: str | None, table: pd.DataFrame) -> pd.Da
         "top3",
     ]
     full[counts] = full[counts].fillna(0).astype(np.int64)
+    full["small_n"] = full["n_customers"] < SMALL_CELL
     return full
 
 
@@ -127,62 +142,63 @@ def index_table(
     return index_tables(survey, points, (by,), bands=bands)[by]
 
 
-def _units(
+def breakdown_units(
     survey: Survey,
     points: pd.DataFrame,
     by: str | None,
+    *,
     cells: pd.DataFrame,
     customers: pd.DataFrame,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(units: group, customer_id, score, weight) and, for the answer-level rates,
-    (counts: group, customer_id, n, favourable, top3)."""
+) -> pd.DataFrame:
+    """The customer-level figures behind one breakdown (columns ``UNIT_COLUMNS``): per group and
+    customer, the unit's score (customer score; factor or item score; score from that role's
+    respondents), the customer's weight, its answers and those at 4–5 and 3–5. These are what
+    the design-based intervals and the trend tests resample."""
     sums = {
         "n": cells["n"].to_numpy(),
         "favourable": cells["favourable"].to_numpy(),
         "top3": cells["top3"].to_numpy(),
     }
+    # ``counts`` is summed over the same keys in the same order as ``scores`` (cell_sums sorts
+    # by key codes), so their rows line up without a merge.
     if by == "question":
         scores = question_means(survey, cells, CUSTOMER).rename(
             columns={"question": "group", "points": "score"}
         )
-        counts = cells.rename(columns={"question": "group"})
+        counts = cells
     elif by == "factor":
         questions = question_means(survey, cells, CUSTOMER)
         scores = factor_means(survey, questions, CUSTOMER).rename(
             columns={"factor": "group", "points": "score"}
         )
-        counts = cell_sums(questions, ("factor", "customer_id"), sums, count=None)
-        counts = counts.rename(columns={"factor": "group"})
+        counts = cell_sums(questions, (*CUSTOMER, "factor"), sums, count=None)
     elif by == "role":
         keys = ("role", "customer_id")
         role_cells = answer_cells(points, keys)
         scores = unit_scores(
             factor_means(survey, question_means(survey, role_cells, keys), keys), keys
         ).rename(columns={"role": "group"})
-        counts = cell_sums(
-            role_cells,
-            keys,
-            {
-                "n": role_cells["n"].to_numpy(),
-                "favourable": role_cells["favourable"].to_numpy(),
-                "top3": role_cells["top3"].to_numpy(),
-            },
-            count=None,
-        ).rename(columns={"role": "group"})
+        role_sums = {name: role_cells[name].to_numpy() for name in sums}
+        counts = cell_sums(role_cells, keys, role_sums, count=None)
     else:
         scores = customers.assign(group=ALL if by is None else customers[by])
-        counts = cell_sums(cells, CUSTOMER, sums, count=None)
-        attribute = scores.set_index("customer_id")["group"]
-        counts["group"] = counts["customer_id"].astype(str).map(attribute).to_numpy()
+        per_customer = cell_sums(cells, CUSTOMER, sums, count=None)
+        at = pd.Index(per_customer["customer_id"].astype(str)).get_indexer(
+            pd.Index(scores["customer_id"])
+        )
+        counts = per_customer.iloc[at]
+    if len(counts) != len(scores):  # every unit with a score has answers, and vice versa
+        raise ValueError(f"breakdown by {by}: {len(scores)} scored units but {len(counts)} tallies")
     units = pd.DataFrame({
         "group": scores["group"].astype(str).to_numpy(),
         "customer_id": scores["customer_id"].astype(str).to_numpy(),
         "score": scores["score"].to_numpy(dtype=float),
+        **{name: counts[name].to_numpy(dtype=float) for name in sums},
     })  # fmt: skip
     units["group"] = pd.Categorical(units["group"], categories=_order(survey, by, units["group"]))
     weights = customers.set_index("customer_id")["customer_weight"]
     units["weight"] = units["customer_id"].map(weights).to_numpy(dtype=float)
-    return units, counts
+    return units[list(UNIT_COLUMNS)]
 
 
 def _order(survey: Survey, by: str | None, groups: pd.Series) -> list[str]:
@@ -198,19 +214,22 @@ def _order(survey: Survey, by: str | None, groups: pd.Series) -> list[str]:
     return sorted(present)
 
 
-def _rates(counts: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
-    """Favourable and top-3-box rates (pooled and weighted) and n_answers per group."""
-    weights = customers.set_index("customer_id")["customer_weight"]
-    weight = counts["customer_id"].astype(str).map(weights).to_numpy(dtype=float)
-    groups, labels = pd.factorize(np.asarray(counts["group"].astype(str), dtype=object))
-    n = counts["n"].to_numpy(dtype=float)
+def _rates(units: pd.DataFrame) -> pd.DataFrame:
+    """Favourable and top-3-box rates (pooled and weighted, customers as clusters) and
+    n_answers per group."""
+    groups = np.asarray(units["group"].cat.codes, dtype=np.int64)
+    labels = np.asarray(units["group"].cat.categories, dtype=object)
+    n = units["n"].to_numpy(dtype=float)
+    weight = units["weight"].to_numpy(dtype=float)
     columns: dict[str, object] = {}
     for name in ("favourable", "top3"):
-        rates = weighted_rates(groups, len(labels), counts[name].to_numpy(dtype=float), n, weight)
+        rates = weighted_rates(groups, len(labels), units[name].to_numpy(dtype=float), n, weight)
         present = rates.pop("present")
-        columns["group"] = np.asarray(labels, dtype=object)[present]
+        columns["group"] = labels[present]
         columns["n_answers"] = rates.pop("n")
         columns[name] = rates.pop("count")
+        for drop in ("n_customers", "kish_n"):
+            rates.pop(drop)
         columns |= {f"{name}_{key}": value for key, value in rates.items()}
     return pd.DataFrame(columns)
 
@@ -220,13 +239,13 @@ def _respondents(
     by: str | None,
     people: pd.DataFrame,
     customers: pd.DataFrame,
-    counts: pd.DataFrame,
+    units: pd.DataFrame,
 ) -> pd.Series:
     """Distinct respondents per group (a respondent belongs to one customer and one role)."""
     if by is None:
         return pd.Series({ALL: len(people)})
     if by == "question":  # one answer per respondent and question
-        return counts.groupby(counts["group"].astype(str), observed=True)["n"].sum()
+        return units.groupby(units["group"].astype(str), observed=True)["n"].sum()
     if by == "factor":
         pairs = cell_sums(points, ("factor", "respondent_id"))
         per = pairs.groupby("factor", observed=True).size()
@@ -241,8 +260,9 @@ def _respondents(
 
 
 def _score_indices(units: pd.DataFrame, bands: GradeBands) -> pd.DataFrame:
-    """Mean score with its t-interval, weighted mean, satisfaction and loyalty per group."""
-    groups = units["group"].cat.codes.to_numpy()
+    """Mean score with its t-interval, the weighted mean with its linearised interval and Kish's
+    n, satisfaction and loyalty with Wilson intervals over customers, per group."""
+    groups = np.asarray(units["group"].cat.codes, dtype=np.int64)
     labels = np.asarray(units["group"].cat.categories, dtype=object)
     score, weight = units["score"].to_numpy(dtype=float), units["weight"].to_numpy(dtype=float)
 
@@ -255,18 +275,23 @@ def _score_indices(units: pd.DataFrame, bands: GradeBands) -> pd.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         variance = np.maximum(total(score**2) - n * mean**2, 0) / (n - 1)
     low, high = t_interval(mean, np.sqrt(np.where(n > 1, variance, np.nan)), n)
-    satisfied = total((score > SATISFIED_ABOVE).astype(float))
-    loyal = total((score > LOYAL_ABOVE).astype(float))
+    weighted = {
+        k: v[present] for k, v in weighted_means(groups, len(labels), score, weight).items()
+    }
+    satisfied = total(above(score, SATISFIED_ABOVE).astype(float))
+    loyal = total(above(score, LOYAL_ABOVE).astype(float))
     satisfaction_low, satisfaction_high = wilson_interval(satisfied, n)
     loyalty_low, loyalty_high = wilson_interval(loyal, satisfied)
     with np.errstate(divide="ignore", invalid="ignore"):
         loyalty = np.where(satisfied > 0, 100 * loyal / satisfied, np.nan)
     return pd.DataFrame({
-        "group": labels[present], "n_customers": n.astype(np.int64), "mean_score": mean,
+        "group": labels[present], "n_customers": n.astype(np.int64),
+        "small_n": n < SMALL_CELL, "mean_score": mean,
         # scores are bounded: a t-interval reaching past 0 or 100 is cut at the bound
         "mean_score_ci_low": np.clip(low, 0, 100), "mean_score_ci_high": np.clip(high, 0, 100),
-        "weighted_score": total(weight * score) / total(weight),
-        "score_n_eff": total(weight) ** 2 / total(weight**2),
+        "weighted_score": weighted["mean"], "weighted_score_ci_low": weighted["ci_low"],
+        "weighted_score_ci_high": weighted["ci_high"], "weighted_score_deff": weighted["deff"],
+        "kish_n": weighted["kish_n"],
         "grade": bands.grade(mean), "satisfied": satisfied.astype(np.int64),
         "satisfaction_rate": satisfied / n, "satisfaction_ci_low": satisfaction_low,
         "satisfaction_ci_high": satisfaction_high, "loyal": loyal.astype(np.int64),

@@ -11,11 +11,17 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from scoring.breakdown import index_tables
-from scoring.cells import answer_cells
+from scoring.breakdown import breakdown_units, index_tables
+from scoring.cells import answer_cells, cell_sums
 from scoring.frames import nps_answers, scored_answers, validate_invitations
 from scoring.indices import CUSTOMER, DEFAULT_BANDS, GradeBands, customer_scores
-from scoring.rates import ResponseRate, nps_table, response_rate
+from scoring.rates import (
+    DETRACTOR_LEVELS,
+    PROMOTER_LEVELS,
+    ResponseRate,
+    nps_table,
+    response_rate,
+)
 from survey.schema import Survey
 
 #: Breakdown name in a report → ``index_table``'s ``by``.
@@ -30,6 +36,8 @@ BREAKDOWNS: dict[str, str | None] = {
 }
 #: Breakdowns that NPS (a per-respondent question) supports.
 NPS_BREAKDOWNS: tuple[str, ...] = ("total", "business_unit", "role", "customer_class")
+#: Breakdowns whose groups are segments of the customers (one trend family).
+SEGMENTS: tuple[str, ...] = ("business_unit", "role", "customer_class")
 
 
 @dataclass(frozen=True)
@@ -46,7 +54,9 @@ class CampaignData:
 
 @dataclass(frozen=True)
 class CampaignScores:
-    """The scored campaign: points, customer scores, index tables, NPS and response rate."""
+    """The scored campaign: points, customer scores, index tables, NPS and response rate, and
+    the customer-level figures behind each table (``units``, ``breakdown.UNIT_COLUMNS``;
+    ``nps_units``: per customer, the sum of its respondents' ±100 and their number)."""
 
     campaign: str
     points: pd.DataFrame
@@ -56,6 +66,8 @@ class CampaignScores:
     response: ResponseRate
     answers: pd.DataFrame = field(repr=False)
     invitations: pd.DataFrame | None = field(repr=False, default=None)
+    units: dict[str, pd.DataFrame] = field(repr=False, default_factory=dict)
+    nps_units: tuple[np.ndarray, np.ndarray] = field(repr=False, default=(np.zeros(0), np.zeros(0)))
 
 
 def only_campaign(frame: pd.DataFrame, campaign: str) -> pd.DataFrame:
@@ -83,8 +95,18 @@ def score_campaign(
     points = scored_answers(survey, answers)
     cells = answer_cells(points, CUSTOMER)
     customers = customer_scores(survey, points, bands, cells=cells)
+    units = {
+        name: breakdown_units(survey, points, by, cells=cells, customers=customers)
+        for name, by in BREAKDOWNS.items()
+    }
     by_dimension = index_tables(
-        survey, points, tuple(BREAKDOWNS.values()), bands=bands, cells=cells, customers=customers
+        survey,
+        points,
+        tuple(BREAKDOWNS.values()),
+        bands=bands,
+        cells=cells,
+        customers=customers,
+        units={by: units[name] for name, by in BREAKDOWNS.items()},
     )
     tables = {name: by_dimension[by] for name, by in BREAKDOWNS.items()}
     nps = nps_answers(answers)
@@ -102,4 +124,14 @@ def score_campaign(
         response=response_rate(invitations, survey.targets.response_rate),
         answers=answers,
         invitations=invitations,
+        units=units,
+        nps_units=_nps_units(nps),
     )
+
+
+def _nps_units(nps: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per customer: the sum of its respondents' NPS as +100 / 0 / −100, and their number."""
+    level = nps["level"].to_numpy()
+    net = 100.0 * (np.isin(level, PROMOTER_LEVELS).astype(float) - np.isin(level, DETRACTOR_LEVELS))
+    cells = cell_sums(nps, ("customer_id",), {"net": net})
+    return cells["net"].to_numpy(dtype=float), cells["n"].to_numpy(dtype=float)

@@ -1,6 +1,7 @@
 """Text formatting of figures and plain-text tables; the only place where numbers are rounded.
 
-A rate is never shown bare: "100.0 % (n=2, 95 % CI 34.2–100.0 %)".
+A rate is never shown bare: "100.0 % (n=2, 95 % CI 34.2–100.0 %, Wilson)" — its n, its
+interval and the interval's method.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import math
 from collections.abc import Sequence
 
 from scoring.estimates import Mean, Nps, Rate
+from scoring.methods import INTERVAL_LABEL, Interval
 
 DASH = "–"
 NONE = "n/a"
@@ -60,35 +62,59 @@ def interval(low: object, high: object, *, percent: bool, digits: int = 1) -> st
     return f"95 % CI {a * scale:.{digits}f}{DASH}{b * scale:.{digits}f}{unit}"
 
 
+def method_label(method: object) -> str:
+    """The short name of an interval method, as printed after an interval ("Wilson")."""
+    try:
+        return INTERVAL_LABEL[Interval(str(method))]
+    except ValueError:
+        return str(method)
+
+
 def rate_text(rate: Rate) -> str:
-    """A rate with its n (and effective n) and Wilson interval; loyalty-like rates on 0–100."""
-    sizes = f"n={rate.n:,.0f}"
-    if rate.n_eff is not None:
-        sizes += f", n_eff={rate.n_eff:.1f}"
+    """A rate with its n, its interval and the interval's method; a clustered rate also with its
+    customers, design effect and effective n (and Kish's n when weighted); loyalty-like rates on
+    0–100: "33.3 % (n=3, 95 % CI 6.1–79.2 %, Wilson)"."""
+    if rate.n_customers is None:
+        sizes = f"n={rate.n:,.0f}"
+    else:
+        sizes = f"n={rate.n:,.0f} answers of {rate.n_customers:,} customers"
+        if rate.kish_n is not None:
+            sizes += f", Kish n={rate.kish_n:.1f}"
+        sizes += f", deff={number(rate.deff, 2)}, n_eff={number(rate.n_eff)}"
     if rate.value is None:
         return f"{NONE} ({sizes})"
     percent = rate.scale == 1.0
     value = pct(rate.value) if percent else number(rate.value)
-    return f"{value} ({sizes}, {interval(rate.ci_low, rate.ci_high, percent=percent)})"
+    ci = interval(rate.ci_low, rate.ci_high, percent=percent)
+    return f"{value} ({sizes}, {ci + ', ' if ci else ''}{method_label(rate.method)})"
 
 
 def mean_text(mean: Mean) -> str:
-    """A mean score with its n and t-interval, and the weighted mean with Kish's n."""
+    """A mean score with its n and t-interval, and the weighted mean with its interval, Kish's n
+    and design effect, each interval naming its method."""
     if mean.value is None:
         return f"{NONE} (n=0)"
     ci = interval(mean.ci_low, mean.ci_high, percent=False)
-    text = f"{mean.value:.1f} (n={mean.n:,}{', ' + ci if ci else ''})"
-    if mean.weighted is not None and mean.n_eff is not None:
-        text += f"; weighted {mean.weighted:.1f} (n_eff={mean.n_eff:.1f})"
+    text = f"{mean.value:.1f} (n={mean.n:,}{', ' + ci if ci else ''}, {method_label(mean.method)})"
+    if mean.weighted is not None:
+        wci = interval(mean.weighted_ci_low, mean.weighted_ci_high, percent=False)
+        text += (
+            f"; weighted {mean.weighted:.1f} (Kish n={number(mean.kish_n)}, "
+            f"deff={number(mean.deff, 2)}{', ' + wci if wci else ''}, "
+            f"{method_label(mean.weighted_method)})"
+        )
     return text
 
 
 def nps_text(nps: Nps) -> str:
-    """NPS with its n and interval."""
+    """NPS with its n (and customers), its interval and the interval's method."""
     if nps.value is None:
         return f"{NONE} (n={nps.n})"
     ci = interval(nps.ci_low, nps.ci_high, percent=False)
-    return f"{nps.value:+.1f} (n={nps.n:,}, {ci})"
+    sizes = f"n={nps.n:,}"
+    if nps.n_customers is not None:
+        sizes += f" of {nps.n_customers:,} customers, deff={number(nps.deff, 2)}"
+    return f"{nps.value:+.1f} ({sizes}{', ' + ci if ci else ''}, {method_label(nps.method)})"
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

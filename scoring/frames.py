@@ -14,6 +14,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from survey.schema import LEVELS, Survey
+from survey.vocabulary import AnswerKind, InvitationState
 
 ANSWER_COLUMNS: tuple[str, ...] = (
     "campaign", "survey", "customer_id", "customer_name", "customer_class", "customer_weight",
@@ -23,10 +24,12 @@ ANSWER_COLUMNS: tuple[str, ...] = (
 INVITATION_COLUMNS: tuple[str, ...] = (
     "campaign", "respondent_id", "customer_id", "state", "started_at", "completed_at",
 )  # fmt: skip
-KINDS: frozenset[str] = frozenset({"likert", "followup", "comment", "nps"})
+KINDS: frozenset[str] = frozenset(
+    {AnswerKind.LIKERT, AnswerKind.FOLLOW_UP, AnswerKind.COMMENT, AnswerKind.NPS}
+)
 CUSTOMER_CLASSES: tuple[str, ...] = ("KA", "A", "B", "C")
 INVITATION_STATES: frozenset[str] = frozenset(
-    {"created", "sent", "undelivered", "started", "completed", "expired", "declined"}
+    InvitationState
 )  # undelivered: Telegram refused the chat message (storage/reminders.py)
 NPS_LEVELS: tuple[int, ...] = tuple(range(11))
 FAVOURABLE_LEVELS: tuple[int, ...] = (4, 5)  # ECSS §6.7
@@ -76,7 +79,7 @@ def validate_answers(survey: Survey, answers: pd.DataFrame) -> None:
     _only(answers["survey"], {survey.key}, "survey")
     _only(answers["customer_class"], set(CUSTOMER_CLASSES), "customer_class")
     levels, unable = answer_levels(answers), unable_mask(answers)
-    for kind, allowed in (("likert", LEVELS), ("nps", NPS_LEVELS)):
+    for kind, allowed in ((AnswerKind.LIKERT, LEVELS), (AnswerKind.NPS, NPS_LEVELS)):
         bad = kind_mask(answers, kind) & ~unable & ~np.isin(levels, allowed)
         if bad.any():
             example = answers.loc[bad, ["respondent_id", "question", "level"]].iloc[0].to_dict()
@@ -117,7 +120,7 @@ def scored_answers(survey: Survey, answers: pd.DataFrame) -> pd.DataFrame:
     export holds the latest answer only).
     """
     validate_answers(survey, answers)
-    mask = kind_mask(answers, "likert") & ~unable_mask(answers)
+    mask = kind_mask(answers, AnswerKind.LIKERT) & ~unable_mask(answers)
     questions = survey.questions()
     asked = answers["question"].to_numpy()[mask]
     raw_codes, uniques = pd.factorize(asked)
@@ -156,7 +159,7 @@ def scored_answers(survey: Survey, answers: pd.DataFrame) -> pd.DataFrame:
 
 def nps_answers(answers: pd.DataFrame) -> pd.DataFrame:
     """The NPS answers (0–10, not "unable to comment"), columns ``NPS_COLUMNS``."""
-    mask = kind_mask(answers, "nps") & ~unable_mask(answers)
+    mask = kind_mask(answers, AnswerKind.NPS) & ~unable_mask(answers)
     frame = pd.DataFrame(_people(answers, mask))
     frame["level"] = answer_levels(answers)[mask].astype(np.int8)
     return frame[list(NPS_COLUMNS)]

@@ -17,6 +17,7 @@ import pandas as pd
 
 from scoring.cells import answer_cells, cell_sums
 from scoring.frames import customer_attributes
+from scoring.thresholds import above, at_least
 from survey.schema import Survey
 
 CUSTOMER: tuple[str, ...] = ("customer_id",)
@@ -45,7 +46,8 @@ class GradeBands:
         values = np.asarray(scores, dtype=float)
         bounds = [self.generally_satisfied, self.fairly_satisfied, self.very_satisfied]
         # 0: below every bound … 3: at or above the highest; 4 marks an undefined score
-        band = np.where(np.isnan(values), 4, np.searchsorted(bounds, values, side="right"))
+        reached = sum(at_least(values, bound).astype(np.int64) for bound in bounds)
+        band = np.where(np.isnan(values), 4, reached)
         labels = np.array([*reversed(GRADES), None], dtype=object)
         result: npt.NDArray[np.object_] = labels[band]
         return result
@@ -140,8 +142,8 @@ def customer_scores(
     scores = unit_scores(factor_means(survey, question_means(survey, cells, CUSTOMER), CUSTOMER))
     customers = customer_attributes(points).merge(scores, on="customer_id", how="inner")
     customers["grade"] = bands.grade(customers["score"])
-    customers["satisfied"] = customers["score"] > SATISFIED_ABOVE
-    customers["loyal"] = customers["score"] > LOYAL_ABOVE
+    customers["satisfied"] = above(customers["score"], SATISFIED_ABOVE)
+    customers["loyal"] = above(customers["score"], LOYAL_ABOVE)
     counts = respondents(points)["customer_id"].value_counts()
     customers["customer_id"] = customers["customer_id"].astype(str)
     customers["n_respondents"] = customers["customer_id"].map(counts).astype(np.int64)
@@ -177,8 +179,8 @@ def satisfaction_counts(scores: npt.ArrayLike) -> tuple[int, int, int]:
     values = values[~np.isnan(values)]
     return (
         int(values.size),
-        int((values > SATISFIED_ABOVE).sum()),
-        int((values > LOYAL_ABOVE).sum()),
+        int(above(values, SATISFIED_ABOVE).sum()),
+        int(above(values, LOYAL_ABOVE).sum()),
     )
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 
 from scoring.cells import cell_sums
 from scoring.frames import require_columns
+from survey.vocabulary import InvitationState
 
 MIN_STRAIGHT_LINE = 5  # fewer answers than this cannot show a pattern
 SPEEDING_RATIO = 0.5  # completion under half the median time
@@ -52,7 +53,7 @@ def completion_seconds(invitations: pd.DataFrame) -> pd.DataFrame:
         ("respondent_id", "customer_id", "state", "started_at", "completed_at"),
         "invitations",
     )
-    done = invitations[invitations["state"] == "completed"]
+    done = invitations[invitations["state"] == InvitationState.COMPLETED]
     started = pd.to_datetime(done["started_at"], utc=True)
     completed = pd.to_datetime(done["completed_at"], utc=True)
     seconds = (completed - started).dt.total_seconds()

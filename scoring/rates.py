@@ -2,8 +2,10 @@
 
 A *box rate* is the share of answers at some levels. It is given two ways: pooled over all
 answers, and weighted (ECSS §6.7): each customer's own rate, averaged with customer weights.
-The weighted rate equals a mean over answers with weight w_c / n_c, so its Kish effective n is
-(Σ w_c)² / Σ (w_c² / n_c) and its Wilson interval uses that n.
+Both are ratio estimators over customers, the sampling unit, so their intervals are
+design-based (``scoring.design``): the linearised variance with customers as clusters, the
+design effect and effective n beside each rate, and Wilson's interval at that effective n.
+Kish's n of the weights is counted over customers.
 """
 
 from __future__ import annotations
@@ -16,18 +18,28 @@ import numpy.typing as npt
 import pandas as pd
 
 from scoring.cells import cell_sums
+from scoring.design import (
+    clustered_mean_interval,
+    kish_n,
+    rate_interval,
+    ratio_variance,
+    scaled,
+)
 from scoring.estimates import Rate
 from scoring.frames import CUSTOMER_CLASSES
-from scoring.stats import nps_interval, wilson_interval
+from scoring.stats import SMALL_CELL, nps_interval
+from scoring.thresholds import reaches
+from survey.vocabulary import InvitationState
 
 PROMOTER_LEVELS: tuple[int, ...] = (9, 10)
 DETRACTOR_LEVELS: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6)
 ALL = "all"  # the group label of a total
 
-#: Columns of ``box_rates``.
+#: Columns of ``box_rates`` (``weighted_rates`` gives the same but ``group``).
 BOX_COLUMNS: tuple[str, ...] = (
-    "group", "count", "n", "rate", "ci_low", "ci_high",
-    "weighted", "weighted_ci_low", "weighted_ci_high", "n_eff",
+    "group", "count", "n", "n_customers", "rate", "ci_low", "ci_high", "deff", "n_eff",
+    "weighted", "weighted_ci_low", "weighted_ci_high", "weighted_deff", "weighted_n_eff",
+    "kish_n",
 )  # fmt: skip
 
 
@@ -41,8 +53,9 @@ def group_values(frame: pd.DataFrame, by: str | None) -> pd.Categorical[str]:
 def box_rates(points: pd.DataFrame, levels: tuple[int, ...], by: str | None = None) -> pd.DataFrame:
     """Share of scored answers at ``levels`` per group, pooled and customer-weighted.
 
-    Columns ``BOX_COLUMNS``: count and n of answers, the pooled rate and its Wilson interval,
-    the weighted rate, its Wilson interval at the effective n, and that n.
+    Columns ``BOX_COLUMNS``: count and n of answers, customers, the pooled rate with its
+    design-based interval, design effect and effective n, the same for the weighted rate, and
+    Kish's n of the customers' weights.
     """
     keys = ("customer_id",) if by in (None, "customer_id") else (by, "customer_id")
     cells = cell_sums(points, keys, {
@@ -73,55 +86,90 @@ def weighted_rates(
 ) -> dict[str, npt.NDArray[Any]]:
     """Box-rate columns per group from one row per (group, customer): its group code, count of
     answers at the levels, n answers and customer weight. ``present`` marks groups with rows."""
-
-    def total(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        return np.asarray(np.bincount(groups, weights=values, minlength=n_groups), dtype=float)
-
     present = np.bincount(groups, minlength=n_groups) > 0
-    hits, answers, weights = total(count)[present], total(n)[present], total(weight)[present]
-    weighted = total(weight * count / n)[present] / weights
-    n_eff = weights**2 / total(weight**2 / n)[present]
-    low, high = wilson_interval(hits, answers)
-    weighted_low, weighted_high = wilson_interval(weighted * n_eff, n_eff)
-    return {
-        "present": present, "count": hits.astype(np.int64), "n": answers.astype(np.int64),
-        "rate": hits / answers, "ci_low": low, "ci_high": high, "weighted": weighted,
-        "weighted_ci_low": weighted_low, "weighted_ci_high": weighted_high, "n_eff": n_eff,
+    w = scaled(weight)
+    pooled, pooled_var, m = ratio_variance(groups, n_groups, count, n)
+    weighted, weighted_var, _ = ratio_variance(groups, n_groups, w * count / n, w)
+    hits = np.bincount(groups, weights=count, minlength=n_groups).astype(float)
+    answers = np.bincount(groups, weights=n, minlength=n_groups).astype(float)
+    plain = rate_interval(pooled, pooled_var, answers, m)
+    design = rate_interval(weighted, weighted_var, answers, m)
+    columns: dict[str, npt.NDArray[Any]] = {
+        "count": hits.astype(np.int64), "n": answers.astype(np.int64), "n_customers": m,
+        "rate": pooled, **plain, "weighted": weighted,
+        **{f"weighted_{name}": value for name, value in design.items()},
+        "kish_n": kish_n(groups, n_groups, w),
     }  # fmt: skip
+    return {"present": present, **{name: value[present] for name, value in columns.items()}}
 
 
 def box_rate(points: pd.DataFrame, levels: tuple[int, ...]) -> tuple[Rate, Rate]:
-    """(pooled, weighted) rate of answers at ``levels`` over the whole frame."""
+    """(pooled, weighted) rate of answers at ``levels`` over the whole frame, each with its
+    design-based interval."""
     table = box_rates(points, levels)
     if table.empty:
-        return Rate.of(0, 0), Rate.weighted(None, 0, 0, 0)
+        empty = Rate.clustered(None, 0, 0, n_customers=0, ci=(None, None), deff=None, n_eff=None)
+        return empty, empty
     row = table.iloc[0]
-    pooled = Rate.of(row["count"], row["n"])
-    weighted = Rate.weighted(row["weighted"], row["count"], row["n"], row["n_eff"])
+    count, n, customers = float(row["count"]), float(row["n"]), int(row["n_customers"])
+    pooled = Rate.clustered(
+        float(row["rate"]), count, n, n_customers=customers,
+        ci=(row["ci_low"], row["ci_high"]), deff=row["deff"], n_eff=row["n_eff"],
+    )  # fmt: skip
+    weighted = Rate.clustered(
+        float(row["weighted"]), count, n, n_customers=customers,
+        ci=(row["weighted_ci_low"], row["weighted_ci_high"]), deff=row["weighted_deff"],
+        n_eff=row["weighted_n_eff"], kish_n=row["kish_n"],
+    )  # fmt: skip
     return pooled, weighted
 
 
-#: Columns of ``nps_table``.
+#: Columns of ``nps_table``: nps_se is SPEC §4.10's formula for independent respondents, the
+#: interval is the design-based one with customers as clusters (its se, deff and n_eff beside).
 NPS_COLUMNS: tuple[str, ...] = (
-    "group", "n", "promoters", "passives", "detractors", "nps", "nps_se", "nps_ci_low",
-    "nps_ci_high",
+    "group", "n", "n_customers", "promoters", "passives", "detractors", "nps", "nps_se",
+    "nps_design_se", "nps_deff", "nps_n_eff", "nps_ci_low", "nps_ci_high", "small_n",
 )  # fmt: skip
 
 
 def nps_table(nps: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
-    """NPS per group (columns ``NPS_COLUMNS``) from ``frames.nps_answers``."""
+    """NPS per group (columns ``NPS_COLUMNS``) from ``frames.nps_answers``.
+
+    NPS is a mean over respondents of +100 (promoter), 0 and −100 (detractor), so it is a ratio
+    estimator over customers: its interval is NPS ± t_{m−1}·√V with the linearised V.
+    """
     level = nps["level"].to_numpy()
-    out = cell_sums(pd.DataFrame({"group": group_values(nps, by)}), ("group",), {
-        "promoters": np.isin(level, PROMOTER_LEVELS),
-        "detractors": np.isin(level, DETRACTOR_LEVELS),
+    frame = pd.DataFrame({"group": group_values(nps, by), "customer_id": nps["customer_id"]})
+    promoter = np.isin(level, PROMOTER_LEVELS).astype(float)
+    detractor = np.isin(level, DETRACTOR_LEVELS).astype(float)
+    cells = cell_sums(frame, ("group", "customer_id"), {
+        "promoters": promoter, "detractors": detractor, "net": 100.0 * (promoter - detractor),
     })  # fmt: skip
+    codes = np.asarray(cells["group"].cat.codes, dtype=np.int64)
+    n_groups = len(cells["group"].cat.categories)
+    present = np.bincount(codes, minlength=n_groups) > 0
+
+    def total(column: str) -> npt.NDArray[np.float64]:
+        sums = np.bincount(codes, weights=cells[column].to_numpy(float), minlength=n_groups)
+        return np.asarray(sums, dtype=float)
+
+    value, variance, m = ratio_variance(codes, n_groups, cells["net"], cells["n"].to_numpy(float))
+    n = total("n")
+    _, se, _, _ = nps_interval(total("promoters"), total("detractors"), n)
+    low, high = clustered_mean_interval(value, variance, m, bounds=(-100.0, 100.0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        deff = np.where(se > 0, variance / se**2, np.nan)
+    out = pd.DataFrame({
+        "group": np.asarray(cells["group"].cat.categories.astype(str), dtype=object),
+        "n": n.astype(np.int64), "n_customers": m, "promoters": total("promoters"),
+        "detractors": total("detractors"), "nps": value, "nps_se": se,
+        "nps_design_se": np.sqrt(variance), "nps_deff": deff,
+        "nps_n_eff": np.where(deff > 0, n / deff, np.nan), "nps_ci_low": low, "nps_ci_high": high,
+        "small_n": m < SMALL_CELL,
+    })[present]  # fmt: skip
     for column in ("promoters", "detractors"):
         out[column] = out[column].astype(np.int64)
     out["passives"] = out["n"] - out["promoters"] - out["detractors"]
-    out["nps"], out["nps_se"], out["nps_ci_low"], out["nps_ci_high"] = nps_interval(
-        out["promoters"], out["detractors"], out["n"]
-    )
-    out["group"] = out["group"].astype(str)
     if by == "customer_class":  # KA first, as everywhere else
         order = {c: i for i, c in enumerate(CUSTOMER_CLASSES)}
         out = out.sort_values("group", key=lambda g: g.map(order), kind="stable")
@@ -151,10 +199,10 @@ def response_rate(invitations: pd.DataFrame | None, target: float = 0.8) -> Resp
         return ResponseRate(0, 0, 0, empty, empty, target, None)
     state = invitations["state"]
     invited = len(invitations)
-    completed = int((state == "completed").sum())
-    partial = int((state == "started").sum())
+    completed = int((state == InvitationState.COMPLETED).sum())
+    partial = int((state == InvitationState.STARTED).sum())
     rate = Rate.of(completed, invited)
-    representative = rate.value is not None and rate.value >= target
+    representative = rate.value is not None and reaches(rate.value, target)
     return ResponseRate(
         invited, completed, partial, rate, Rate.of(partial, invited), target, representative
     )

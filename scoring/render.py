@@ -3,25 +3,28 @@ nobody has answered yet is one sentence saying so, not empty tables."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-import numpy as np
 import pandas as pd
 
 from scoring.formatting import (
     NONE,
     interval,
-    mean_text,
-    nps_text,
     number,
     p_value,
     pct,
-    rate_text,
-    signed,
     table,
 )
 from scoring.notes import GRADE_TEXT, no_answers_yet, satisfaction_rule, unrepresentative
+from scoring.render_summary import (
+    change_text,
+    count,
+    methods_section,
+    significance,
+    summary_section,
+    trend,
+    trend_cells,
+)
 from scoring.report import CampaignReport
+from scoring.stats import SMALL_CELL
 from scoring.wording import counted
 
 CUSTOMERS_SHOWN = 10
@@ -34,7 +37,7 @@ def render_tables(report: CampaignReport) -> str:
         return f"{_header(report)}\n\n{no_answers_yet(report.response)}\n"
     sections = [
         _header(report),
-        _summary(report),
+        summary_section(report),
         _breakdowns(report),
         _trends(report),
         _drivers(report),
@@ -42,6 +45,7 @@ def render_tables(report: CampaignReport) -> str:
         _quality(report),
         _customers(report),
     ]
+    sections.append(methods_section(report))
     if report.notes:
         sections.append("Notes\n" + "\n".join(f"- {note}" for note in report.notes))
     return "\n\n".join(s for s in sections if s) + "\n"
@@ -65,116 +69,32 @@ def _header(report: CampaignReport) -> str:
     return "\n".join(lines)
 
 
-def _trend(report: CampaignReport, scope: str, key: str, metric: str) -> pd.Series | None:
-    t = report.trends
-    match = t[(t["scope"] == scope) & (t["key"] == key) & (t["metric"] == metric)]
-    return None if match.empty else match.iloc[0]
-
-
-def _trend_cells(
-    row: pd.Series | None, fmt: Callable[[object], str], scale: float = 1.0
-) -> list[str]:
-    if row is None:
-        return [NONE] * 4
-    change = signed(row["change"], scale=scale)
-    return [fmt(row["previous"]), change, p_value(row["p_value"]), _yes_no(row["significant"])]
-
-
-def _yes_no(value: object) -> str:
-    return ("yes" if value else "no") if isinstance(value, (bool, np.bool_)) else NONE
-
-
-def _summary(report: CampaignReport) -> str:
-    s, t = report.summary, report.targets
-    r = report.response
-    rows: list[list[str]] = []
-    specs: list[tuple[str, str, str, str, Callable[[object], str], float]] = [
-        (
-            "Mean customer score",
-            mean_text(s.mean_score),
-            number(t.score),
-            "mean_score",
-            number,
-            1.0,
-        ),
-        (
-            "Satisfaction rate (> 80)",
-            rate_text(s.satisfaction_rate),
-            pct(t.satisfaction_rate, 0),
-            "satisfaction_rate",
-            pct,
-            100.0,
-        ),
-        (
-            "Loyalty (> 90 / > 80)",
-            rate_text(s.loyalty),
-            number(t.loyalty, 0),
-            "loyalty",
-            number,
-            1.0,
-        ),
-        (
-            "Favourable rate, weighted",
-            rate_text(s.favourable_weighted),
-            "",
-            "favourable_weighted",
-            pct,
-            100.0,
-        ),
-        (
-            "Favourable rate, pooled",
-            rate_text(s.favourable_rate),
-            "",
-            "favourable_rate",
-            pct,
-            100.0,
-        ),
-        ("Top-3-box rate", rate_text(s.top3_rate), "", "top3_rate", pct, 100.0),
-        ("NPS", nps_text(s.nps), "", "nps", number, 1.0),
-        ("Response rate", rate_text(r.rate), pct(t.response_rate, 0), "response_rate", pct, 100.0),
-    ]
-    for label, value, target, metric, fmt, scale in specs:
-        rows.append(
-            [
-                label,
-                value,
-                target or "—",
-                *_trend_cells(_trend(report, "index", "all", metric), fmt, scale),
-            ]
-        )
-    text = table(
-        ["index", "this campaign", "target", "previous", "change", "p", "significant"], rows
-    )
-    extra = [
-        f"Grade of the mean score: {GRADE_TEXT.get(s.grade or '', NONE)}",
-        f"Customers scored: {s.n_customers}; respondents: {s.n_respondents}; scored answers: "
-        f"{s.n_answers}; 'unable to comment': {s.n_unable_to_comment}",
-        f"Invitations: {r.invited}, completed {r.completed}, partial (started) {r.partial}",
-        f"Cronbach's alpha of the factors: {number(s.cronbach_alpha, 2)}",
-    ]
-    return "Summary\n" + text + "\n" + "\n".join(extra)
-
-
 def _index_rows(frame: pd.DataFrame, report: CampaignReport, scope: str | None) -> list[list[str]]:
     rows = []
     for _, g in frame.iterrows():
         ci = interval(g["mean_score_ci_low"], g["mean_score_ci_high"], percent=False)
         satisfied_ci = interval(g["satisfaction_ci_low"], g["satisfaction_ci_high"], percent=True)
+        favourable_ci = interval(
+            g["favourable_weighted_ci_low"], g["favourable_weighted_ci_high"], percent=True
+        )
+        small = "*" if bool(g["small_n"]) else ""
         cells = [
             str(g["group"]),
-            str(g["n_customers"]),
+            f"{g['n_customers']}{small}",
             f"{number(g['mean_score'])} ({ci})" if ci else number(g["mean_score"]),
             GRADE_TEXT.get(str(g["grade"]), NONE),
             f"{pct(g['satisfaction_rate'])} ({satisfied_ci})"
             if satisfied_ci
             else pct(g["satisfaction_rate"]),
-            pct(g["favourable_weighted"]),
+            f"{pct(g['favourable_weighted'])} ({favourable_ci})"
+            if favourable_ci
+            else pct(g["favourable_weighted"]),
             pct(g["favourable_rate"]),
             pct(g["top3_rate"]),
         ]
         if scope is not None:
-            trend = _trend(report, scope, str(g["group"]), "mean_score")
-            cells += _trend_cells(trend, number)[:3]
+            row = trend(report, scope, str(g["group"]), "mean_score")
+            cells += [trend_cells(row, number)[i] for i in (0, 1, 3, 4)]
         rows.append(cells)
     return rows
 
@@ -183,10 +103,10 @@ def _breakdowns(report: CampaignReport) -> str:
     head = [
         "group",
         "customers",
-        "mean score",
+        "mean score (t)",
         "grade",
-        "satisfaction rate",
-        "favourable (wtd)",
+        "satisfaction rate (Wilson)",
+        "favourable, wtd (clustered Wilson)",
         "favourable (pooled)",
         "top-3-box",
     ]
@@ -201,22 +121,28 @@ def _breakdowns(report: CampaignReport) -> str:
     ):
         if frame.empty and scope == "item":
             continue  # every factor is asked itself: the item table would repeat the factors
-        extra = ["previous", "change", "p"] if scope else []
+        extra = ["previous", "change (95 % CI)", "p (BH)", "significant"] if scope else []
         parts.append(f"{title}\n" + table(head + extra, _index_rows(frame, report, scope)))
+    parts[-1] += (
+        f"\n* fewer than {SMALL_CELL} customers: read the interval; no change there is called "
+        "significant"
+    )
     rows = [
         [
             r["dimension"],
             r["group"],
             str(r["n"]),
+            f"{r['n_customers']}{'*' if bool(r['small_n']) else ''}",
             number(r["nps"]),
-            interval(r["nps_ci_low"], r["nps_ci_high"], percent=False),
+            interval(r["nps_ci_low"], r["nps_ci_high"], percent=False) or NONE,
+            number(r["nps_deff"], 2),
         ]
         for _, r in report.nps.iterrows()
     ]
     parts.append(
-        "NPS (% promoters 9–10 − % detractors 0–6)\n"
+        "NPS (% promoters 9–10 − % detractors 0–6; interval: clustered t)\n"
         + (
-            table(["breakdown", "group", "n", "NPS", "interval"], rows)
+            table(["breakdown", "group", "n", "customers", "NPS", "interval", "deff"], rows)
             if rows
             else "(no NPS answers)"
         )
@@ -226,7 +152,7 @@ def _breakdowns(report: CampaignReport) -> str:
 
 def _trends(report: CampaignReport) -> str:
     low = [
-        [r["item"], number(r["mean_score"]), str(r["n_customers"])]
+        [r["item"], number(r["mean_score"]), f"{r['n_customers']}{'*' if r['small_n'] else ''}"]
         for _, r in report.lowest_items.iterrows()
     ]
     parts = ["Lowest items\n" + table(["item", "mean score", "customers"], low)]
@@ -239,23 +165,30 @@ def _trends(report: CampaignReport) -> str:
                 r["item"],
                 number(r["previous"]),
                 number(r["current"]),
-                signed(r["change"]),
+                change_text(r),
+                f"{count(r['n_previous'])}/{count(r['n_current'])}",
                 p_value(r["p_value"]),
-                _yes_no(r["significant"]),
+                p_value(r["p_adjusted"]),
+                significance(r),
             ]
             for _, r in frame.iterrows()
         ]
-        body = (
-            table(["item", "previous", "now", "change", "p", "significant"], rows)
-            if rows
-            else "(none: no previous campaign or no change)"
-        )
+        head = ["item", "previous", "now", "change (95 % CI)", "customers before/now", "p",
+                "p (BH)", "significant"]  # fmt: skip
+        body = table(head, rows) if rows else "(none: no previous campaign or no change)"
         parts.append(f"{title}\n{body}")
     return "\n\n".join(parts)
 
 
 def _drivers(report: CampaignReport) -> str:
     if report.drivers.empty:
+        n = report.summary.drivers_n
+        if n and n < report.methods.drivers_min_respondents:
+            return (
+                f"Key drivers\n(withheld: {counted(n, 'respondent')} answered the overall "
+                f"question and every factor; the analysis needs "
+                f"{report.methods.drivers_min_respondents})"
+            )
         return "Key drivers\n(no overall-impression question, or no answers)"
     rows = [
         [
@@ -263,16 +196,21 @@ def _drivers(report: CampaignReport) -> str:
             number(r["correlation"], 2),
             p_value(r["p_value"]),
             pct(r["relative_importance"]),
+            interval(r["importance_ci_low"], r["importance_ci_high"], percent=True) or NONE,
             number(r["performance"]),
             r["quadrant"] or NONE,
         ]
         for _, r in report.drivers.iterrows()
     ]
     r2 = number(report.summary.drivers_r_squared, 2)
-    n = int(report.drivers["n"].iloc[0])
+    n, customers = int(report.drivers["n"].iloc[0]), int(report.drivers["n_customers"].iloc[0])
     return (
-        f"Key drivers of the overall impression ({counted(n, 'respondent')}, R² = {r2})\n"
-        + table(["factor", "r", "p", "importance", "performance", "quadrant"], rows)
+        f"Key drivers of the overall impression ({counted(n, 'respondent')} of "
+        f"{counted(customers, 'customer')}, R² = {r2}; importance interval: "
+        f"{report.methods.bootstrap})\n"
+        + table(
+            ["factor", "r", "p", "importance", "importance CI", "performance", "quadrant"], rows
+        )
     )
 
 

@@ -15,18 +15,19 @@ from typing import Any
 import pandas as pd
 
 from scoring.campaign import CampaignData, CampaignScores, score_campaign
-from scoring.drivers import key_drivers, r_squared, respondent_matrix
-from scoring.estimates import Mean, Nps, Rate, finite
+from scoring.drivers import driver_respondents, key_drivers, r_squared, respondent_matrix
+from scoring.estimates import Mean, Nps, Rate, Reliability, finite
 from scoring.frames import kind_mask, unable_mask
 from scoring.indices import DEFAULT_BANDS, SATISFIED_ABOVE, GradeBands
 from scoring.jsonable import to_jsonable
 from scoring.notes import report_notes, satisfaction_rule
 from scoring.quality import speeding, straight_lining
 from scoring.rates import ResponseRate
-from scoring.stats import cronbach_alpha
+from scoring.scheme import ReportMethods, report_methods
 from scoring.tickets import OPINION_TICKET, low_answers, split_tickets, ticket_summary
 from scoring.trends import largest_changes, lowest_items, trend_table
 from survey.schema import Survey
+from survey.vocabulary import AnswerKind
 
 DEFAULT_SCORE_TARGET = SATISFIED_ABOVE  # a factor "meets target" when its mean is satisfied
 TOP_N = 5
@@ -61,7 +62,9 @@ class Summary:
     top3_weighted: Rate
     nps: Nps
     cronbach_alpha: float | None
+    reliability: Reliability
     drivers_r_squared: float | None
+    drivers_n: int
     tickets: int
     opinion_tickets: int
     internal_memos: int
@@ -96,6 +99,7 @@ class CampaignReport:
     tickets: pd.DataFrame
     straight_lining: pd.DataFrame
     speeding: pd.DataFrame
+    methods: ReportMethods
     notes: tuple[str, ...]
 
     @property
@@ -161,7 +165,12 @@ def build_report(
         survey, current.points, factors.set_index("group")["mean_score"], matrix=matrix
     )
     split = split_tickets(low_answers(current.answers))
-    summary = _summary(current, bands, finite(cronbach_alpha(matrix)), r_squared(drivers), split)
+    summary = _summary(
+        current,
+        _reliability(survey, current.points),
+        (r_squared(drivers), driver_respondents(survey, current.points, matrix)),
+        split,
+    )
     report = CampaignReport(
         campaign=campaign,
         previous_campaign=None if previous is None else previous.campaign,
@@ -188,16 +197,23 @@ def build_report(
         tickets=ticket_summary(split, [q.key for q in survey.questions()]),
         straight_lining=straight_lining(current.points),
         speeding=speeding(current.invitations),
+        methods=report_methods(current.customers),
         notes=(),
     )
     return replace(report, notes=report_notes(report, has_overall=survey.overall is not None))
 
 
+def _reliability(survey: Survey, points: pd.DataFrame) -> Reliability:
+    """Cronbach's alpha of the factors without the outcome (overall-impression) question."""
+    outcome = survey.overall
+    kept = points if outcome is None else points[points["question"] != outcome]
+    return Reliability.of(respondent_matrix(survey, kept), outcome)
+
+
 def _summary(
     current: CampaignScores,
-    bands: GradeBands,
-    alpha: float | None,
-    r2: float | None,
+    reliability: Reliability,
+    drivers: tuple[float | None, int],
     split: pd.DataFrame,
 ) -> Summary:
     total = current.tables["total"]
@@ -205,7 +221,7 @@ def _summary(
     customers = current.customers
     nps = current.nps[current.nps["dimension"] == "total"]
     answers = current.answers
-    likert = kind_mask(answers, "likert")
+    likert = kind_mask(answers, AnswerKind.LIKERT)
     opinion = int((split["kind"] == OPINION_TICKET).sum())
     return Summary(
         n_customers=len(customers),
@@ -217,17 +233,15 @@ def _summary(
         grade=None if row is None else row["grade"],
         satisfaction_rate=_rate(row, "satisfied", "n_customers"),
         loyalty=_rate(row, "loyal", "satisfied", scale=100.0),
-        favourable_rate=_rate(row, "favourable", "n_answers"),
-        favourable_weighted=_weighted(row, "favourable"),
-        top3_rate=_rate(row, "top3", "n_answers"),
-        top3_weighted=_weighted(row, "top3"),
-        nps=Nps.of(0, 0, 0)
-        if nps.empty
-        else Nps.of(
-            int(nps.iloc[0]["promoters"]), int(nps.iloc[0]["detractors"]), int(nps.iloc[0]["n"])
-        ),
-        cronbach_alpha=alpha,
-        drivers_r_squared=r2,
+        favourable_rate=_clustered(row, "favourable", "favourable_rate"),
+        favourable_weighted=_clustered(row, "favourable", "favourable_weighted"),
+        top3_rate=_clustered(row, "top3", "top3_rate"),
+        top3_weighted=_clustered(row, "top3", "top3_weighted"),
+        nps=_nps(nps.iloc[0] if len(nps) else None),
+        cronbach_alpha=reliability.alpha,
+        reliability=reliability,
+        drivers_r_squared=drivers[0],
+        drivers_n=drivers[1],
         tickets=len(split),
         opinion_tickets=opinion,
         internal_memos=len(split) - opinion,
@@ -240,14 +254,39 @@ def _rate(row: pd.Series | None, count: str, n: str, scale: float = 1.0) -> Rate
     return Rate.of(float(row[count]), float(row[n]), scale=scale)
 
 
-def _weighted(row: pd.Series | None, name: str) -> Rate:
+def _clustered(row: pd.Series | None, count: str, name: str) -> Rate:
+    """An answer-level rate of the total row, with its design-based interval."""
     if row is None:
-        return Rate.weighted(None, 0, 0, 0)
-    return Rate.weighted(
-        finite(row[f"{name}_weighted"]),
-        float(row[name]),
+        return Rate.clustered(None, 0, 0, n_customers=0, ci=(None, None), deff=None, n_eff=None)
+    prefix = name.removesuffix("_rate")
+    return Rate.clustered(
+        finite(row[name]),
+        float(row[count]),
         float(row["n_answers"]),
-        float(row[f"{name}_n_eff"]),
+        n_customers=int(row["n_customers"]),
+        ci=(finite(row[f"{prefix}_ci_low"]), finite(row[f"{prefix}_ci_high"])),
+        deff=finite(row[f"{prefix}_deff"]),
+        n_eff=finite(row[f"{prefix}_n_eff"]),
+        kish_n=finite(row["kish_n"]) if name.endswith("_weighted") else None,
+    )
+
+
+def _nps(row: pd.Series | None) -> Nps:
+    """The total NPS with its design-based interval (``rates.nps_table``)."""
+    if row is None:
+        return Nps.of(0, 0, 0)
+    return Nps(
+        n=int(row["n"]),
+        promoters=int(row["promoters"]),
+        detractors=int(row["detractors"]),
+        value=finite(row["nps"]),
+        se=finite(row["nps_se"]),
+        ci_low=finite(row["nps_ci_low"]),
+        ci_high=finite(row["nps_ci_high"]),
+        n_customers=int(row["n_customers"]),
+        design_se=finite(row["nps_design_se"]),
+        deff=finite(row["nps_deff"]),
+        n_eff=finite(row["nps_n_eff"]),
     )
 
 

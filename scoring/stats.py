@@ -16,6 +16,7 @@ from scipy import stats
 
 CONFIDENCE = 0.95
 SIGNIFICANCE = 0.05
+SMALL_CELL = 10  # a breakdown row of fewer customers is flagged and never called significant
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -138,8 +139,12 @@ def significant(p_value: npt.ArrayLike, level: float = SIGNIFICANCE) -> npt.NDAr
 
 
 def kish_effective_n(weights: npt.ArrayLike) -> float:
-    """Kish's effective sample size (Σw)² / Σw² of a set of weights (0 when empty)."""
+    """Kish's effective sample size (Σw)² / Σw² of a set of weights (0 when empty); the weights
+    are scaled by the largest first, so any size works."""
     w = np.asarray(weights, dtype=float)
+    top = float(np.max(np.abs(w))) if w.size else 0.0
+    if top > 0 and np.isfinite(top):
+        w = w / top
     square_sum = float(np.sum(w**2))
     return float(np.sum(w)) ** 2 / square_sum if square_sum > 0 else 0.0
 
@@ -158,6 +163,20 @@ def cronbach_alpha(matrix: pd.DataFrame) -> float:
         return math.nan
     item_var = complete.var(axis=0, ddof=1).sum()
     return float(k / (k - 1) * (1 - item_var / total_var))
+
+
+def feldt_interval(
+    alpha: float, n: int, k: int, confidence: float = CONFIDENCE
+) -> tuple[float, float]:
+    """Feldt's (1965) interval of Cronbach's alpha from n respondents and k items:
+    (1 − α) / (1 − α̂) follows F(n − 1, (n − 1)(k − 1)). NaN when undefined."""
+    if math.isnan(alpha) or n < 2 or k < 2:
+        return math.nan, math.nan
+    df1, df2 = n - 1, (n - 1) * (k - 1)
+    tail = (1 - confidence) / 2
+    low = 1 - (1 - alpha) * float(stats.f.isf(tail, df1, df2))
+    high = 1 - (1 - alpha) * float(stats.f.ppf(tail, df1, df2))
+    return low, high
 
 
 def nps_interval(

@@ -16,9 +16,10 @@ import pandas as pd
 
 from scoring.frames import answer_levels, kind_mask, require_columns, unable_mask
 from survey.schema import LOW_LEVELS
+from survey.vocabulary import AnswerKind, TicketKind
 
-OPINION_TICKET = "opinion_ticket"
-INTERNAL_MEMO = "internal_memo"
+OPINION_TICKET = TicketKind.OPINION_TICKET
+INTERNAL_MEMO = TicketKind.INTERNAL_MEMO
 OPINION_SHARE = 0.2
 
 LOW_COLUMNS: tuple[str, ...] = (
@@ -41,7 +42,7 @@ def severity(level: npt.ArrayLike, customer_weight: npt.ArrayLike) -> npt.NDArra
 def low_answers(answers: pd.DataFrame) -> pd.DataFrame:
     """The Likert answers at level 1–2 (columns ``LOW_COLUMNS``), each of which is a ticket."""
     levels = answer_levels(answers)
-    mask = kind_mask(answers, "likert") & ~unable_mask(answers)
+    mask = kind_mask(answers, AnswerKind.LIKERT) & ~unable_mask(answers)
     mask &= np.isin(levels, tuple(LOW_LEVELS))
     low = answers.loc[mask, list(LOW_COLUMNS)].reset_index(drop=True)
     low["level"] = levels[mask].astype(np.int64)

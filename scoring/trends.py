@@ -1,39 +1,50 @@
-"""Trends (SPEC §4.9): every index and factor against the previous campaign and the targets.
+"""Trends (SPEC §4.9): every index, factor, item and segment against the previous campaign and
+the targets, each change tested on customer-level figures (``scoring.changes``).
 
-Each change comes with a test: a two-proportion z-test for a rate, Mann–Whitney U for scores
-(the levels of a factor's or item's answers; the customers' scores for the overall mean), a
-z-test on the two standard errors for NPS. "significant" is True only for p < 0.05, and is
-None where no test could run (no previous campaign, an empty sample).
+A row's ``family`` is the set it is adjusted with for multiplicity (Benjamini–Hochberg): the
+headline indices, the factors, the items, the segments (business units, roles, classes).
+``significant`` is True only where the adjusted p is below 0.05; it is None where no test could
+run (no previous campaign, fewer than two customers) and where either side has fewer than
+``SMALL_CELL`` customers (significance withheld: ``small_n`` is True, the p-value is still shown).
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from scoring.campaign import CampaignScores
+from scoring.campaign import SEGMENTS, CampaignScores
+from scoring.changes import Change, benjamini_hochberg, proportion_change, ratio_change
+from scoring.design import scaled
 from scoring.estimates import finite
-from scoring.stats import SIGNIFICANCE, mann_whitney, two_proportion_ztest
+from scoring.stats import SIGNIFICANCE, SMALL_CELL
+from scoring.thresholds import reaches
 from survey.schema import Survey, Targets
 
 #: Columns of ``trend_table``.
 TREND_COLUMNS: tuple[str, ...] = (
-    "scope", "key", "metric", "current", "previous", "change", "target", "meets_target",
-    "test", "statistic", "p_value", "significant",
+    "scope", "key", "metric", "family", "current", "previous", "change", "ci_low", "ci_high",
+    "n_current", "n_previous", "target", "meets_target", "test", "variant", "statistic",
+    "p_value", "p_adjusted", "small_n", "significant",
 )  # fmt: skip
-#: Rate metrics of an index table row: metric → (count column, n column, target attribute).
-#: The weighted favourable rate is tested at Kish's effective n (count = rate · n_eff).
-_RATES: dict[str, tuple[str, str, str | None]] = {
-    "satisfaction_rate": ("satisfied", "n_customers", "satisfaction_rate"),
-    "loyalty": ("loyal", "satisfied", "loyalty"),
-    "favourable_rate": ("favourable", "n_answers", None),
-    "favourable_weighted": ("favourable_weighted", "favourable_n_eff", None),
-    "top3_rate": ("top3", "n_answers", None),
+#: The family of each scope, for the Benjamini–Hochberg adjustment.
+FAMILIES: dict[str, str] = {
+    "index": "index", "factor": "factor", "item": "item",
+    **{segment: "segment" for segment in SEGMENTS},
+}  # fmt: skip
+#: Customer-level ratio metrics: metric → how a unit row gives (y_c, x_c).
+_RATIO_METRICS: tuple[str, ...] = (
+    "mean_score", "weighted_score", "favourable_rate", "favourable_weighted", "top3_rate",
+)  # fmt: skip
+#: Shares of customers: metric → (count column, n column, target attribute, scale).
+_SHARES: dict[str, tuple[str, str, str | None, float]] = {
+    "satisfaction_rate": ("satisfied", "n_customers", "satisfaction_rate", 1.0),
+    "loyalty": ("loyal", "satisfied", "loyalty", 100.0),
 }
+_FACTOR_METRICS = ("mean_score", "satisfaction_rate", "loyalty", "favourable_rate",
+                   "favourable_weighted", "top3_rate")  # fmt: skip
 
 
 def trend_table(
@@ -44,56 +55,48 @@ def trend_table(
     score_target: float,
     targets: Targets | None = None,
 ) -> pd.DataFrame:
-    """Indices, factors and items of this campaign against the previous one and the targets.
-
-    Scopes: ``index`` (key "all"), ``factor`` and ``item``; columns ``TREND_COLUMNS``.
-    """
+    """Indices, factors, items and segments of this campaign against the previous one and the
+    targets; columns ``TREND_COLUMNS``."""
     targets = targets or survey.targets
+    now_side, before_side = _Side(current), None if previous is None else _Side(previous)
     rows: list[dict[str, Any]] = []
-    total_now, total_before = _row(current, "total", "all"), _row(previous, "total", "all")
-    rows.append(
-        _score_change(
-            "index",
-            "all",
-            total_now,
-            total_before,
-            score_target,
-            current.customers["score"],
-            None if previous is None else previous.customers["score"],
-        )
-    )
-    rows += _rate_changes("index", "all", total_now, total_before, targets)
-    rows.append(_nps_change(current, previous))
-    rows.append(_response_change(current, previous, targets))
-    for scope, table, column in (("factor", "factor", "factor"), ("item", "item", "question")):
-        keys = (
-            [f.key for f in survey.factors]
-            if scope == "factor"
-            else [q.key for q in survey.questions()]
-        )
-        now_levels = _levels(current, column)
-        before_levels = _levels(previous, column) if previous is not None else {}
+    index_metrics = (*_RATIO_METRICS, *_SHARES)
+    for metric in index_metrics:
+        rows.append(_metric_row(now_side, before_side, "total", "index", "all", metric, targets,
+                                score_target))  # fmt: skip
+    rows.append(_nps_row(current, previous))
+    rows.append(_response_row(current, previous, targets))
+    for scope, table, keys, metrics in (
+        ("factor", "factor", [f.key for f in survey.factors], _FACTOR_METRICS),
+        ("item", "item", [q.key for q in survey.questions()], ("mean_score",)),
+    ):
         for key in keys:
-            now, before = _row(current, table, key), _row(previous, table, key)
-            rows.append(
-                _score_change(
-                    scope,
-                    key,
-                    now,
-                    before,
-                    score_target,
-                    now_levels.get(key),
-                    before_levels.get(key),
-                )
-            )
-            if scope == "factor":
-                rows += _rate_changes(scope, key, now, before, targets)
-    return pd.DataFrame(rows, columns=list(TREND_COLUMNS))
+            for metric in metrics:
+                rows.append(_metric_row(now_side, before_side, table, scope, key, metric, targets,
+                                        score_target))  # fmt: skip
+    for segment in SEGMENTS:
+        groups = current.tables[segment]["group"].astype(str)
+        for key in groups:
+            rows.append(_metric_row(now_side, before_side, segment, segment, key, "mean_score",
+                                    targets, score_target))  # fmt: skip
+    return _adjusted(pd.DataFrame(rows, columns=list(TREND_COLUMNS)))
+
+
+def _adjusted(frame: pd.DataFrame) -> pd.DataFrame:
+    """BH-adjusted p within each family over the tests not withheld; the significance flags."""
+    frame["p_adjusted"] = np.nan
+    tested = frame["p_value"].notna() & ~frame["small_n"].astype(bool)
+    for _, index in frame[tested].groupby("family").groups.items():
+        frame.loc[index, "p_adjusted"] = benjamini_hochberg(frame.loc[index, "p_value"])
+    significant = frame["p_adjusted"] < SIGNIFICANCE
+    frame["significant"] = pd.Series(significant, dtype=object).where(tested, None)
+    frame["p_adjusted"] = frame["p_adjusted"].astype(object).where(tested, None)
+    return frame
 
 
 def lowest_items(items: pd.DataFrame, n: int = 5) -> pd.DataFrame:
     """The ``n`` items with the lowest mean score (from the item index table)."""
-    columns = ["group", "mean_score", "n_customers", "favourable_rate"]
+    columns = ["group", "mean_score", "n_customers", "small_n", "favourable_rate"]
     ranked = items.dropna(subset=["mean_score"]).sort_values("mean_score", kind="stable")
     return ranked[columns].head(n).rename(columns={"group": "item"}).reset_index(drop=True)
 
@@ -102,7 +105,8 @@ def largest_changes(trends: pd.DataFrame, n: int = 5) -> tuple[pd.DataFrame, pd.
     """(rises, falls): the items whose mean score rose or fell most since the previous one."""
     items = trends[(trends["scope"] == "item") & (trends["metric"] == "mean_score")]
     items = items[items["change"].notna()]
-    columns = ["key", "current", "previous", "change", "p_value", "significant"]
+    columns = ["key", "current", "previous", "change", "ci_low", "ci_high", "n_current",
+               "n_previous", "p_value", "p_adjusted", "small_n", "significant"]  # fmt: skip
     rises = items[items["change"] > 0].sort_values("change", ascending=False, kind="stable")
     falls = items[items["change"] < 0].sort_values("change", kind="stable")
     return (
@@ -111,104 +115,114 @@ def largest_changes(trends: pd.DataFrame, n: int = 5) -> tuple[pd.DataFrame, pd.
     )
 
 
-def _row(scores: CampaignScores | None, table: str, group: str) -> pd.Series | None:
-    if scores is None:
-        return None
-    frame = scores.tables[table]
-    match = frame[frame["group"] == group]
-    return None if match.empty else match.iloc[0]
+class _Side:
+    """One campaign's tables and customer-level units, indexed by group once for all rows."""
+
+    def __init__(self, scores: CampaignScores) -> None:
+        self.scores = scores
+        self.rows = {
+            name: {str(g): row for g, (_, row) in zip(t["group"], t.iterrows(), strict=True)}
+            for name, t in scores.tables.items()
+        }
+        self.units = {
+            name: {str(g): unit for g, unit in u.groupby("group", observed=True)}
+            for name, u in scores.units.items()
+        }
+
+    def row(self, table: str, group: str) -> pd.Series | None:
+        return self.rows[table].get(group)
 
 
-def _levels(scores: CampaignScores | None, column: str) -> dict[str, np.ndarray]:
-    if scores is None or scores.points.empty:
-        return {}
-    grouped = scores.points.groupby(column, observed=True)["level"]
-    return {str(key): values.to_numpy() for key, values in grouped}
-
-
-def _change(
-    scope: str, key: str, metric: str, now: float | None, before: float | None, target: float | None
-) -> dict[str, Any]:
-    change = None if now is None or before is None else now - before
-    meets = None if now is None or target is None else bool(now >= target)
-    return {
-        "scope": scope,
-        "key": key,
-        "metric": metric,
-        "current": now,
-        "previous": before,
-        "change": change,
-        "target": target,
-        "meets_target": meets,
-        "test": None,
-        "statistic": None,
-        "p_value": None,
-        "significant": None,
-    }
-
-
-def _tested(row: dict[str, Any], test: str, statistic: float, p_value: float) -> dict[str, Any]:
-    if math.isnan(p_value):
-        return row
-    return row | {
-        "test": test,
-        "statistic": finite(statistic),
-        "p_value": p_value,
-        "significant": bool(p_value < SIGNIFICANCE),
-    }
+def _row(side: _Side | None, table: str, group: str) -> pd.Series | None:
+    return None if side is None else side.row(table, group)
 
 
 def _value(row: pd.Series | None, column: str) -> float | None:
     return None if row is None else finite(row[column])
 
 
-def _score_change(
+def _base(
+    scope: str, key: str, metric: str, now: float | None, before: float | None, target: float | None
+) -> dict[str, Any]:
+    change = None if now is None or before is None else now - before
+    return dict.fromkeys(TREND_COLUMNS) | {
+        "scope": scope, "key": key, "metric": metric, "family": FAMILIES[scope],
+        "current": now, "previous": before, "change": change, "target": target,
+        "meets_target": None if now is None or target is None else reaches(now, target),
+        "small_n": False,
+    }  # fmt: skip
+
+
+def _tested(row: dict[str, Any], change: Change | None, scale: float = 1.0) -> dict[str, Any]:
+    if change is None:  # fewer than two customers on a side: nothing to test against
+        return row | {"small_n": True}
+    if np.isnan(change.p_value):
+        return row
+    return row | {
+        "ci_low": None if change.ci_low is None else change.ci_low * scale,
+        "ci_high": None if change.ci_high is None else change.ci_high * scale,
+        "n_current": change.n_current,
+        "n_previous": change.n_previous,
+        "test": str(change.test),
+        "variant": change.variant,
+        "statistic": finite(change.statistic),
+        "p_value": change.p_value,
+        "small_n": min(change.n_current, change.n_previous) < SMALL_CELL,
+    }
+
+
+def _metric_row(
+    current: _Side,
+    previous: _Side | None,
+    table: str,
     scope: str,
     key: str,
-    now: pd.Series | None,
-    before: pd.Series | None,
-    target: float,
-    now_values: Any,
-    before_values: Any,
+    metric: str,
+    targets: Targets,
+    score_target: float,
 ) -> dict[str, Any]:
-    row = _change(
-        scope, key, "mean_score", _value(now, "mean_score"), _value(before, "mean_score"), target
-    )
-    if now_values is None or before_values is None:
-        return row
-    return _tested(row, "mann_whitney", *mann_whitney(now_values, before_values))
-
-
-def _rate_changes(
-    scope: str, key: str, now: pd.Series | None, before: pd.Series | None, targets: Targets
-) -> list[dict[str, Any]]:
-    rows = []
-    for metric, (count, n, target_name) in _RATES.items():
+    now, before = _row(current, table, key), _row(previous, table, key)
+    if metric in _SHARES:
+        count, n, target_name, scale = _SHARES[metric]
         target = None if target_name is None else float(getattr(targets, target_name))
-        row = _change(scope, key, metric, _value(now, metric), _value(before, metric), target)
-        if now is not None and before is not None:
-            z, p = two_proportion_ztest(*_counts(now, count, n), *_counts(before, count, n))
-            row = _tested(row, "z", float(z), float(p))
-        rows.append(row)
-    return rows
+        row = _base(scope, key, metric, _value(now, metric), _value(before, metric), target)
+        if now is None or before is None:
+            return row
+        change = proportion_change(int(now[count]), int(now[n]), int(before[count]),
+                                   int(before[n]))  # fmt: skip
+        return _tested(row, change, scale)
+    target = score_target if metric == "mean_score" else None
+    row = _base(scope, key, metric, _value(now, metric), _value(before, metric), target)
+    if now is None or before is None or previous is None:
+        return row
+    change = ratio_change(_pairs(current, table, key, metric), _pairs(previous, table, key, metric))
+    return _tested(row, change)
 
 
-def _counts(row: pd.Series, count: str, n: str) -> tuple[float, float]:
-    if count == "favourable_weighted":
-        return float(row[count]) * float(row[n]), float(row[n])
-    return float(row[count]), float(row[n])
+def _pairs(side: _Side, table: str, key: str, metric: str) -> tuple[Any, Any]:
+    """(y_c, x_c) per customer of one group for a ratio metric (see ``scoring.changes``)."""
+    unit = side.units[table].get(key)
+    if unit is None:
+        return np.zeros(0), np.zeros(0)
+    weight = scaled(unit["weight"].to_numpy(dtype=float))
+    n = unit["n"].to_numpy(dtype=float)
+    if metric == "mean_score":
+        return unit["score"].to_numpy(dtype=float), np.ones(len(unit))
+    if metric == "weighted_score":
+        return weight * unit["score"].to_numpy(dtype=float), weight
+    name = metric.removesuffix("_rate").removesuffix("_weighted")
+    hits = unit[name].to_numpy(dtype=float)
+    if metric.endswith("_weighted"):
+        return weight * hits / n, weight
+    return hits, n
 
 
-def _nps_change(current: CampaignScores, previous: CampaignScores | None) -> dict[str, Any]:
+def _nps_row(current: CampaignScores, previous: CampaignScores | None) -> dict[str, Any]:
     now, before = _nps_total(current), _nps_total(previous)
-    row = _change("index", "all", "nps", _value(now, "nps"), _value(before, "nps"), None)
-    if now is None or before is None:
+    row = _base("index", "all", "nps", _value(now, "nps"), _value(before, "nps"), None)
+    if now is None or before is None or previous is None:
         return row
-    se = math.hypot(float(now["nps_se"]), float(before["nps_se"]))
-    if not se > 0:
-        return row
-    z = (float(now["nps"]) - float(before["nps"])) / se
-    return _tested(row, "z", z, float(2 * stats.norm.sf(abs(z))))
+    return _tested(row, ratio_change(current.nps_units, previous.nps_units))
 
 
 def _nps_total(scores: CampaignScores | None) -> pd.Series | None:
@@ -218,12 +232,12 @@ def _nps_total(scores: CampaignScores | None) -> pd.Series | None:
     return None if total.empty else total.iloc[0]
 
 
-def _response_change(
+def _response_row(
     current: CampaignScores, previous: CampaignScores | None, targets: Targets
 ) -> dict[str, Any]:
     now = current.response
     before = None if previous is None else previous.response
-    row = _change(
+    row = _base(
         "index",
         "all",
         "response_rate",
@@ -233,5 +247,5 @@ def _response_change(
     )
     if before is None or not now.invited or not before.invited:
         return row
-    z, p = two_proportion_ztest(now.completed, now.invited, before.completed, before.invited)
-    return _tested(row, "z", float(z), float(p))
+    change = proportion_change(now.completed, now.invited, before.completed, before.invited)
+    return _tested(row, change)

@@ -23,26 +23,39 @@ class _Open(BaseModel):
 
 
 class MeanPublic(_Open):
-    """A mean score (0–100) with its t-interval, and the customer-weighted mean."""
+    """A mean score (0–100) over customers with its t-interval, and the customer-weighted mean
+    with its linearised (customer-cluster) interval, design effect and Kish's n."""
 
     value: float | None
     ci_low: float | None
     ci_high: float | None
-    n: int
+    n: int = Field(description="Customers")
     weighted: float | None = None
-    n_eff: float | None = Field(default=None, description="Kish's effective n of the weights")
+    weighted_ci_low: float | None = None
+    weighted_ci_high: float | None = None
+    deff: float | None = Field(default=None, description="Design effect of the weighted mean")
+    kish_n: float | None = Field(default=None, description="Kish's n of the customers' weights")
+    method: str = Field(default="t", description="Interval method (see methods.intervals)")
+    weighted_method: str = "linearised_t"
 
 
 class RatePublic(_Open):
-    """A proportion count / n (times ``scale``) with its Wilson interval."""
+    """A proportion count / n (times ``scale``) with its interval: Wilson over customers, or for
+    an answer-level rate design-based with customers as clusters."""
 
     count: float
     n: float
     value: float | None
     ci_low: float | None
     ci_high: float | None
-    n_eff: float | None = Field(default=None, description="Kish's effective n, if weighted")
+    n_eff: float | None = Field(
+        default=None, description="Effective n (n / design effect) of an answer-level rate"
+    )
     scale: float = 1.0
+    n_customers: int | None = Field(default=None, description="Clusters of an answer-level rate")
+    deff: float | None = Field(default=None, description="Design effect")
+    kish_n: float | None = Field(default=None, description="Kish's n of the customers' weights")
+    method: str = Field(default="wilson", description="Interval method (see methods.intervals)")
 
 
 class NpsPublic(_Open):
@@ -55,6 +68,44 @@ class NpsPublic(_Open):
     se: float | None
     ci_low: float | None
     ci_high: float | None
+    n_customers: int | None = None
+    design_se: float | None = Field(default=None, description="Customer-cluster standard error")
+    deff: float | None = None
+    n_eff: float | None = None
+    method: str = "linearised_t"
+
+
+class ReliabilityPublic(_Open):
+    """Cronbach's alpha of the factors without the outcome question, with its Feldt interval."""
+
+    alpha: float | None
+    n: int = Field(description="Respondents who answered every factor")
+    k: int = Field(description="Factors")
+    ci_low: float | None
+    ci_high: float | None
+    excluded: str | None = Field(description="The outcome (overall) question left out")
+    method: str = "feldt"
+
+
+class MethodsPublic(_Open):
+    """How the report was computed: confidence, sampling unit, weights, tests, multiplicity."""
+
+    confidence: float
+    significance: float
+    sampling_unit: str
+    weighting: str
+    weights_by_class: dict[str, list[float]]
+    factor_score_rule: str
+    intervals: dict[str, str] = Field(description="Figure → interval method")
+    interval_methods: dict[str, str] = Field(description="Interval method → what it is")
+    tests: dict[str, str] = Field(description="Test → what it is")
+    test_choice: str
+    multiplicity: str
+    small_cell: int = Field(description="Rows with fewer customers are flagged small_n")
+    small_cell_rule: str
+    permutation: str
+    bootstrap: str
+    drivers_min_respondents: int
 
 
 class SummaryPublic(_Open):
@@ -75,7 +126,9 @@ class SummaryPublic(_Open):
     top3_weighted: RatePublic
     nps: NpsPublic
     cronbach_alpha: float | None
+    reliability: ReliabilityPublic
     drivers_r_squared: float | None
+    drivers_n: int = Field(description="Respondents with the overall question and every factor")
     tickets: int
     opinion_tickets: int
     internal_memos: int
@@ -139,6 +192,8 @@ class ReportPublic(_Open):
     tickets: list[Row]
     straight_lining: list[Row]
     speeding: list[Row]
+    # a report built by an older scoring/ may carry another shape: pass it through as it is
+    methods: MethodsPublic | Row
     notes: list[str]
     representative: bool | None
     has_answers: bool = Field(description="Has anyone answered a factor, an item or the NPS")

@@ -25,7 +25,8 @@ def test_total_row(ecss: Survey, worked_points: pd.DataFrame) -> None:
     assert (total["n_customers"], total["n_respondents"], total["n_answers"]) == (3, 5, 24)
     assert total["mean_score"] == pytest.approx(78.0)
     assert total["weighted_score"] == pytest.approx((2 * 78 + 60 + 96) / 4)
-    assert total["score_n_eff"] == pytest.approx(16 / 6)
+    assert total["kish_n"] == pytest.approx(16 / 6)  # Kish n over customers (weights 2, 1, 1)
+    assert total["small_n"]  # 3 customers, under the 10 a row needs for significance
     assert (total["satisfied"], total["loyal"], total["loyalty"]) == (1, 1, 100.0)
     assert total["grade"] == "generally_satisfied"
 

@@ -20,13 +20,13 @@ REPORT_FIELDS = [
     "grade_bands", "targets", "summary", "response", "factors", "items", "business_units",
     "roles", "customer_classes", "customers", "nps", "trends", "lowest_items",
     "largest_rises", "largest_falls", "drivers", "tickets", "straight_lining", "speeding",
-    "notes", "representative", "has_answers", "satisfaction_rule",
+    "methods", "notes", "representative", "has_answers", "satisfaction_rule",
 ]  # fmt: skip
 SUMMARY_FIELDS = [
     "n_customers", "n_respondents", "n_answers", "n_unable_to_comment", "n_customers_unscored",
     "mean_score", "grade", "satisfaction_rate", "loyalty", "favourable_rate",
     "favourable_weighted", "top3_rate", "top3_weighted", "nps", "cronbach_alpha",
-    "drivers_r_squared", "tickets", "opinion_tickets", "internal_memos",
+    "reliability", "drivers_r_squared", "drivers_n", "tickets", "opinion_tickets", "internal_memos",
 ]  # fmt: skip
 
 
@@ -52,7 +52,19 @@ def test_to_dict_has_stable_names_and_is_strict_json(worked_report: CampaignRepo
         "ci_high",
         "n_eff",
         "scale",
+        "n_customers",
+        "deff",
+        "kish_n",
+        "method",
     ]
+    assert data["summary"]["satisfaction_rate"]["method"] == "wilson"
+    assert data["summary"]["favourable_rate"]["method"] == "design_wilson"
+    methods = data["methods"]
+    assert methods["confidence"] == 0.95 and methods["small_cell"] == 10
+    assert methods["weights_by_class"] == {"KA": [2.0], "B": [1.0]}
+    assert "Benjamini–Hochberg" in methods["multiplicity"]
+    assert "averaged item by item first, then weighted" in methods["factor_score_rule"]
+    assert methods["intervals"]["favourable_rate"] == "design_wilson"
     assert json.loads(worked_report.to_json()) == data  # allow_nan=False: no NaN anywhere
     assert data["points"] == {"1": 20.0, "2": 40.0, "3": 60.0, "4": 80.0, "5": 100.0}
     assert data["summary"]["nps"]["value"] is None
@@ -98,7 +110,8 @@ def test_one_respondent(ecss: Survey) -> None:
     assert s.nps.value == 100.0 and s.nps.n == 1
     assert s.cronbach_alpha is None
     text = render_tables(report)
-    assert "100.0 % (n=1, 95 % CI 20.7–100.0 %)" in text
+    flat = " ".join(text.split())
+    assert "Satisfaction rate (> 80) 100.0 % 20.7–100.0 % (Wilson) 1 customer " in flat
 
 
 def test_a_factor_nobody_answered(ecss: Survey, worked: pd.DataFrame) -> None:
@@ -152,13 +165,19 @@ def test_not_representative_is_stated(ecss: Survey, worked: pd.DataFrame) -> Non
 
 
 def test_drivers_and_alpha_are_reported(ecss: Survey) -> None:
+    patterns = [(5, 5, 4, 5, 4), (4, 4, 4, 3, 4), (3, 3, 2, 3, 3), (2, 2, 3, 2, 1),
+                (5, 4, 5, 5, 5), (1, 2, 1, 1, 2), (4, 5, 4, 4, 3), (3, 2, 3, 4, 3)]  # fmt: skip
     answers = factories.answers_frame([
-        Respondent(f"r{i}", f"C{i % 5}", dict(zip(factories.ECSS_FACTORS, levels, strict=True)))
-        for i, levels in enumerate([(5, 5, 4, 5, 4), (4, 4, 4, 3, 4), (3, 3, 2, 3, 3),
-                                    (2, 2, 3, 2, 1), (5, 4, 5, 5, 5), (1, 2, 1, 1, 2),
-                                    (4, 5, 4, 4, 3), (3, 2, 3, 4, 3)])
+        Respondent(f"r{i}", f"C{i % 12}",
+                   dict(zip(factories.ECSS_FACTORS, patterns[i % 8], strict=True)))
+        for i in range(32)
     ])  # fmt: skip
     report = build_report(ecss, answers, None, campaign="2026Q1")
+    reliability = report.summary.reliability
+    # GI is the overall (outcome) question: alpha is of the four others, over 32 respondents
+    assert (reliability.excluded, reliability.k, reliability.n) == ("GI", 4, 32)
+    assert reliability.ci_low < reliability.alpha < reliability.ci_high  # type: ignore[operator]
+    assert report.drivers["importance_ci_low"].notna().all()
     assert report.drivers["factor"].tolist() == ["TS", "QU", "SP", "VA"]
     assert report.drivers["relative_importance"].sum() == pytest.approx(1.0)
     assert report.summary.drivers_r_squared is not None

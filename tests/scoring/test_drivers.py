@@ -9,6 +9,10 @@ from scipy import stats
 
 from scoring.drivers import (
     DRIVER_COLUMNS,
+    RESAMPLES,
+    SEED,
+    bootstrap_importance,
+    driver_respondents,
     key_drivers,
     r_squared,
     relative_weights,
@@ -88,14 +92,44 @@ def test_no_overall_question_no_drivers(worked: pd.DataFrame) -> None:
     assert key_drivers(survey, scored_answers(survey, worked)).empty
 
 
-def test_too_few_respondents_give_correlations_only(
+def test_below_30_respondents_the_analysis_is_withheld(
     ecss: Survey, worked_points: pd.DataFrame
 ) -> None:
     drivers = key_drivers(ecss, worked_points)
-    assert drivers["n"].unique().tolist() == [4]  # r2 has no SP
-    assert drivers["relative_importance"].isna().all() and drivers["quadrant"].isna().all()
-    assert drivers["correlation"].notna().any()
+    assert drivers.empty and tuple(drivers.columns) == DRIVER_COLUMNS
+    matrix = respondent_matrix(ecss, worked_points)
+    assert driver_respondents(ecss, worked_points, matrix) == 4  # r2 has no SP
     assert r_squared(drivers) is None
+    points = scored_answers(ecss, driven_answers(n=29))
+    assert key_drivers(ecss, points).empty
+    assert not key_drivers(ecss, scored_answers(ecss, driven_answers(n=30))).empty
+
+
+def test_importance_intervals_are_a_customer_bootstrap(ecss: Survey) -> None:
+    points = scored_answers(ecss, driven_answers(n=120))
+    drivers = key_drivers(ecss, points).set_index("factor")
+    assert drivers["n_customers"].unique().tolist() == [40]
+    low, high = drivers["importance_ci_low"], drivers["importance_ci_high"]
+    assert (low <= drivers["relative_importance"]).all()
+    assert (drivers["relative_importance"] <= high).all()
+    assert low["TS"] > high["SP"]  # the strong driver stands clear of the noise
+    # The same draws done the slow way: resample customers, stack their respondents, refit.
+    matrix = respondent_matrix(ecss, points)
+    data = matrix[["TS", "QU", "SP", "VA", "GI"]].dropna()
+    owner = points.drop_duplicates("respondent_id").set_index("respondent_id")["customer_id"]
+    customer, _ = pd.factorize(owner.astype(str).reindex(data.index).to_numpy())
+    rng = np.random.default_rng(SEED)
+    counts = rng.multinomial(40, np.full(40, 1 / 40), size=RESAMPLES)
+    values = data.to_numpy()
+    shares = []
+    for draw in counts:
+        rows = np.concatenate([np.flatnonzero(customer == c).repeat(k) for c, k in
+                               enumerate(draw) if k])  # fmt: skip
+        raw = relative_weights(values[rows, :4], values[rows, 4])
+        shares.append(raw / raw.sum())
+    expected = np.percentile(np.array(shares), [2.5, 97.5], axis=0)
+    fast = bootstrap_importance(values, customer.astype(np.int64))
+    np.testing.assert_allclose(np.array(fast), expected, rtol=1e-9, atol=1e-12)
 
 
 def test_respondent_matrix(ecss: Survey, worked_points: pd.DataFrame) -> None:

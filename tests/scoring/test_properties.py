@@ -135,8 +135,10 @@ def test_customer_weights_only_rescale(answers: pd.DataFrame, scale: float) -> N
             "favourable_weighted",
             "top3_weighted",
             "weighted_score",
-            "favourable_n_eff",
-            "score_n_eff",
+            "favourable_weighted_n_eff",
+            "favourable_weighted_ci_low",
+            "weighted_score_ci_high",
+            "kish_n",
         ):
             np.testing.assert_allclose(after[by][column], table[column], rtol=1e-9)
 

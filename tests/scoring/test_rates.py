@@ -22,22 +22,38 @@ def test_box_rates_by_business_unit(worked_points: pd.DataFrame) -> None:
     assert (table.loc["BU2", "count"], table.loc["BU2", "n"]) == (11, 15)
 
 
-def test_weighted_rate_effective_n_and_interval(worked_points: pd.DataFrame) -> None:
+def test_pooled_rate_is_a_ratio_estimator_over_customers(worked_points: pd.DataFrame) -> None:
     total = box_rates(worked_points, FAVOURABLE_LEVELS).iloc[0]
-    # answer weights w_c / n_c: 2/9 (×9), 1/5 (×5), 1/10 (×10)
-    answer_weights = [2 / 9] * 9 + [1 / 5] * 5 + [1 / 10] * 10
-    assert total["n_eff"] == pytest.approx(kish_effective_n(answer_weights))
-    low, high = wilson_interval(total["weighted"] * total["n_eff"], total["n_eff"])
-    assert (total["weighted_ci_low"], total["weighted_ci_high"]) == pytest.approx(
-        (float(low), float(high))
-    )
+    # per customer (favourable, answers): C1 (7, 9), C2 (1, 5), C3 (10, 10); R = 18/24
+    # residuals y − R·x: 0.25, −2.75, 2.5; V = 3/2 · 13.875 / 24²
+    variance = 1.5 * (0.25**2 + 2.75**2 + 2.5**2) / 24**2
+    assert total["rate"] == 0.75 and total["n_customers"] == 3
+    assert total["deff"] == pytest.approx(variance / (0.75 * 0.25 / 24))  # 4.625
+    assert total["n_eff"] == pytest.approx(24 / 4.625)
+    # Wilson at the effective n, adjusted for 2 degrees of freedom (Korn–Graubard)
+    adjusted = (24 / 4.625) * (1.959963984540054 / 4.302652729911275) ** 2
+    low, high = wilson_interval(0.75 * adjusted, adjusted)
+    assert (total["ci_low"], total["ci_high"]) == pytest.approx((float(low), float(high)))
+
+
+def test_weighted_rate_and_kish_n_over_customers(worked_points: pd.DataFrame) -> None:
+    total = box_rates(worked_points, FAVOURABLE_LEVELS).iloc[0]
+    assert total["weighted"] == pytest.approx((2 * 7 / 9 + 1 / 5 + 1) / 4)
+    assert total["kish_n"] == pytest.approx(kish_effective_n([2, 1, 1]))  # 3 customers, not 24
+    # y_c = w_c · p_c, x_c = w_c (weights scaled by the largest: 1, 0.5, 0.5)
+    r = total["weighted"]
+    residuals = [1 * (7 / 9 - r), 0.5 * (1 / 5 - r), 0.5 * (1 - r)]
+    variance = 1.5 * sum(e**2 for e in residuals) / 2**2
+    assert total["weighted_deff"] == pytest.approx(variance / (r * (1 - r) / 24))
 
 
 def test_box_rate_objects(worked_points: pd.DataFrame) -> None:
     pooled, weighted = box_rate(worked_points, TOP3_LEVELS)
     assert (pooled.count, pooled.n, pooled.value) == (22, 24, pytest.approx(22 / 24))
     assert weighted.value == pytest.approx((2 * 8 / 9 + 4 / 5 + 1.0) / 4)
-    assert weighted.n_eff is not None and weighted.n_eff < 24
+    # a design effect under 1 (by chance, with 3 customers) never makes n_eff exceed the answers
+    assert weighted.deff is not None and weighted.deff < 1 and weighted.n_eff == 24
+    assert (pooled.n_customers, weighted.kish_n) == (3, pytest.approx(16 / 6))
 
 
 def test_doubling_every_customer_weight_changes_nothing(worked_points: pd.DataFrame) -> None:

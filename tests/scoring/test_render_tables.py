@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from scoring.campaign import CampaignData
@@ -13,19 +14,27 @@ from survey.schema import Survey
 from tests.scoring import factories
 
 
-def test_rates_are_shown_with_n_and_interval() -> None:
-    assert rate_text(Rate.of(2, 2)) == "100.0 % (n=2, 95 % CI 34.2–100.0 %)"
-    assert rate_text(Rate.of(1, 3)) == "33.3 % (n=3, 95 % CI 6.1–79.2 %)"
-    assert rate_text(Rate.of(1, 1, scale=100)) == "100.0 (n=1, 95 % CI 20.7–100.0)"
+def test_rates_are_shown_with_n_interval_and_method() -> None:
+    assert rate_text(Rate.of(2, 2)) == "100.0 % (n=2, 95 % CI 34.2–100.0 %, Wilson)"
+    assert rate_text(Rate.of(1, 3)) == "33.3 % (n=3, 95 % CI 6.1–79.2 %, Wilson)"
+    assert rate_text(Rate.of(1, 1, scale=100)) == "100.0 (n=1, 95 % CI 20.7–100.0, Wilson)"
     assert rate_text(Rate.of(0, 0)) == "n/a (n=0)"
-    weighted = Rate.weighted(0.6888889, 18, 24, 21.4925)
-    assert rate_text(weighted) == "68.9 % (n=24, n_eff=21.5, 95 % CI 47.8–84.3 %)"
+    weighted = Rate.clustered(
+        0.6888889, 18, 24, n_customers=3, ci=(0.123, 0.972), deff=3.857, n_eff=6.22, kish_n=2.667
+    )
+    assert rate_text(weighted) == (
+        "68.9 % (n=24 answers of 3 customers, Kish n=2.7, deff=3.86, n_eff=6.2, "
+        "95 % CI 12.3–97.2 %, clustered Wilson)"
+    )
 
 
 def test_means_and_nps_text() -> None:
-    assert mean_text(Mean.of([78.0, 60.0, 96.0])).startswith("78.0 (n=3, 95 % CI 33.3–100.0)")
-    assert mean_text(Mean.of([])) == "n/a (n=0)"
-    assert nps_text(Nps.of(90, 30, 200)) == "+30.0 (n=200, 95 % CI 20.1–39.9)"
+    assert mean_text(Mean.of([78.0, 60.0, 96.0])) == "78.0 (n=3, 95 % CI 33.3–100.0, t)"
+    weighted = mean_text(Mean.of(np.array([78.0, 60.0, 96.0]), np.array([2.0, 1.0, 1.0])))
+    assert weighted.startswith("78.0 (n=3, 95 % CI 33.3–100.0, t); weighted 78.0 (Kish n=2.7, ")
+    assert weighted.endswith(", clustered t)")
+    assert mean_text(Mean.of(np.array([]))) == "n/a (n=0)"
+    assert nps_text(Nps.of(90, 30, 200)) == "+30.0 (n=200, 95 % CI 20.1–39.9, normal)"
 
 
 def test_table_aligns_numbers_right() -> None:
@@ -36,9 +45,15 @@ def test_table_aligns_numbers_right() -> None:
 def test_report_text_names_the_scale_and_the_figures(worked_report: CampaignReport) -> None:
     text = render_tables(worked_report)
     assert "Point scale: default (1=20, 2=40, 3=60, 4=80, 5=100)" in text
-    assert "33.3 % (n=3, 95 % CI 6.1–79.2 %)" in text
-    assert "68.9 % (n=24, n_eff=21.5, 95 % CI 47.8–84.3 %)" in text
-    assert "75.0 % (n=24, 95 % CI 55.1–88.0 %)" in text
+    summary = {line.split("  ")[0]: " ".join(line.split()) for line in text.splitlines()}
+    assert "33.3 % 6.1–79.2 % (Wilson) 3 customers" in summary["Satisfaction rate (> 80)"]
+    weighted = summary["Favourable rate, weighted"]
+    assert "68.9 % 12.3–97.2 % (clustered Wilson) 24 answers, 3 customers" in weighted
+    assert "deff 3.86, n_eff 6.2, Kish n 2.7" in weighted
+    assert "75.0 % 12.5–98.4 % (clustered Wilson)" in summary["Favourable rate, pooled"]
+    assert "\nMethods (95 % confidence)\n- Customers are the sampling unit" in text
+    assert "Weights by class: KA 2; B 1." in text
+    assert "averaged item by item first, then weighted" in text
     assert "2 tickets: 1 opinion ticket (top 20 % by severity), 1 internal memo" in text
     assert "NOT REPRESENTATIVE" not in text
     assert "Small sample" in text
@@ -52,6 +67,7 @@ def test_report_text_names_the_scale_and_the_figures(worked_report: CampaignRepo
         "Largest rises",
         "Key drivers",
         "Customers",
+        "Methods (95 % confidence)",
         "Notes",
     ):
         assert f"\n{heading}" in text or text.startswith(heading)
@@ -75,4 +91,5 @@ def test_trend_columns_are_filled_with_a_previous_campaign(
     text = render_tables(report)
     assert "previous campaign: 2025Q4" in text
     gi = next(line for line in text.splitlines() if line.startswith("GI ") and "+23.3" in line)
-    assert "60.0" in gi
+    assert "60.0" in gi and "+23.3 (−28.4 to +75.0)" in gi and "withheld (n<10)" in gi
+    assert "* fewer than 10 customers" in text

@@ -72,7 +72,7 @@ def test_the_worked_example_counts_in_plural(worked_report: CampaignReport) -> N
     assert "(s)" not in text
     assert "2 tickets: 1 opinion ticket (top 20 % by severity), 1 internal memo" in text
     assert "Small sample: only 3 customers have a score;" in text
-    assert "Key drivers of the overall impression (4 respondents, R² = n/a)" in text
+    assert "(withheld: 4 respondents answered the overall question and every factor; " in text
 
 
 def test_partial_responses_and_flags_in_the_notes(ecss: Survey, worked: pd.DataFrame) -> None:
@@ -140,7 +140,7 @@ def test_a_customer_at_exactly_80_is_fairly_satisfied_but_not_counted_satisfied(
     assert report.summary.satisfaction_rate.value == 0.5
     text = render_tables(report)
     assert re.search(r"^C1 .* 80\.0  fairly satisfied ", text, re.MULTILINE)
-    assert re.search(r"^Satisfaction rate \(> 80\) +50\.0 % \(n=2,", text, re.MULTILINE)
+    assert re.search(r"^Satisfaction rate \(> 80\) +50\.0 % .*\(Wilson\) +2 customers", text, re.M)
     assert text.count(EIGHTY_RULE) == 1
     data = report.to_dict()
     assert data["satisfaction_rule"] == EIGHTY_RULE

@@ -11,6 +11,7 @@ from scipy import stats
 
 from scoring.stats import (
     cronbach_alpha,
+    feldt_interval,
     kish_effective_n,
     mann_whitney,
     mean_interval,
@@ -182,3 +183,32 @@ def test_z_value_rejects_a_bad_confidence() -> None:
     assert z_value(0.95) == pytest.approx(1.959964, abs=1e-6)
     with pytest.raises(ValueError, match="confidence"):
         z_value(1.0)
+
+
+def test_feldt_interval_is_the_f_distribution_of_alpha() -> None:
+    low, high = feldt_interval(0.8, 50, 5)
+    df1, df2 = 49, 49 * 4
+    # (1 − α) / (1 − α̂) ~ F(n − 1, (n − 1)(k − 1)): the bounds sit at its 97.5 % and 2.5 % points
+    assert stats.f.cdf((1 - low) / (1 - 0.8), df1, df2) == pytest.approx(0.975)
+    assert stats.f.cdf((1 - high) / (1 - 0.8), df1, df2) == pytest.approx(0.025)
+    assert np.isnan(feldt_interval(0.8, 1, 5)[0]) and np.isnan(feldt_interval(np.nan, 9, 3)[1])
+
+
+def test_feldt_interval_covers_the_true_alpha() -> None:
+    # k parallel items with loading 0.6: true alpha = k·r / (1 + (k − 1)·r), r = 0.36
+    rng = np.random.default_rng(12)
+    k, n, r = 4, 60, 0.36
+    truth = k * r / (1 + (k - 1) * r)
+    hits = 0
+    for _ in range(400):
+        common = rng.normal(size=(n, 1))
+        items = 0.6 * common + 0.8 * rng.normal(size=(n, k))
+        alpha = cronbach_alpha(pd.DataFrame(items))
+        low, high = feldt_interval(alpha, n, k)
+        hits += low <= truth <= high
+    assert 0.92 <= hits / 400 <= 0.98
+
+
+def test_kish_effective_n_with_weights_of_any_size() -> None:
+    assert kish_effective_n([1e200, 1]) == pytest.approx(1.0)
+    assert kish_effective_n([1e300, 1e300, 1e300]) == pytest.approx(3.0)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+
+import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
@@ -35,20 +38,37 @@ def row(table: pd.DataFrame, scope: str, key: str, metric: str) -> pd.Series:
     return match.iloc[0]
 
 
+def exact_permutation_p(a: list[float], b: list[float]) -> float:
+    """Two-sided p of the difference in means over every split of the pooled customers."""
+    pooled = np.array(a + b, dtype=float)
+    observed = abs(np.mean(a) - np.mean(b))
+    splits = list(itertools.combinations(range(len(pooled)), len(a)))
+    hits = 0
+    for first in splits:
+        mask = np.zeros(len(pooled), dtype=bool)
+        mask[list(first)] = True
+        hits += abs(pooled[mask].mean() - pooled[~mask].mean()) >= observed - 1e-12
+    return hits / len(splits)
+
+
 def test_trend_rows_cover_indices_factors_and_items(ecss: Survey) -> None:
     table = trends(ecss)
     assert tuple(table.columns) == TREND_COLUMNS
     index_metrics = table[table["scope"] == "index"]["metric"].tolist()
     assert index_metrics == [
         "mean_score",
-        "satisfaction_rate",
-        "loyalty",
+        "weighted_score",
         "favourable_rate",
         "favourable_weighted",
         "top3_rate",
+        "satisfaction_rate",
+        "loyalty",
         "nps",
         "response_rate",
     ]
+    assert set(table["family"]) == {"index", "factor", "item", "segment"}
+    segments = table[table["family"] == "segment"]
+    assert set(segments["scope"]) == {"business_unit", "role", "customer_class"}
     assert sorted(set(table[table["scope"] == "factor"]["key"])) == sorted(
         ["GI", "TS", "QU", "SP", "VA"]
     )
@@ -61,29 +81,36 @@ def test_mean_score_against_previous_and_target(ecss: Survey) -> None:
     assert mean["previous"] == pytest.approx((72 + 60 + 88) / 3)
     assert mean["change"] == pytest.approx(78.0 - 220 / 3)
     assert mean["target"] == 80.0 and mean["meets_target"] is False
-    expected = stats.mannwhitneyu([78, 60, 96], [72, 60, 88], alternative="two-sided")
-    assert mean["test"] == "mann_whitney"
-    assert mean["p_value"] == pytest.approx(expected.pvalue)
-    assert not mean["significant"]
+    # 3 + 3 customers: a permutation test on the customers' scores (Monte Carlo, 9,999 draws)
+    assert mean["test"] == "permutation" and "seed" in mean["variant"]
+    exact = exact_permutation_p([78, 60, 96], [72, 60, 88])
+    assert mean["p_value"] == pytest.approx(exact, abs=0.02)
+    # the effect's interval is Welch's; fewer than 10 customers a side: significance withheld
+    welch = stats.ttest_ind([78, 60, 96], [72, 60, 88], equal_var=False).confidence_interval()
+    assert (mean["ci_low"], mean["ci_high"]) == pytest.approx((welch.low, welch.high))
+    assert (mean["n_current"], mean["n_previous"]) == (3, 3)
+    assert mean["small_n"] and mean["significant"] is None and mean["p_adjusted"] is None
 
 
-def test_loyalty_and_satisfaction_with_z_tests(ecss: Survey) -> None:
+def test_loyalty_and_satisfaction_with_exact_tests(ecss: Survey) -> None:
     table = trends(ecss)
     loyal = row(table, "index", "all", "loyalty")
     assert (loyal["current"], loyal["previous"], loyal["change"]) == (100.0, 0.0, 100.0)
     assert loyal["target"] == 60.0 and loyal["meets_target"]
-    assert loyal["test"] == "z"
+    # 1 of 1 satisfied customers loyal against 0 of 1: Fisher's exact test on customers
+    assert loyal["test"] == "fisher_exact" and loyal["p_value"] == pytest.approx(1.0)
     satisfied = row(table, "index", "all", "satisfaction_rate")
     assert satisfied["change"] == 0.0 and satisfied["p_value"] == pytest.approx(1.0)
     assert satisfied["target"] == 0.8 and not satisfied["meets_target"]
 
 
-def test_factor_change_uses_the_answer_levels(ecss: Survey) -> None:
+def test_factor_change_uses_the_customers_factor_scores(ecss: Survey) -> None:
     gi = row(trends(ecss), "factor", "GI", "mean_score")
     assert gi["change"] == pytest.approx(250 / 3 - 60)
-    expected = stats.mannwhitneyu([5, 4, 3, 5, 5], [3, 3, 3, 3, 3], alternative="two-sided")
-    assert (gi["statistic"], gi["p_value"]) == pytest.approx((expected.statistic, expected.pvalue))
-    assert gi["significant"] == (expected.pvalue < 0.05)
+    # GI per customer: 90, 60, 100 now against 60, 60, 60 (not the five answers' levels)
+    exact = exact_permutation_p([90, 60, 100], [60, 60, 60])
+    assert gi["test"] == "permutation" and gi["p_value"] == pytest.approx(exact, abs=0.02)
+    assert gi["significant"] is None  # 3 customers a side: withheld
 
 
 def test_response_rate_trend(ecss: Survey) -> None:
