@@ -116,7 +116,7 @@ async def put_comment(
         invitation,
         answers,
         question=COMMENT_KEY,
-        kind="comment",
+        kind=AnswerKind.COMMENT,
         text=text,
         na=text is None,
     )
@@ -127,9 +127,11 @@ async def follow_up_row(
     session: AsyncSession, invitation: Invitation, answers: list[Answer], question: str
 ) -> Answer:
     """The follow-up row of a 1–2, created at the causes stage."""
-    row = find_answer(answers, question, "followup")
+    row = find_answer(answers, question, AnswerKind.FOLLOW_UP)
     if row is None:
-        row, _ = await put_answer(session, invitation, answers, question=question, kind="followup")
+        row, _ = await put_answer(
+            session, invitation, answers, question=question, kind=AnswerKind.FOLLOW_UP
+        )
         row.follow_up_stage = FollowUpStage.CAUSES
     elif row.void:  # lowered to 1–2 again: the follow-up starts over
         row.void, row.follow_up_stage = False, FollowUpStage.CAUSES
@@ -138,7 +140,7 @@ async def follow_up_row(
 
 async def drop_follow_up(session: AsyncSession, answers: list[Answer], question: str) -> None:
     """Forget a follow-up when its answer is raised to 3 or more (history keeps the old text)."""
-    row = find_answer(answers, question, "followup")
+    row = find_answer(answers, question, AnswerKind.FOLLOW_UP)
     if row is not None:
         if row.text:
             session.add(

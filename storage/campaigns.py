@@ -24,10 +24,10 @@ from survey.errors import (
     InvitationNotFound,
     UnknownSurvey,
 )
-from survey.vocabulary import CampaignPeriod, CampaignStatus
+from survey.vocabulary import CampaignPeriod, CampaignStatus, InvitationState
 
-# Invitation states a closing campaign expires.
-UNFINISHED = ("created", "sent", UNDELIVERED, "started")
+NOT_STARTED = (InvitationState.CREATED, InvitationState.SENT, UNDELIVERED)
+UNFINISHED = (*NOT_STARTED, InvitationState.STARTED)  # what a closing campaign expires
 TOKEN_BYTES = 48  # base64url of 48 bytes is 64 characters: the deep-link maximum
 PERIODS = tuple(CampaignPeriod)
 
@@ -155,7 +155,7 @@ def campaign_is_open(campaign: Campaign, now: datetime) -> bool:
 def invitation_is_dead(invitation: Invitation, now: datetime) -> bool:
     """Expired (by time or by closing) or declined: it takes no more answers."""
     expired = invitation.expires_at is not None and invitation.expires_at <= now
-    return expired or invitation.state in ("expired", "declined")
+    return expired or invitation.state in (InvitationState.EXPIRED, InvitationState.DECLINED)
 
 
 def takes_answers(invitation: Invitation, now: datetime) -> bool:
@@ -176,7 +176,7 @@ async def open_invitation(
     )
     if invitation is None:
         raise InvitationNotFound(token)
-    if invitation.state == "completed":
+    if invitation.state == InvitationState.COMPLETED:
         raise InvitationCompleted(token)
     if not campaign_is_open(invitation.campaign, now):
         raise CampaignClosed(token)
@@ -186,8 +186,8 @@ async def open_invitation(
     if respondent.telegram_user_id not in (None, telegram_user_id):
         raise InvitationInUse(token)
     respondent.telegram_user_id = telegram_user_id
-    if invitation.state in ("created", "sent", UNDELIVERED):  # the link reached them after all
-        invitation.state = "started"
+    if invitation.state in NOT_STARTED:  # the link reached them after all
+        invitation.state = InvitationState.STARTED
         invitation.started_at = now
     return invitation
 
@@ -225,7 +225,7 @@ async def expire_invitations(session: AsyncSession, campaign_id: int, *, now: da
         update(Invitation)
         .where(Invitation.campaign_id == campaign_id, Invitation.state.in_(UNFINISHED))
         # expires_at becomes the moment it expired, so the row says when it stopped counting
-        .values(state="expired", next_reminder_at=None, expires_at=now)
+        .values(state=InvitationState.EXPIRED, next_reminder_at=None, expires_at=now)
         .execution_options(synchronize_session="fetch")
     )
     return int(cast(CursorResult[Any], result).rowcount)

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Customer, Invitation, OutboundMessage, Respondent
 from storage.reminders import AWAITING, UNDELIVERED, Handoff, ReminderPolicy
+from survey.vocabulary import OutboxState
 
 Reason = Literal["undelivered", "no_chat", "reminders_used"]
 
@@ -42,7 +43,7 @@ def _refusal() -> ScalarSelect[str | None]:
         select(OutboundMessage.error)
         .where(
             OutboundMessage.invitation_id == Invitation.id,
-            OutboundMessage.state == "failed",
+            OutboundMessage.state == OutboxState.FAILED,
         )
         .order_by(OutboundMessage.id.desc())
         .limit(1)

@@ -25,11 +25,12 @@ from storage.models import Campaign, Customer, Invitation, Respondent
 from survey.calendar import WorkingCalendar, is_night, next_morning
 from survey.errors import CampaignClosed
 from survey.settings import Settings
+from survey.vocabulary import CampaignStatus, InvitationState, OutboxKind
 
 # States in which a respondent still owes us an answer, and the bot may remind them.
-AWAITING = ("sent", "started")
+AWAITING = (InvitationState.SENT, InvitationState.STARTED)
 # Telegram refused the invitation's chat message: the account owner passes the link on.
-UNDELIVERED = "undelivered"
+UNDELIVERED = InvitationState.UNDELIVERED
 
 
 @dataclass(frozen=True)
@@ -143,13 +144,13 @@ async def send_invitations(
     Idempotent: only invitations still ``created`` are touched, and the outbox key
     ``invitation:<id>`` is unique, so calling again sends nothing twice.
     """
-    if campaign.status == "closed" or (
+    if campaign.status == CampaignStatus.CLOSED or (
         campaign.closes_at is not None and campaign.closes_at <= now
     ):
         raise CampaignClosed(campaign.key)
     query = (
         select(Invitation)
-        .where(Invitation.campaign_id == campaign.id, Invitation.state == "created")
+        .where(Invitation.campaign_id == campaign.id, Invitation.state == InvitationState.CREATED)
         .options(selectinload(Invitation.respondent).selectinload(Respondent.customer))
         .order_by(Invitation.id)
         .with_for_update(skip_locked=True)
@@ -162,14 +163,14 @@ async def send_invitations(
         respondent = invitation.respondent
         if respondent.forgotten_at is not None:
             continue  # erased on request (/forget): nobody to invite
-        invitation.state = "sent"
+        invitation.state = InvitationState.SENT
         invitation.sent_at = now
         invitation.next_reminder_at = policy.first_reminder(now, respondent)
         if respondent.telegram_user_id is not None:
             due = policy.daytime(now, respondent)
             if await outbox.enqueue(
                 session,
-                kind="invitation",
+                kind=OutboxKind.INVITATION,
                 dedupe_key=f"invitation:{invitation.id}",
                 invitation_id=invitation.id,
                 chat_id=respondent.telegram_user_id,
@@ -210,7 +211,7 @@ async def plan_reminders(
             Invitation.next_reminder_at <= now,
             Invitation.state.in_(AWAITING),
             or_(Invitation.expires_at.is_(None), Invitation.expires_at > now),
-            Campaign.status == "open",
+            Campaign.status == CampaignStatus.OPEN,
             or_(Campaign.closes_at.is_(None), Campaign.closes_at > now),
         )
         .options(selectinload(Invitation.respondent))
@@ -247,7 +248,7 @@ async def _remind(
     number = invitation.reminder_count + 1
     queued = await outbox.enqueue(
         session,
-        kind="reminder",
+        kind=OutboxKind.REMINDER,
         dedupe_key=f"reminder:{invitation.id}:{number}",
         invitation_id=invitation.id,
         chat_id=chat_id,

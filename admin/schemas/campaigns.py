@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,8 +17,9 @@ from storage.chasing import Reason
 from storage.models import Campaign
 from storage.reminders import Handoff, InvitationBatch
 from survey.keys import CampaignKey, SurveyKey
+from survey.vocabulary import CampaignPeriod
 
-Period = Literal["quarterly", "half_yearly", "yearly", "ad_hoc"]  # storage.campaigns.PERIODS
+Period = CampaignPeriod
 # Ids the database compares in one query: SQLite and asyncpg take at most 32,766 parameters.
 MAX_INVITED = 10_000
 
@@ -41,7 +42,7 @@ class CampaignCreate(_Strict):
     key: CampaignKey
     survey: SurveyKey
     survey_version: Version | None = None
-    period: Period = "ad_hoc"
+    period: Period = CampaignPeriod.AD_HOC
     closes_at: Moment | None = None
     targets: CampaignTargets = CampaignTargets()
 
