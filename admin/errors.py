@@ -4,18 +4,17 @@ Every 4xx and 5xx answers ``{"error": {"status", "code", "message", "details"}}`
 
 - ``HTTPException`` (ours, FastAPI's, Starlette's 404/405) keeps its status and headers;
 - request validation keeps 422 with one detail per field (bad JSON is a 400 ``invalid_json``);
-- domain errors (survey/errors.py) map by class: a broken questionnaire, import row or import
-  file → 422,
-  unknown ticket → 404, a refused ticket change or an unusable invitation → 409, others → 400;
-- ``LookupError`` from the repositories ("no campaign …") → 404 and ``ValueError`` → 400, but
-  ``KeyError``/``IndexError`` are programming errors, not missing resources → 500;
-- anything else → 500 with a fixed message; the traceback goes to the log, never to the client.
+- domain errors (survey/errors.py) map by class, once, in ``DOMAIN_STATUS``: not found → 404,
+  a conflict or an unusable invitation → 409, an invalid value, questionnaire, import row or
+  import file → 422, any other refusal → 400; code and details are the error's own;
+- anything else → 500 with a fixed message, a stray ``ValueError`` or ``LookupError`` too (the
+  domain refuses requests with its own errors, so one of Python's is a bug); the traceback goes
+  to the log, never to the client.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
@@ -28,18 +27,15 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from admin.asgi import ResponseWatch
 from survey.errors import (
-    CampaignError,
-    CampaignNotFound,
+    Conflict,
     ImportFileError,
     ImportRowError,
+    InvalidJson,
+    InvalidValue,
     InvitationError,
+    NotFound,
     SurveyDefinitionError,
     SurveyError,
-    TicketNotFound,
-    TicketRuleBroken,
-    UnknownExport,
-    UnknownRespondent,
-    UnknownSurvey,
 )
 
 log = logging.getLogger(__name__)
@@ -58,6 +54,17 @@ CODES: Final[dict[int, str]] = {
     503: "unavailable",
 }
 INTERNAL_ERROR: Final = "internal error; it has been logged"
+# The status of each kind of domain error, first match wins; any other SurveyError is a 400.
+DOMAIN_STATUS: Final[tuple[tuple[type[SurveyError], int], ...]] = (
+    (NotFound, 404),
+    (Conflict, 409),
+    (InvitationError, 409),
+    (InvalidValue, 422),
+    (SurveyDefinitionError, 422),
+    (InvalidJson, 400),  # a malformed body, as FastAPI answers one: before ImportFileError
+    (ImportRowError, 422),
+    (ImportFileError, 422),
+)
 
 
 class ErrorDetail(BaseModel):
@@ -114,14 +121,6 @@ def error_response(
     )
 
 
-def row_detail(error: ImportRowError) -> dict[str, Any]:
-    return {"line": error.line, "field": error.field, "problem": error.problem}
-
-
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
 def _field_details(errors: Sequence[Any]) -> list[dict[str, Any]]:
     """One detail per invalid field: dotted location, problem, pydantic's error type."""
     return [
@@ -154,58 +153,15 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(422, "the request is invalid", details=_field_details(errors))
 
 
+def domain_status(error: SurveyError) -> int:
+    """The HTTP status a domain error answers (``DOMAIN_STATUS``)."""
+    return next((status for kind, status in DOMAIN_STATUS if isinstance(error, kind)), 400)
+
+
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, SurveyError)
-    code = _snake(type(exc).__name__)
-    if isinstance(exc, SurveyDefinitionError):
-        detail = {"file": exc.source, "field": exc.field, "problem": exc.problem}
-        return error_response(422, str(exc), code=code, details=[detail])
-    if isinstance(exc, ImportRowError):
-        return error_response(422, str(exc), code=code, details=[row_detail(exc)])
-    if isinstance(exc, ImportFileError):
-        where = {"line": exc.line} if exc.line is not None else {}
-        return error_response(422, str(exc), code=code, details=[{**where, "problem": exc.problem}])
-    if isinstance(exc, TicketNotFound):
-        return error_response(404, str(exc), code=code, details=[{"ticket": exc.ticket_id}])
-    if isinstance(exc, TicketRuleBroken):
-        step: dict[str, Any] = {"from": exc.current, "to": exc.wanted, "why": exc.why}
-        if exc.allowed is not None:  # a step the lifecycle does not draw: where it can go
-            step["allowed"] = list(exc.allowed)
-        return error_response(409, str(exc), code=code, details=[step])
-    if isinstance(exc, CampaignError):
-        return _campaign_error(exc, code)
-    if isinstance(exc, InvitationError):
-        # The message names the error and the token's first characters only.
-        return error_response(409, str(exc), code=code)
-    return error_response(400, str(exc), code=code)
-
-
-def _campaign_error(exc: CampaignError, code: str) -> JSONResponse:
-    """Campaign services' refusals: unknown campaign 404, a state that forbids it 409, a
-    request naming what does not exist 422."""
-    if isinstance(exc, CampaignNotFound):
-        return error_response(404, str(exc), code=code)
-    if isinstance(exc, UnknownSurvey):
-        details = [{"field": "survey", "problem": "not loaded"}]
-        return error_response(422, str(exc), code=code, details=details)
-    if isinstance(exc, UnknownRespondent):
-        details = [{"field": "respondents", "problem": f"unknown {r!r}"} for r in exc.external_ids]
-        return error_response(422, str(exc), code=code, details=details)
-    if isinstance(exc, UnknownExport):
-        return error_response(422, str(exc), code=code)
-    return error_response(409, str(exc), code=code)  # exists, closed, plan locked
-
-
-async def _lookup_error(request: Request, exc: Exception) -> JSONResponse:
-    if isinstance(exc, KeyError | IndexError):  # a bug, not a missing resource
-        return _internal(request, exc)
-    return error_response(404, str(exc))
-
-
-async def _value_error(request: Request, exc: Exception) -> JSONResponse:
-    # Repositories raise ValueError for requests they refuse ("campaign exists already").
     log.info("refused %s %s: %s", request.method, request.url.path, exc)
-    return error_response(400, str(exc))
+    return error_response(domain_status(exc), str(exc), code=exc.code, details=exc.details())
 
 
 def _internal(request: Request, exc: BaseException) -> JSONResponse:
@@ -244,8 +200,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(ValidationError, _validation_error)
     app.add_exception_handler(SurveyError, _domain_error)
-    app.add_exception_handler(LookupError, _lookup_error)
-    app.add_exception_handler(ValueError, _value_error)
     app.add_middleware(CatchAll)
 
 

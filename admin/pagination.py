@@ -7,9 +7,10 @@ from typing import Annotated, Any, Final, Generic, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.pages import page_of
 from storage.storable import MAX_INTEGER
 
 DEFAULT_LIMIT: Final = 50
@@ -51,6 +52,4 @@ async def fetch_page(
     session: AsyncSession, query: Select[Any], page: Page
 ) -> tuple[list[Any], int]:
     """The rows of ``query`` on ``page`` and the total count (the query must be ordered)."""
-    total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = await session.execute(query.limit(page.limit).offset(page.offset))
-    return list(rows.all()), int(total or 0)
+    return await page_of(session, query, limit=page.limit, offset=page.offset)

@@ -6,6 +6,7 @@ import typer
 
 from cli.common import console, db_session, err_console, run_async
 from storage.apikeys import ROLES, create_api_key, list_api_keys, revoke_api_key
+from survey.errors import NotFound, Resource
 
 apikey_app = typer.Typer(help="Admin API keys (roles: admin, staff, viewer).", no_args_is_help=True)
 
@@ -50,5 +51,5 @@ async def apikey_revoke(key_id: int = typer.Argument(..., metavar="ID")) -> None
     async with db_session() as session:
         revoked = await revoke_api_key(session, key_id)
     if not revoked:
-        raise LookupError(f"no active API key #{key_id}")
+        raise NotFound(Resource.API_KEY, key_id, message=f"no active API key #{key_id}")
     console.print(f"key #{key_id} revoked")

@@ -143,14 +143,18 @@ def _missing_directory(url: str) -> str | None:
 
 @contextmanager
 def printed_errors() -> Iterator[None]:
-    """The one CLI error printer: an error the user can act on (a domain error, bad input, a
-    database or file that fails, the Bot API refusing) is one line on stderr and exit 1."""
+    """The one CLI error printer: an error the user can act on (a domain error, a database or
+    file that fails, the Bot API refusing) is one line on stderr and exit 1.
+
+    A ``LookupError`` is a bug (the domain says NotFound) and keeps its traceback. ``ValueError``
+    is still printed: settings and the scoring functions' input checks refuse with it.
+    """
     try:
         yield
     except DBAPIError as exc:  # raised outside ``database()``: which database is not known
         _print_error(str(database_failure(exc, None)))
         raise typer.Exit(1) from None
-    except (SurveyError, DatabaseFailure, ValueError, LookupError, OSError) as exc:
+    except (SurveyError, DatabaseFailure, ValueError, OSError) as exc:
         _print_error(str(exc))
         raise typer.Exit(1) from None
     except TelegramError as exc:

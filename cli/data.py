@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
 
+from campaigns.imports import CUSTOMERS, RESPONDENTS, Importer, import_records
 from cli.answer_imports import import_answers_command
 from cli.common import console, db_session, err_console, run_async
-from storage.people import ImportResult, upsert_customers, upsert_respondents
 from storage.surveys import save_survey
-from survey.errors import ImportRowError
-from survey.import_files import read_csv_records, read_json_records
+from survey.errors import ImportFileError
+from survey.import_files import ImportFormat, ImportResult
 from survey.loader import load_survey, load_template, template_names
-from survey.records import CustomerRecord, R, RespondentRecord
+from survey.records import R
 
 survey_app = typer.Typer(help="Questionnaires.", no_args_is_help=True)
 import_app = typer.Typer(
@@ -54,10 +53,7 @@ async def import_customers(
     file: Path = typer.Argument(..., help="A CSV file, or a JSON list of rows (.json)"),
 ) -> None:
     """Customers: external_id,name,customer_class,weight,business_unit,product_line,…"""
-    good, bad = _read_records(file, CustomerRecord)
-    async with db_session() as session:
-        result = await upsert_customers(session, good)
-    _report(file, result, bad)
+    await _import(file, CUSTOMERS)
 
 
 @import_app.command("respondents")
@@ -66,40 +62,28 @@ async def import_respondents(
     file: Path = typer.Argument(..., help="A CSV file, or a JSON list of rows (.json)"),
 ) -> None:
     """Respondents: external_id,customer_id,name,role,language,timezone,telegram_user_id"""
-    good, bad = _read_records(file, RespondentRecord)
-    async with db_session() as session:
-        result = await upsert_respondents(session, good)
-    _report(file, result, bad)
+    await _import(file, RESPONDENTS)
 
 
-def _read_records(file: Path, model: type[R]) -> tuple[list[tuple[int, R]], list[ImportRowError]]:
-    """The file's records: CSV, or a JSON list when the name ends in ``.json``."""
+async def _import(file: Path, importer: Importer[R]) -> None:
+    """Import ``file`` (CSV, or a JSON list when its name ends in ``.json``) and report."""
+    fmt = ImportFormat.JSON if file.suffix.lower() == ".json" else ImportFormat.CSV
     try:
         text = file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{file}: cannot be read: {exc}") from None
-    if not _is_json(file):
-        return read_csv_records(text, model, source=str(file))
-    try:
-        items = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{file}: not valid JSON: {exc.msg} at line {exc.lineno}") from None
-    return read_json_records(items, model, source=str(file))
+        raise ImportFileError(str(file), None, f"cannot be read: {exc}") from None
+    async with db_session() as session:
+        result = await import_records(session, importer, text, fmt=fmt, source=str(file))
+    _report(file, result, fmt)
 
 
-def _is_json(file: Path) -> bool:
-    return file.suffix.lower() == ".json"
-
-
-def _report(file: Path, result: ImportResult, bad: list[ImportRowError]) -> None:
+def _report(file: Path, result: ImportResult, fmt: ImportFormat) -> None:
     """The counts, then each rejected row by line (CSV) or item (JSON); exit 2 if any."""
-    errors = sorted([*bad, *result.errors], key=lambda e: e.line)
     console.print(
         f"{file}: {result.created} created, {result.updated} updated, "
-        f"{result.unchanged} unchanged, {len(errors)} rejected"
+        f"{result.unchanged} unchanged, {len(result.errors)} rejected"
     )
-    where = "item" if _is_json(file) else "line"
-    for error in errors:
-        err_console.print(f"  {file}: {where} {error.line}: {error.field}: {error.problem}")
-    if errors:
+    for error in result.errors:
+        err_console.print(f"  {file}: {fmt.row_unit} {error.line}: {error.field}: {error.problem}")
+    if result.errors:
         raise typer.Exit(2)

@@ -10,6 +10,7 @@ import typer
 
 from cli.common import console, db_session, run_async
 from storage.staff import add_staff_member, list_staff_members, remove_staff_member
+from survey.errors import NotFound, Resource
 
 staff_app = typer.Typer(
     help="Staff who may take and open tickets in a private chat with the bot.",
@@ -84,5 +85,6 @@ async def staff_remove(
     async with db_session() as session:
         removed = await remove_staff_member(session, telegram_id)
     if not removed:
-        raise LookupError(f"no staff member with Telegram id {telegram_id}")
+        message = f"no staff member with Telegram id {telegram_id}"
+        raise NotFound(Resource.STAFF_MEMBER, telegram_id, message=message)
     console.print(f"staff member {telegram_id} removed")

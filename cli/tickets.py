@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import typer
-from sqlalchemy import select
 
 from cli.common import console, db_session, run_async
-from storage.models import Customer, Ticket
-from storage.ticket_lists import alert_errors, list_tickets
+from storage.models import Ticket
+from storage.ticket_lists import list_tickets, ticket_names
 from survey.vocabulary import TicketStatus
 
 tickets_app = typer.Typer(help="Corrective-action tickets (纠正预防措施).", no_args_is_help=True)
@@ -47,26 +46,16 @@ async def tickets_list(
         tickets, total = await list_tickets(
             session, status=status, undelivered=undelivered, limit=limit
         )
-        problems = await alert_errors(session, {t.id for t in tickets})
-        names = dict(
-            (
-                await session.execute(
-                    select(Customer.id, Customer.name).where(
-                        Customer.id.in_({t.customer_id for t in tickets})
-                    )
-                )
-            )
-            .tuples()
-            .all()
-        )
+        names = await ticket_names(session, tickets)
     for ticket in tickets:
+        _, customer = names.people[ticket.respondent_id]
         cells = (
             f"#{ticket.id}",
             ticket.status,
             ticket.department or "-",
-            names.get(ticket.customer_id, "?"),
+            customer.name,
             f"{ticket.severity:g}",
-            problems.get(ticket.id) or _alert_state(ticket),
+            names.alert_errors.get(ticket.id) or _alert_state(ticket),
         )
         # Plain tab-separated lines: whole reasons (no wrapping) that paste into a sheet.
         print("\t".join(cells))

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import ApiKey
 from storage.storable import HAS_NUL, MAX_INTEGER, NUL, column_length
 from storage.types import utcnow
+from survey.errors import InvalidValue
 
 ROLES: Final = ("admin", "staff", "viewer")
 KEY_PREFIX: Final = "csat_"
@@ -23,14 +24,18 @@ def hash_key(key: str) -> str:
 
 
 async def create_api_key(session: AsyncSession, *, name: str, role: str) -> tuple[ApiKey, str]:
-    """A new key for ``role``; returns the row and the plain key, which is never stored."""
+    """A new key for ``role``; returns the row and the plain key, which is never stored.
+    A role or name that cannot be is an ``InvalidValue``."""
     if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+        known = ", ".join(ROLES)
+        raise InvalidValue(
+            "role", f"must be one of {known}", message=f"role must be one of {known}"
+        )
     longest = column_length(ApiKey.name)
     if not 1 <= len(name) <= longest:
-        raise ValueError(f"name: must be 1–{longest} characters")
+        raise InvalidValue("name", f"must be 1–{longest} characters")
     if NUL in name:
-        raise ValueError(f"name: {HAS_NUL}")
+        raise InvalidValue("name", HAS_NUL)
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     row = ApiKey(name=name, role=role, prefix=key[:12], key_hash=hash_key(key))
     session.add(row)

@@ -8,7 +8,6 @@ INSERT or UPDATE per chunk instead of one ORM object each.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Final, TypeVar
 
 from sqlalchemy import ColumnElement, Row, insert, select, text, update
@@ -16,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Customer, Respondent
 from survey.errors import ImportRowError
+from survey.import_files import ImportResult
 from survey.records import CustomerRecord, RespondentRecord, drop_repeats
 
 CHUNK: Final = 2_000  # rows a statement: x 8 columns, well under 32,767 parameters
@@ -26,21 +26,6 @@ ANALYZE_AFTER: Final = 1_000
 CUSTOMER_COLUMNS: Final = tuple(CustomerRecord.model_fields)
 RESPONDENT_COLUMNS: Final = tuple(RespondentRecord.model_fields)
 T = TypeVar("T")
-
-
-@dataclass
-class ImportResult:
-    """What an import did: rows created, updated, left as they were, and the bad ones."""
-
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[ImportRowError] = field(default_factory=list)
-
-    @property
-    def kept(self) -> int:
-        """Rows of the file now stored as given."""
-        return self.created + self.updated + self.unchanged
 
 
 def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:

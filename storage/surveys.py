@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import AttributeRow, FactorRow, ItemRow, SurveyRow
+from storage.models import AttributeRow, Campaign, FactorRow, ItemRow, SurveyRow
+from storage.pages import page_of
 from storage.storable import MAX_INTEGER, column_length, unstorable
-from survey.errors import SurveyDefinitionError
+from survey.errors import NotFound, Resource, SurveyDefinitionError
 from survey.loader import parse_survey, survey_to_dict
 from survey.schema import Attribute, Survey
 
@@ -75,16 +76,52 @@ def to_survey(row: SurveyRow) -> Survey:
 
 
 async def get_survey(session: AsyncSession, survey_id: int) -> Survey:
-    """The survey with this id (raises if missing)."""
+    """The survey with this id; ``NotFound`` if there is none."""
     row = await session.get(SurveyRow, survey_id)
     if row is None:
-        raise LookupError(f"no survey {survey_id}")
+        raise NotFound(Resource.SURVEY, survey_id)
     return to_survey(row)
+
+
+async def campaign_survey_row(session: AsyncSession, campaign: Campaign) -> SurveyRow:
+    """The stored survey version a campaign asks."""
+    row = await session.get(SurveyRow, campaign.survey_id)
+    assert row is not None  # a foreign key guarantees it
+    return row
+
+
+async def find_survey_row(
+    session: AsyncSession, key: str, version: int | None = None
+) -> SurveyRow | None:
+    """Version ``version`` of the survey ``key``, else its newest; None if not loaded."""
+    query = select(SurveyRow).where(SurveyRow.key == key)
+    if version is not None:
+        query = query.where(SurveyRow.version == version)
+    row: SurveyRow | None = await session.scalar(query.order_by(SurveyRow.version.desc()).limit(1))
+    return row
+
+
+async def get_survey_row(session: AsyncSession, key: str, version: int | None = None) -> SurveyRow:
+    """``find_survey_row``, or ``NotFound`` saying which survey (version) is not loaded."""
+    row = await find_survey_row(session, key, version)
+    if row is None:
+        which = f"survey {key!r}" + (f" version {version}" if version else "")
+        raise NotFound(Resource.SURVEY, key, message=f"no {which} is loaded")
+    return row
+
+
+async def surveys_page(
+    session: AsyncSession, *, key: str | None = None, limit: int, offset: int = 0
+) -> tuple[list[SurveyRow], int]:
+    """One page of the loaded survey versions (of ``key`` if given) by key then version, and
+    the total count."""
+    query = select(SurveyRow).order_by(SurveyRow.key, SurveyRow.version)
+    if key is not None:
+        query = query.where(SurveyRow.key == key)
+    rows, count = await page_of(session, query, limit=limit, offset=offset)
+    return [row for (row,) in rows], count
 
 
 async def latest_survey_row(session: AsyncSession, key: str) -> SurveyRow | None:
     """The newest loaded version of the survey ``key``."""
-    row: SurveyRow | None = await session.scalar(
-        select(SurveyRow).where(SurveyRow.key == key).order_by(SurveyRow.version.desc()).limit(1)
-    )
-    return row
+    return await find_survey_row(session, key)

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Ticket, TicketEvent
 from storage.types import utcnow
-from survey.errors import TicketNotFound, TicketRuleBroken
+from survey.errors import InvalidValue, TicketNotFound, TicketRuleBroken
 from survey.tickets import ACTIVE, check_due, check_transition
 from survey.vocabulary import TicketKind, TicketStatus
 
@@ -140,7 +140,7 @@ async def set_ticket_kinds(session: AsyncSession, kinds: dict[int, str], *, acto
     """
     unknown = sorted(set(kinds.values()) - set(TicketKind))
     if unknown:
-        raise ValueError(f"unknown ticket kind(s) {unknown}; use {', '.join(TicketKind)}")
+        raise InvalidValue("kind", f"unknown ticket kind(s) {unknown}; use {', '.join(TicketKind)}")
     now = utcnow()
     changed = 0
     for ticket_id, kind in sorted(kinds.items()):

@@ -7,7 +7,8 @@ working days after it was sent, seed 001 §6.4.2) or is past its planned complet
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +16,7 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import outbox
-from storage.models import OutboundMessage, Ticket, TicketEvent
+from storage.models import Campaign, Customer, OutboundMessage, Respondent, Ticket, TicketEvent
 from survey.errors import TicketNotFound
 from survey.tickets import ACTIVE
 from survey.vocabulary import OutboxKind, OutboxState, TicketStatus
@@ -171,3 +172,34 @@ async def ticket_history(session: AsyncSession, ticket_id: int) -> list[TicketEv
         .order_by(TicketEvent.at, TicketEvent.id)
     )
     return list(rows)
+
+
+@dataclass(frozen=True)
+class TicketNames:
+    """What people know some tickets by, keyed by the ids the tickets hold."""
+
+    campaign_keys: dict[int, str]  # campaign id → key
+    people: dict[int, tuple[str, Customer]]  # respondent id → (external id, customer)
+    alert_errors: dict[int, str]  # ticket id → why its alert is undelivered
+
+
+async def ticket_names(session: AsyncSession, tickets: Sequence[Ticket]) -> TicketNames:
+    """The campaign keys, respondents' external ids, customers and alert problems of
+    ``tickets``, in three queries whatever their number."""
+    campaign_ids = {t.campaign_id for t in tickets if t.campaign_id is not None}
+    keys = await session.execute(
+        select(Campaign.id, Campaign.key).where(Campaign.id.in_(campaign_ids))
+    )
+    people = await session.execute(
+        select(Respondent.id, Respondent.external_id, Customer)
+        .join(Customer, Customer.id == Respondent.customer_id)
+        .where(Respondent.id.in_({t.respondent_id for t in tickets}))
+    )
+    return TicketNames(
+        campaign_keys=dict(keys.tuples().all()),
+        people={
+            respondent_id: (external_id, customer)
+            for respondent_id, external_id, customer in people
+        },
+        alert_errors=await alert_errors(session, {t.id for t in tickets}),
+    )

@@ -14,9 +14,12 @@ SurveyError                    [the admin API's status; 400 where none is given]
 │   ├── UnknownSurvey          a campaign of a survey (version) that is not loaded
 │   ├── UnknownRespondent      external ids that name no respondent
 │   └── UnknownExport          an export, format or breakdown that does not exist
+├── Refused                    a request refused as asked, no one value wrong (why)
 ├── SurveyDefinitionError      a questionnaire file is broken (file, field, what)        [422]
 ├── ImportRowError             one bad row of an import (line, field, what)              [422]
 ├── ImportFileError            an import with no rows to read: empty, no header, not CSV [422]
+│   └── InvalidJson            the text is not JSON                                      [400]
+│       └── TooDeep            JSON nested deeper than the parser recurses
 ├── InvitationError                                                                      [409]
 │   ├── InvitationNotFound     unknown token
 │   ├── InvitationExpired      past its expiry or declined
@@ -103,6 +106,15 @@ class InvalidValue(SurveyError):
         return [{"field": self.field, "problem": self.problem}]
 
 
+class Refused(SurveyError):
+    """A request the domain refuses as asked though no one value is wrong ("nothing to send",
+    "set CSAT_BOT_USERNAME first"); ``why`` says what to do instead."""
+
+    def __init__(self, why: str) -> None:
+        self.why = why
+        super().__init__(why)
+
+
 # --- questionnaires and imports ------------------------------------------------------------
 
 
@@ -145,6 +157,26 @@ class ImportFileError(SurveyError):
     def details(self) -> list[dict[str, Any]]:
         where = {"line": self.line} if self.line is not None else {}
         return [{**where, "problem": self.problem}]
+
+
+class InvalidJson(ImportFileError):
+    """An import that should be JSON is not: ``problem`` says what the parser found where."""
+
+    def __init__(self, source: str, problem: str) -> None:
+        super().__init__(source, None, problem)
+
+
+class TooDeep(InvalidJson):
+    """JSON nested deeper than the parser recurses (no import is nested so deep)."""
+
+    PROBLEM = "nested too deeply"
+
+    def __init__(self, source: str) -> None:
+        super().__init__(source, f"{self.PROBLEM} to read")
+
+    def details(self) -> list[dict[str, Any]]:
+        # "(body)" names the whole text, as "(row)" and "(item)" name a whole row or item.
+        return [{"field": "(body)", "problem": self.PROBLEM}]
 
 
 # --- invitations and answers ---------------------------------------------------------------

@@ -1,7 +1,8 @@
-"""Whole import files read into records: CSV text or a decoded JSON list.
+"""Whole import files read into records: CSV text or a JSON list (``read_records``), and what an
+import did (``ImportResult``).
 
-A file that cannot be read as a whole (empty, header only, no header, JSON posing as CSV)
-raises ImportFileError; a bad row is an ImportRowError in the list returned beside the good
+A file that cannot be read as a whole (empty, header only, no header, JSON posing as CSV, not
+JSON) raises ImportFileError; a bad row is an ImportRowError in the list returned beside the good
 records, numbered by its CSV line (the header is line 1) or its JSON list index. Rows that
 repeat an earlier row's external id (or Telegram id) are errors; the first one is kept.
 """
@@ -10,10 +11,13 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Final
 
-from survey.errors import ImportFileError, ImportRowError
+from survey.errors import ImportFileError, ImportRowError, InvalidJson, TooDeep
 from survey.records import R, drop_repeats, validate_records
 
 Rows = tuple[list[tuple[int, R]], list[ImportRowError]]
@@ -23,6 +27,53 @@ EMPTY_LIST: Final = "nothing to import: the list is empty"
 NOT_A_LIST: Final = "not a JSON list of rows"
 LOOKS_LIKE_JSON: Final = "this is JSON, not CSV: send a JSON list as application/json"
 BARE_CR: Final = "a carriage return (CR) inside an unquoted value; quote the value or remove it"
+EMPTY_JSON: Final = "nothing to import: the body is empty; send a JSON list of rows"
+
+
+class ImportFormat(StrEnum):
+    """How an import file is written; a row's number is its CSV line or its JSON list index."""
+
+    CSV = "csv"
+    JSON = "json"
+
+    @property
+    def row_unit(self) -> str:
+        """What a row's number counts: ``line`` or ``item``."""
+        return "line" if self is ImportFormat.CSV else "item"
+
+
+@dataclass
+class ImportResult:
+    """What an import did: rows created, updated, left as they were, and the bad ones."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[ImportRowError] = field(default_factory=list)
+
+    @property
+    def kept(self) -> int:
+        """Rows of the file now stored as given."""
+        return self.created + self.updated + self.unchanged
+
+
+def read_records(text: str, model: type[R], *, fmt: ImportFormat, source: str) -> Rows[R]:
+    """The good records of an import file's ``text`` with their number, and the bad rows'
+    errors; ``source`` names the file in the errors."""
+    if fmt is ImportFormat.CSV:
+        return read_csv_records(text, model, source=source)
+    return read_json_records(_decoded(text, source), model, source=source)
+
+
+def _decoded(text: str, source: str) -> object:
+    if not text.strip():
+        raise ImportFileError(source, None, EMPTY_JSON)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidJson(source, f"not valid JSON: {exc.msg} at line {exc.lineno}") from None
+    except RecursionError:  # deeper than the parser recurses: no import is so deep
+        raise TooDeep(source) from None
 
 
 def read_csv_records(text: str, model: type[R], *, source: str) -> Rows[R]:

@@ -5,18 +5,17 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from sqlalchemy import select
 
 from admin.deps import SessionDep, ViewerKey
-from admin.pagination import PageDep, fetch_page
+from admin.pagination import PageDep
 from admin.routes.lookups import campaign_or_404, survey_of
 from admin.schemas.answers import AnswerPublic, AnswersPublic
 from admin.schemas.fields import CampaignKeyText
-from storage.frames import SCORED_KINDS
-from storage.models import Answer, Customer, Respondent
+from storage.answer_lists import answers_page
+from survey.vocabulary import AnswerKind
 
 router = APIRouter(prefix="/answers", tags=["answers"])
-FACTOR_KINDS = ("likert", "followup")  # nps and the comment belong to no factor
+FACTOR_KINDS = (AnswerKind.LIKERT, AnswerKind.FOLLOW_UP)  # nps and the comment: no factor
 
 
 @router.get("")
@@ -31,18 +30,9 @@ async def list_answers(
     out, as in the exports and the report."""
     found = await campaign_or_404(session, campaign)
     survey_key = (await survey_of(session, found)).key
-    query = (
-        select(Answer, Respondent, Customer)
-        .join(Respondent, Respondent.id == Answer.respondent_id)
-        .join(Customer, Customer.id == Respondent.customer_id)
-        .where(
-            Answer.campaign_id == found.id,
-            Answer.kind.in_([kind] if kind else SCORED_KINDS),
-            Answer.void.is_(False),
-        )
-        .order_by(Answer.id)
+    rows, count = await answers_page(
+        session, campaign_id=found.id, kind=kind, limit=page.limit, offset=page.offset
     )
-    rows, count = await fetch_page(session, query, page)
     data = []
     for answer, respondent, customer in rows:
         factor, _, item = answer.question.partition(".")

@@ -4,20 +4,21 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
-from fastapi import Request, Response, status
+from fastapi import APIRouter, Request, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from starlette.concurrency import run_in_threadpool
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from admin.deps import AdminKey, SessionDep
 from admin.errors import ApiError, ErrorBody, error_response
 from admin.schemas.people import ImportPublic, ImportRowPublic
-from storage.people import ImportResult
-from survey.errors import ImportFileError, ImportRowError
-from survey.import_files import read_csv_records, read_json_records
+from campaigns.imports import Importer, import_records
+from survey.errors import ImportRowError
+from survey.import_files import ImportFormat, ImportResult
 from survey.loader import parse_survey, parse_survey_text
-from survey.records import CustomerRecord, RespondentRecord
+from survey.records import R
 from survey.schema import Survey
 
 JSON: Final = "application/json"
@@ -25,9 +26,7 @@ CSV: Final = "text/csv"
 YAML_TYPES: Final = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
 SURVEY_SOURCE: Final = "request body"
 IMPORT_SOURCE: Final = "request body"
-EMPTY_BODY: Final = "nothing to import: the body is empty; send a JSON list of rows"
-
-R = TypeVar("R", CustomerRecord, RespondentRecord)
+IMPORT_FORMATS: Final = {CSV: ImportFormat.CSV, JSON: ImportFormat.JSON}
 
 
 def media_type(request: Request) -> str:
@@ -88,34 +87,25 @@ async def read_survey(request: Request) -> Survey:
         raise _too_deep() from None
 
 
-async def read_rows(
-    request: Request, model: type[R]
-) -> tuple[list[tuple[int, R]], list[ImportRowError]]:
-    """Records from a JSON list or a CSV body: the good ones with their position, and the bad.
-
-    A CSV row's position is its line in the file (the header is line 1); a JSON item's is its
-    index in the list. Bad rows do not stop the good ones (SPEC §7: idempotent bulk imports);
-    a body with no rows to read (empty, no header, JSON sent as CSV) raises ImportFileError.
-    Parsing runs in a worker thread, so a large file does not stall the event loop.
-    """
+async def import_request(
+    request: Request, response: Response, session: AsyncSession, importer: Importer[R]
+) -> ImportPublic | JSONResponse:
+    """Import the body (a JSON list or CSV, by ``Content-Type``) with campaigns.imports, and
+    answer with ``import_outcome``."""
     kind = media_type(request)
-    if kind not in (CSV, JSON):
+    if kind not in IMPORT_FORMATS:
         raise _unsupported(kind, (JSON, CSV))
+    fmt = IMPORT_FORMATS[kind]
     text = await _text(request)
-    if kind == CSV:
-        return await run_in_threadpool(read_csv_records, text, model, source=IMPORT_SOURCE)
-    if not text.strip():
-        raise ImportFileError(IMPORT_SOURCE, None, EMPTY_BODY)
-    items = _json(text)
-    return await run_in_threadpool(read_json_records, items, model, source=IMPORT_SOURCE)
+    result = await import_records(session, importer, text, fmt=fmt, source=IMPORT_SOURCE)
+    return import_outcome(result, response, fmt=fmt)
 
 
-def row_details(errors: list[ImportRowError], *, csv: bool) -> list[dict[str, Any]]:
+def row_details(errors: list[ImportRowError], *, fmt: ImportFormat) -> list[dict[str, Any]]:
     """The rejected rows, in file order: ``line`` (CSV) or ``item`` (JSON index), field and
     problem."""
-    where = "line" if csv else "item"
     ordered = sorted(errors, key=lambda e: e.line)
-    return [{where: e.line, "field": e.field, "problem": e.problem} for e in ordered]
+    return [{fmt.row_unit: e.line, "field": e.field, "problem": e.problem} for e in ordered]
 
 
 def survey_body() -> dict[str, Any]:
@@ -144,8 +134,31 @@ def import_body(model: type[BaseModel]) -> dict[str, Any]:
     }
 
 
+def add_import_route(
+    router: APIRouter, importer: Importer[R], *, name: str, description: str
+) -> None:
+    """``POST ""`` on ``router``: a bulk import of ``importer``'s records (admin role)."""
+
+    async def import_route(
+        request: Request, response: Response, session: SessionDep, _key: AdminKey
+    ) -> ImportPublic | JSONResponse:
+        return await import_request(request, response, session, importer)
+
+    router.add_api_route(
+        "",
+        import_route,
+        methods=["POST"],
+        name=name,
+        description=description,
+        response_model=ImportPublic,
+        openapi_extra=import_body(importer.model),
+        response_model_exclude_none=True,
+        responses=IMPORT_RESPONSES,
+    )
+
+
 def import_outcome(
-    result: ImportResult, errors: list[ImportRowError], response: Response, *, csv: bool
+    result: ImportResult, response: Response, *, fmt: ImportFormat
 ) -> ImportPublic | JSONResponse:
     """The answer to a bulk import: 200 with the counts when every row was good, 207 with
     the counts and the rejected rows when some were, 422 listing them when none was.
@@ -154,7 +167,8 @@ def import_outcome(
     commits); sending the corrected file again is safe because imports are idempotent on
     external id, and rows already stored as given count as ``unchanged``.
     """
-    details = row_details(errors, csv=csv)
+    errors = result.errors
+    details = row_details(errors, fmt=fmt)
     if errors and not result.kept:
         return error_response(
             status.HTTP_422_UNPROCESSABLE_CONTENT,

@@ -1,25 +1,23 @@
-"""Finding the resource a path names, or answering 404 in the one error shape."""
+"""Finding the resource a path names; a missing one raises the domain's NotFound (a 404)."""
 
 from __future__ import annotations
 
-from fastapi import status
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from admin.errors import ApiError
 from storage.campaigns import campaign_by_key
 from storage.models import Campaign, SurveyRow
+from storage.surveys import campaign_survey_row
+from survey.errors import CampaignNotFound
 
 
 async def campaign_or_404(session: AsyncSession, key: str) -> Campaign:
-    """The campaign ``key``, or a 404."""
+    """The campaign ``key``; ``CampaignNotFound`` if there is none."""
     campaign = await campaign_by_key(session, key)
     if campaign is None:
-        raise ApiError(status.HTTP_404_NOT_FOUND, f"no campaign {key!r}", code="campaign_not_found")
+        raise CampaignNotFound(key)
     return campaign
 
 
 async def survey_of(session: AsyncSession, campaign: Campaign) -> SurveyRow:
     """The stored survey version a campaign asks."""
-    row = await session.get(SurveyRow, campaign.survey_id)
-    assert row is not None  # a foreign key guarantees it
-    return row
+    return await campaign_survey_row(session, campaign)

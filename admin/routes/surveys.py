@@ -5,17 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
-from sqlalchemy import select
 
 from admin.deps import AdminKey, SessionDep, ViewerKey
-from admin.errors import UNSUPPORTED_MEDIA, ApiError
-from admin.pagination import PageDep, fetch_page
+from admin.errors import UNSUPPORTED_MEDIA
+from admin.pagination import PageDep
 from admin.params import SurveyKeyPath
 from admin.routes.bodies import read_survey, survey_body
 from admin.schemas.fields import SurveyKeyText, Version
 from admin.schemas.surveys import SurveyDetail, SurveyLoaded, SurveyPublic, SurveysPublic
-from storage.models import SurveyRow
-from storage.surveys import latest_survey_row, save_survey
+from storage.surveys import get_survey_row, save_survey, surveys_page
 
 router = APIRouter(prefix="/surveys", tags=["surveys"])
 
@@ -49,12 +47,9 @@ async def list_surveys(
     key: Annotated[SurveyKeyText | None, Query(description="Only versions of this survey")] = None,
 ) -> SurveysPublic:
     """Every loaded questionnaire version, by key then version."""
-    query = select(SurveyRow).order_by(SurveyRow.key, SurveyRow.version)
-    if key is not None:
-        query = query.where(SurveyRow.key == key)
-    rows, count = await fetch_page(session, query, page)
+    rows, count = await surveys_page(session, key=key, limit=page.limit, offset=page.offset)
     return SurveysPublic(
-        data=[SurveyPublic.of(row) for (row,) in rows],
+        data=[SurveyPublic.of(row) for row in rows],
         count=count,
         limit=page.limit,
         offset=page.offset,
@@ -69,13 +64,4 @@ async def read_survey_version(
     version: Annotated[Version | None, Query(description="Default: the newest")] = None,
 ) -> SurveyDetail:
     """One questionnaire with its definition: the newest version unless ``version`` is given."""
-    if version is None:
-        row = await latest_survey_row(session, key)
-    else:
-        row = await session.scalar(
-            select(SurveyRow).where(SurveyRow.key == key, SurveyRow.version == version)
-        )
-    if row is None:
-        which = f"survey {key!r}" + (f" version {version}" if version else "")
-        raise ApiError(status.HTTP_404_NOT_FOUND, f"no {which} is loaded")
-    return SurveyDetail.of(row)
+    return SurveyDetail.of(await get_survey_row(session, key, version))

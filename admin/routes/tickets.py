@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from admin.deps import SessionDep, StaffKey, ViewerKey
@@ -30,13 +29,13 @@ from admin.schemas.tickets import (
     TicketsPublic,
     TicketUpdate,
 )
-from storage.models import Campaign, Customer, Respondent, Ticket
+from storage.models import Ticket
 from storage.ticket_lists import (
-    alert_errors,
     callback_reports,
     is_overdue,
     list_tickets,
     review_list,
+    ticket_names,
 )
 from storage.tickets import get_ticket, ticket_history, update_ticket
 from storage.types import utcnow
@@ -189,33 +188,16 @@ async def _detail(session: AsyncSession, ticket: Ticket) -> TicketDetail:
 async def describe(
     session: AsyncSession, tickets: Sequence[Ticket], now: datetime
 ) -> list[TicketPublic]:
-    """Tickets with the keys people know them by (campaign key, external ids), in two queries."""
-    campaign_ids = {t.campaign_id for t in tickets if t.campaign_id is not None}
-    campaigns = dict(
-        (
-            await session.execute(
-                select(Campaign.id, Campaign.key).where(Campaign.id.in_(campaign_ids))
-            )
-        )
-        .tuples()
-        .all()
-    )
-    people = {
-        respondent_id: (respondent, customer)
-        for respondent_id, respondent, customer in await session.execute(
-            select(Respondent.id, Respondent.external_id, Customer)
-            .join(Customer, Customer.id == Respondent.customer_id)
-            .where(Respondent.id.in_({t.respondent_id for t in tickets}))
-        )
-    }
-    alert_problems = await alert_errors(session, {t.id for t in tickets})
+    """Tickets with the keys people know them by (campaign key, external ids)."""
+    names = await ticket_names(session, tickets)
     out = []
     for ticket in tickets:
-        respondent, customer = people[ticket.respondent_id]
+        respondent, customer = names.people[ticket.respondent_id]
+        campaign = names.campaign_keys.get(ticket.campaign_id) if ticket.campaign_id else None
         out.append(
             TicketPublic(
                 id=ticket.id,
-                campaign=campaigns.get(ticket.campaign_id) if ticket.campaign_id else None,
+                campaign=campaign,
                 customer_id=customer.external_id,
                 customer_name=customer.name,
                 customer_class=customer.customer_class,
@@ -240,7 +222,7 @@ async def describe(
                 created_at=ticket.created_at,
                 updated_at=ticket.updated_at,
                 overdue=is_overdue(ticket, now),
-                alert_error=alert_problems.get(ticket.id),
+                alert_error=names.alert_errors.get(ticket.id),
             )
         )
     return out

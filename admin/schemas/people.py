@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from admin.pagination import Paginated
+from storage.models import Respondent
 
 
 class CustomerPublic(BaseModel):
@@ -37,6 +38,20 @@ class RespondentPublic(BaseModel):
     timezone: str | None
     telegram_user_id: int | None
     forgotten: bool
+
+    @classmethod
+    def of(cls, respondent: Respondent, customer_id: str) -> RespondentPublic:
+        """The public view of a stored respondent of the customer ``customer_id``."""
+        return cls(
+            external_id=respondent.external_id,
+            customer_id=customer_id,
+            name=respondent.name,
+            role=respondent.role,
+            language=respondent.language,
+            timezone=respondent.timezone,
+            telegram_user_id=respondent.telegram_user_id,
+            forgotten=respondent.forgotten_at is not None,
+        )
 
 
 class RespondentsPublic(Paginated[RespondentPublic]):

@@ -1,5 +1,6 @@
-"""The one error body: unknown paths and methods, repository errors, and unexpected failures
-(a 500 with no traceback for the client, the traceback in the log)."""
+"""The one error body: unknown paths and methods, domain errors mapped by kind, and unexpected
+failures — a stray ValueError or LookupError included — as a 500 with no traceback for the
+client, the traceback in the log."""
 
 from __future__ import annotations
 
@@ -12,7 +13,17 @@ from fastapi import FastAPI
 
 from admin.app import create_app
 from admin.errors import INTERNAL_ERROR
-from survey.errors import InvalidAnswer
+from survey.errors import (
+    CampaignExists,
+    Conflict,
+    InvalidAnswer,
+    InvalidValue,
+    NotFound,
+    Refused,
+    Resource,
+    TicketNotFound,
+    UnknownSurvey,
+)
 from survey.settings import Settings
 from tests.admin.conftest import error_of
 
@@ -29,7 +40,14 @@ async def client() -> AsyncIterator[httpx.AsyncClient]:
             "value": ValueError("period must be one of ..."),
             "key": KeyError("bug"),
             "zero": ZeroDivisionError("division by zero"),
-            "domain": InvalidAnswer("not a level"),
+            "answer": InvalidAnswer("not a level"),
+            "not-found": NotFound(Resource.API_KEY, 7),
+            "ticket": TicketNotFound(9),
+            "conflict": Conflict("campaign 'x' is closed"),
+            "exists": CampaignExists("x"),
+            "invalid": InvalidValue("period", "must be one of monthly, ad_hoc"),
+            "survey": UnknownSurvey("ecss", 2),
+            "refused": Refused("nothing to send"),
         }
         raise errors[what]
 
@@ -39,21 +57,45 @@ async def client() -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.mark.parametrize(
-    ("what", "status", "code"),
+    ("what", "status", "code", "message", "details"),
     [
-        ("lookup", 404, "not_found"),
-        ("value", 400, "bad_request"),
-        ("domain", 400, "invalid_answer"),
+        ("answer", 400, "invalid_answer", "not a level", []),
+        ("not-found", 404, "not_found", "no api key 7", [{"api_key": 7}]),
+        ("ticket", 404, "ticket_not_found", "ticket 9 not found", [{"ticket": 9}]),
+        ("conflict", 409, "conflict", "campaign 'x' is closed", []),
+        ("exists", 409, "campaign_exists", "campaign 'x' exists already", []),
+        (
+            "invalid",
+            422,
+            "invalid_value",
+            "period: must be one of monthly, ad_hoc",
+            [{"field": "period", "problem": "must be one of monthly, ad_hoc"}],
+        ),
+        (
+            "survey",
+            422,
+            "unknown_survey",
+            "no survey 'ecss' v2 is loaded",
+            [{"field": "survey", "problem": "not loaded"}],
+        ),
+        ("refused", 400, "refused", "nothing to send", []),
     ],
 )
-async def test_repository_and_domain_errors_keep_their_message(
-    client: httpx.AsyncClient, what: str, status: int, code: str
+async def test_a_domain_error_answers_by_its_kind_with_its_code_message_and_details(
+    client: httpx.AsyncClient,
+    what: str,
+    status: int,
+    code: str,
+    message: str,
+    details: list[dict[str, object]],
 ) -> None:
     error = error_of(await client.get(f"/fail/{what}"), status)
-    assert error["code"] == code
+    assert error == {"status": status, "code": code, "message": message, "details": details}
 
 
-@pytest.mark.parametrize("what", ["zero", "key"])
+# Domain refusals are SurveyErrors: one of Python's own errors reaching the edge is a bug, not
+# a missing resource or a bad request, and must not pass for one.
+@pytest.mark.parametrize("what", ["zero", "key", "lookup", "value"])
 async def test_a_bug_is_a_500_without_traceback_and_is_logged(
     client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture, what: str
 ) -> None:

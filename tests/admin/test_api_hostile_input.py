@@ -20,6 +20,7 @@ from cli.hosting import AppServer
 from storage.apikeys import create_api_key, revoke_api_key
 from storage.engine import create_engine, create_sessionmaker, transaction
 from storage.storable import MAX_BIGINT, MAX_INTEGER
+from survey.errors import InvalidValue
 from survey.loader import load_template, survey_to_dict
 from survey.settings import Settings
 from tests.admin.conftest import error_of
@@ -208,7 +209,7 @@ async def test_an_api_key_name_that_cannot_be_stored_is_refused(db_url: str) -> 
     engine = create_engine(db_url)
     try:
         for name in [f"Li{NUL}Na", "n" * 81, ""]:
-            with pytest.raises(ValueError, match=r"^name: "):
+            with pytest.raises(InvalidValue, match=r"^name: "):
                 async with transaction(create_sessionmaker(engine)) as session:
                     await create_api_key(session, name=name, role="viewer")
     finally:

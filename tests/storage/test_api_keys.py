@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.apikeys import create_api_key, find_api_key, hash_key, revoke_api_key
 from storage.engine import transaction
 from storage.models import ApiKey
+from survey.errors import InvalidValue
 
 
 async def test_a_key_is_stored_only_as_its_hash(sessions: async_sessionmaker[AsyncSession]) -> None:
@@ -34,5 +35,5 @@ async def test_unknown_and_revoked_keys_are_not_found(
 
 async def test_only_known_roles_are_given(sessions: async_sessionmaker[AsyncSession]) -> None:
     async with transaction(sessions) as session:
-        with pytest.raises(ValueError, match="role must be one of"):
+        with pytest.raises(InvalidValue, match=r"^role must be one of"):
             await create_api_key(session, name="x", role="root")

@@ -26,7 +26,7 @@ from storage.tickets import (
     update_ticket,
 )
 from survey.calendar import WorkingCalendar
-from survey.errors import TicketNotFound, TicketRuleBroken
+from survey.errors import InvalidValue, TicketNotFound, TicketRuleBroken
 from survey.tickets import NEXT
 from tests.support import open_test_ticket, seed_campaign
 
@@ -288,7 +288,7 @@ async def test_lists_filter_page_and_count(sessions) -> None:
             == 2
         )
         assert await set_ticket_kinds(session, {ids[0]: "internal_memo"}, actor="close") == 0
-        with pytest.raises(ValueError, match="unknown ticket kind"):
+        with pytest.raises(InvalidValue, match="unknown ticket kind"):
             await set_ticket_kinds(session, {ids[2]: "memo"}, actor="close")
     async with sessions() as session:
         everything, total = await list_tickets(session)
