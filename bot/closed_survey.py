@@ -9,6 +9,7 @@ from bot.reply import Reply
 from bot.texts import t
 from storage.models import ChatSession
 from survey import actions as act
+from survey import events as ev
 from survey.errors import InvalidAnswer
 from survey.vocabulary import ChatMode
 
@@ -22,7 +23,7 @@ def press_answers(data: str | None) -> bool:
         action = act.decode(data)
     except InvalidAnswer:
         return True
-    return not isinstance(action, act.ChooseLanguage | act.ConfirmForget | act.MarkFeedback)
+    return not isinstance(action, ev.ChooseLanguage | act.ConfirmForget | act.MarkFeedback)
 
 
 def survey_closed(chat: ChatSession) -> Reply:
