@@ -6,6 +6,7 @@ what, when). Rows are locked for the change, so concurrent edits queue up instea
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy import select
@@ -133,7 +134,7 @@ async def update_ticket(
     return ticket
 
 
-async def set_ticket_kinds(session: AsyncSession, kinds: dict[int, str], *, actor: str) -> int:
+async def set_ticket_kinds(session: AsyncSession, kinds: Mapping[int, str], *, actor: str) -> int:
     """Record the 20/80 split (SPEC §4.7): ticket id → opinion_ticket | internal_memo.
 
     Returns how many tickets changed kind; unchanged ones get no history row.
