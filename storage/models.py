@@ -24,7 +24,19 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from storage.types import JsonType, UTCDateTime, utcnow
-from survey.vocabulary import FeedbackKind, FollowUpStage
+from survey.vocabulary import (
+    AnswerKind,
+    CampaignPeriod,
+    CampaignStatus,
+    Channel,
+    ChatMode,
+    FeedbackKind,
+    FollowUpStage,
+    InvitationState,
+    OutboxState,
+    TicketKind,
+    TicketStatus,
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -164,8 +176,9 @@ class Campaign(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(80), unique=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"))
-    period: Mapped[str] = mapped_column(String(20), default="ad_hoc")
-    status: Mapped[str] = mapped_column(String(12), default="open")
+    # CampaignPeriod and CampaignStatus, kept plain strings: the list filters take any text
+    period: Mapped[str] = mapped_column(String(20), default=CampaignPeriod.AD_HOC)
+    status: Mapped[str] = mapped_column(String(12), default=CampaignStatus.OPEN)
     opens_at: Mapped[datetime] = mapped_column(default=utcnow)
     closes_at: Mapped[datetime | None]
     targets: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -188,7 +201,9 @@ class Invitation(Base):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
     respondent_id: Mapped[int] = mapped_column(ForeignKey("respondents.id"), index=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
-    state: Mapped[str] = mapped_column(String(12), default="created")
+    state: Mapped[InvitationState] = mapped_column(
+        Vocabulary(InvitationState, 12), default=InvitationState.CREATED
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
     started_at: Mapped[datetime | None]
@@ -210,7 +225,7 @@ class ChatSession(Base):
     telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"))
     language: Mapped[str | None] = mapped_column(String(8))
-    mode: Mapped[str] = mapped_column(String(16), default="survey")
+    mode: Mapped[ChatMode] = mapped_column(Vocabulary(ChatMode, 16), default=ChatMode.SURVEY)
     begun: Mapped[bool] = mapped_column(Boolean, default=False)
     cursor: Mapped[str | None] = mapped_column(String(40))
     choosing_change: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -232,7 +247,7 @@ class Answer(Base):
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
     respondent_id: Mapped[int] = mapped_column(ForeignKey("respondents.id"), index=True)
     question: Mapped[str] = mapped_column(String(40))
-    kind: Mapped[str] = mapped_column(String(10))  # likert | followup | comment | nps | feedback
+    kind: Mapped[AnswerKind] = mapped_column(Vocabulary(AnswerKind, 10))
     level: Mapped[int | None] = mapped_column(Integer)
     na: Mapped[bool] = mapped_column(Boolean, default=False)
     text: Mapped[str | None] = mapped_column(Text)
@@ -242,7 +257,7 @@ class Answer(Base):
     feedback_kind: Mapped[FeedbackKind | None] = mapped_column(Vocabulary(FeedbackKind, 12))
     # A follow-up whose 1–2 was raised to 3+: left out everywhere, kept for the audit trail.
     void: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    channel: Mapped[str] = mapped_column(String(12), default="telegram")
+    channel: Mapped[Channel] = mapped_column(Vocabulary(Channel, 12), default=Channel.TELEGRAM)
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
     changed_at: Mapped[datetime | None]
 
@@ -276,11 +291,13 @@ class Ticket(Base):
     causes: Mapped[list[Any]] = mapped_column(default=list)
     comment: Mapped[str | None] = mapped_column(Text)
     severity: Mapped[float] = mapped_column(Float, default=0.0)
-    kind: Mapped[str | None] = mapped_column(String(16))
+    kind: Mapped[TicketKind | None] = mapped_column(Vocabulary(TicketKind, 16))
     department: Mapped[str | None] = mapped_column(String(80))
     owner: Mapped[str | None] = mapped_column(String(120))
     owner_telegram_id: Mapped[int | None] = mapped_column(BigInteger)
-    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    status: Mapped[TicketStatus] = mapped_column(
+        Vocabulary(TicketStatus, 16), default=TicketStatus.OPEN, index=True
+    )
     plan: Mapped[str | None] = mapped_column(Text)
     plan_due_at: Mapped[datetime | None]
     due_at: Mapped[datetime | None]
@@ -364,14 +381,17 @@ class OutboundMessage(Base):
     __table_args__ = (Index("ix_outbound_messages_due", "state", "not_before"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))  # alert | overdue | invitation | reminder
+    # OutboxKind; a plain string, as the dispatcher sends any kind it has a renderer for
+    kind: Mapped[str] = mapped_column(String(16))
     dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
     chat_id: Mapped[int | None] = mapped_column(BigInteger)  # None: resolved when sent
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
     invitation_id: Mapped[int | None] = mapped_column(
         ForeignKey("invitations.id", ondelete="CASCADE")
     )
-    state: Mapped[str] = mapped_column(String(10), default="pending")  # pending|sent|failed
+    state: Mapped[OutboxState] = mapped_column(
+        Vocabulary(OutboxState, 10), default=OutboxState.PENDING
+    )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     not_before: Mapped[datetime] = mapped_column(default=utcnow)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
