@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.context import survey_of
 from bot.outgoing import Outgoing, Renderer, Skip
 from bot.texts import pick, t
 from storage.campaigns import campaign_is_open, deep_link
@@ -21,6 +20,7 @@ from storage.models import Invitation, OutboundMessage, SurveyRow
 from storage.types import utcnow
 from survey.settings import Settings
 from survey.vocabulary import InvitationState, OutboxKind
+from surveying.response import survey_of
 
 # Respondents without a language get the company's (seed 001 is a Chinese procedure).
 DEFAULT_LANGUAGE = "zh-CN"
