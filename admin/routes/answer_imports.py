@@ -9,14 +9,22 @@ from fastapi import APIRouter, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from admin.deps import AdminKey, SessionDep
-from admin.errors import ApiError, ErrorBody, error_response
+from admin.errors import ApiError, ErrorBody
 from admin.params import CampaignKeyPath
-from admin.routes.bodies import CSV, IMPORT_RESPONSES, IMPORT_SOURCE, media_type
+from admin.routes.bodies import (
+    CSV,
+    IMPORT_RESPONSES,
+    IMPORT_SOURCE,
+    media_type,
+    refuse_or_mark,
+    row_details,
+)
 from admin.schemas.answer_imports import AnswerImportPublic
 from admin.schemas.people import ImportRowPublic
 from campaigns.answer_imports import import_answers
 from storage.answer_imports import AnswerImportResult
 from storage.frames import ANSWER_COLUMNS
+from survey.import_files import ImportFormat
 
 router = APIRouter(prefix="/campaigns", tags=["answers"])
 
@@ -71,16 +79,11 @@ async def import_campaign_answers(
 def _outcome(result: AnswerImportResult, response: Response) -> AnswerImportPublic | JSONResponse:
     """As the people imports answer: 200 with the counts, 207 with the counts and the rejected
     lines, 422 listing them when no line was kept. Returning (not raising) commits the good."""
-    errors = [ImportRowPublic(line=e.line, field=e.field, problem=e.problem) for e in result.errors]
-    if errors and not result.kept:
-        return error_response(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            f"nothing imported: all {len(errors)} rows rejected",
-            code="rows_rejected",
-            details=[e.model_dump(exclude_none=True) for e in errors],
-        )
-    if errors:
-        response.status_code = status.HTTP_207_MULTI_STATUS
+    details = row_details(result.errors, fmt=ImportFormat.CSV)
+    refused = refuse_or_mark(details, kept=result.kept, response=response)
+    if refused is not None:
+        return refused
+    errors = [ImportRowPublic.model_validate(detail) for detail in details]
     return AnswerImportPublic(
         created=result.created,
         updated=result.updated,

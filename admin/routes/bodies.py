@@ -101,6 +101,23 @@ async def import_request(
     return import_outcome(result, response, fmt=fmt)
 
 
+def refuse_or_mark(
+    details: list[dict[str, Any]], *, kept: int, response: Response
+) -> JSONResponse | None:
+    """The status rule every bulk import answers by: 422 listing the rejected rows when none
+    was kept (returned), 207 when some were (set on ``response``), else 200 (nothing)."""
+    if details and not kept:
+        return error_response(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            f"nothing imported: all {len(details)} rows rejected",
+            code="rows_rejected",
+            details=details,
+        )
+    if details:
+        response.status_code = status.HTTP_207_MULTI_STATUS
+    return None
+
+
 def row_details(errors: list[ImportRowError], *, fmt: ImportFormat) -> list[dict[str, Any]]:
     """The rejected rows, in file order: ``line`` (CSV) or ``item`` (JSON index), field and
     problem."""
@@ -169,15 +186,9 @@ def import_outcome(
     """
     errors = result.errors
     details = row_details(errors, fmt=fmt)
-    if errors and not result.kept:
-        return error_response(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            f"nothing imported: all {len(errors)} rows rejected",
-            code="rows_rejected",
-            details=details,
-        )
-    if errors:
-        response.status_code = status.HTTP_207_MULTI_STATUS
+    refused = refuse_or_mark(details, kept=result.kept, response=response)
+    if refused is not None:
+        return refused
     return ImportPublic(
         created=result.created,
         updated=result.updated,
