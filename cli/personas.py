@@ -10,6 +10,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from simulator import Delivery, SimMessage, SimUser
+from survey import actions as act
+from survey import events as ev
+from survey.errors import InvalidAnswer
+from survey.flow import COMMENT_CURSOR, NPS_CURSOR
 
 Redeliver = Callable[[int], Awaitable[Delivery]]  # BotApiSimulator.redeliver
 # Pauses before each redelivery of an update the webhook refused: about a minute in all.
@@ -56,16 +60,27 @@ def make_persona(rng: random.Random, customer_mood: float) -> Persona:
     )
 
 
-def _buttons(message: SimMessage | None, code: str) -> list[tuple[str, str]]:
-    """Buttons of the message whose callback_data has action ``code`` (what a button does)."""
+def _buttons(
+    message: SimMessage | None, kind: type[act.Action], origin: str | None = None
+) -> list[tuple[str, str]]:
+    """Buttons of the message whose callback_data decodes to a ``kind`` (of the step
+    ``origin``, for a Skip): what a button does, as the bot's own codec reads it."""
     if message is None:
         return []
-    return [
-        (text, data)
-        for row in message.buttons
-        for text, data in row
-        if data is not None and data.split(":")[1] == code
-    ]
+    found = []
+    for row in message.buttons:
+        for text, data in row:
+            action = _decoded(data)
+            if isinstance(action, kind) and origin in (None, getattr(action, "origin", None)):
+                found.append((text, data or ""))
+    return found
+
+
+def _decoded(data: str | None) -> act.Action | None:
+    try:
+        return act.decode(data)
+    except InvalidAnswer:
+        return None
 
 
 async def _taken(delivery: Delivery, redeliver: Redeliver) -> bool:
@@ -119,38 +134,39 @@ async def answer_survey(
     for _ in range(MAX_STEPS):  # a survey never needs this many taps; guards against a loop
         message = await _prompt(user)
         action: Awaitable[Delivery]
-        if choice := _buttons(message, "L"):
+        if choice := _buttons(message, ev.ChooseLanguage):
             wanted = "中文" if persona.language == "zh-CN" else "English"
             action = user.press(next((t for t, _ in choice if t == wanted), choice[0][0]))
-        elif back := _buttons(message, "B"):
+        elif back := _buttons(message, ev.Begin):
             action = user.press(back[0][0])
-        elif levels := _buttons(message, "A"):
+        elif levels := _buttons(message, ev.AnswerLevel):
             if persona.stop_after is not None and answered >= persona.stop_after:
                 return "partial"
             action = user.press(_pick_level(levels, persona, rng))
             answered += 1
-        elif causes := _buttons(message, "C"):
+        elif causes := _buttons(message, ev.ToggleCause):
             for text, _ in rng.sample(causes, k=min(len(causes), rng.randint(1, 2))):
                 if not await taken(user.press(text)):
                     return "stuck"
-            done = _buttons(await _prompt(user), "D")
+            done = _buttons(await _prompt(user), ev.CausesDone)
             if not done:
                 return "stuck"
             action = user.press(done[0][0])
-        elif skip := _buttons(message, "S"):
-            if persona.talkative:
-                action = user.send_text(rng.choice(WHAT_HAPPENED))
-            else:
-                action = user.press(skip[0][0])
-        elif scores := _buttons(message, "N"):
+        elif _buttons(message, ev.GiveNps):
             nps = round(min(10, max(0, (persona.mood - 1) * 2.5 + rng.gauss(0, 1.2))))
-            action = user.press(str(nps) if rng.random() > 0.1 else scores[-1][0])
-        elif skip_comment := _buttons(message, "M"):
+            skip_nps = _buttons(message, ev.Skip, NPS_CURSOR)[0][0]
+            action = user.press(str(nps) if rng.random() > 0.1 else skip_nps)
+        elif skip_comment := _buttons(message, ev.Skip, COMMENT_CURSOR):
             if persona.talkative:
                 action = user.send_text(rng.choice(COMMENTS))
             else:
                 action = user.press(skip_comment[0][0])
-        elif submit := _buttons(message, "X"):
+        elif skip := _buttons(message, ev.Skip):  # what happened, after a 1–2
+            if persona.talkative:
+                action = user.send_text(rng.choice(WHAT_HAPPENED))
+            else:
+                action = user.press(skip[0][0])
+        elif submit := _buttons(message, ev.Submit):
             return "completed" if await taken(user.press(submit[0][0])) else "stuck"
         elif message is not None and await _prompt(user, unlike=message) is not None:
             continue  # nothing to press here, but the bot has said something since

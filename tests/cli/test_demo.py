@@ -31,7 +31,7 @@ FIGURES = {
     "plan": r"plan preview \(seed 2026\): .*",
     "invitations": r"invitations: \d+ sent in chat, \d+ deep links handed to account owners",
     "answers": r"answers: \{.*\}",
-    "response rate": r"Response rate\s+[\d.]+ % \(n=\d+",
+    "response rate": r"Response rate\s+[\d.]+ %.*? \d+ invitations",
     "reminders": r"a week later: \d+ reminders?",
     "split": r"tickets classified 20/80: .*",
 }
@@ -82,6 +82,9 @@ async def test_the_demo_runs_a_whole_campaign(tmp_path: Path) -> None:
     chase = re.search(r"to chase by hand: (\d+) respondents?", text)
     assert chase is not None
     assert "Summary" in text and "Key drivers" in text
+    # every interval names its method, and the report says how it was computed (issue 11)
+    assert "(Wilson)" in text and "(clustered Wilson)" in text and "(t)" in text
+    assert "Methods (95 % confidence)" in text and "Benjamini–Hochberg" in text
 
     engine = create_engine(url)
     try:
@@ -108,7 +111,7 @@ async def test_the_demo_runs_a_whole_campaign(tmp_path: Path) -> None:
     finally:
         await engine.dispose()
     assert campaign is not None and campaign.status == "closed" and campaign.plan["seed"] == 2026
-    rate = re.search(r"Response rate\s+([\d.]+) % \(n=(\d+)", text)
+    rate = re.search(r"Response rate\s+([\d.]+) %.*? (\d+) invitations", text)
     assert rate is not None and int(rate[2]) == invited
     assert float(rate[1]) == round(100 * completed / invited, 1) and completed > invited / 2
     reminders = re.search(r"a week later: (\d+) reminders?", text)
