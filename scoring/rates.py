@@ -159,12 +159,13 @@ def nps_table(nps: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     low, high = clustered_mean_interval(value, variance, m, bounds=(-100.0, 100.0))
     with np.errstate(divide="ignore", invalid="ignore"):
         deff = np.where(se > 0, variance / se**2, np.nan)
+        n_eff = np.where(deff > 0, n / deff, np.nan)  # a deff of 0 (no spread) has none
     out = pd.DataFrame({
         "group": np.asarray(cells["group"].cat.categories.astype(str), dtype=object),
         "n": n.astype(np.int64), "n_customers": m, "promoters": total("promoters"),
         "detractors": total("detractors"), "nps": value, "nps_se": se,
         "nps_design_se": np.sqrt(variance), "nps_deff": deff,
-        "nps_n_eff": np.where(deff > 0, n / deff, np.nan), "nps_ci_low": low, "nps_ci_high": high,
+        "nps_n_eff": n_eff, "nps_ci_low": low, "nps_ci_high": high,
         "small_n": m < SMALL_CELL,
     })[present]  # fmt: skip
     for column in ("promoters", "detractors"):
