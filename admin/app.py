@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, Literal, Protocol
 
@@ -46,6 +46,9 @@ class HostedBot(Protocol):
 
 
 BotFactory = Callable[[async_sessionmaker[AsyncSession]], HostedBot]
+# Another channel served by the same app (web/ provides one; admin/ never imports it): called
+# with the app once its routes are in, it adds its own routes and static files.
+ChannelInstaller = Callable[[FastAPI], None]
 # Resource routers, behind API keys (admin/deps.py); the order matters only within a router.
 ROUTERS = (
     surveys.router,
@@ -88,8 +91,14 @@ async def delivery_health(sessions: async_sessionmaker[AsyncSession], settings: 
     return Health(warnings=routing_warnings(settings, departments), undelivered_alerts=undelivered)
 
 
-def create_app(settings: Settings, *, bot_factory: BotFactory | None = None) -> FastAPI:
-    """The admin app; with ``bot_factory`` it also runs the bot for the app's lifetime."""
+def create_app(
+    settings: Settings,
+    *,
+    bot_factory: BotFactory | None = None,
+    channels: Sequence[ChannelInstaller] = (),
+) -> FastAPI:
+    """The admin app; with ``bot_factory`` it also runs the bot for the app's lifetime, and
+    each of ``channels`` adds its routes (the web survey)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -144,4 +153,6 @@ def create_app(settings: Settings, *, bot_factory: BotFactory | None = None) -> 
         has received (listed by ``GET /tickets?undelivered=true``)."""
         return await delivery_health(app.state.sessions, settings)
 
+    for install in channels:
+        install(app)
     return app

@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Time the README's test command on two commits, back to back, each in a fresh clone:
-#     bench/suite_time.sh [BASE_REV] [NEW_REV]     (defaults: 30da3f1 and HEAD)
+#     bench/suite_time.sh [REV...]     (defaults: 30da3f1 and HEAD; one REV times that one alone)
 # Prints the load average before each run and `time`'s real/user/sys; the test output of each
 # run goes to $OUT/<rev>.log (OUT defaults to a new temporary folder). Issue 10 point 5: the new
 # wall time should be under half the base one, measured in one session on the same machine.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
-base=${1:-30da3f1}
-new=${2:-HEAD}
+revs=("$@")
+[ ${#revs[@]} -gt 0 ] || revs=(30da3f1 HEAD)
 out=${OUT:-$(mktemp -d -t csat-suite-time-XXXX)}
-for rev in "$base" "$new"; do
+for rev in "${revs[@]}"; do
   sha=$(git -C "$repo" rev-parse --short "$rev")
   tree="$out/$sha"
   git clone -q "$repo" "$tree"

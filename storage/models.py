@@ -166,6 +166,7 @@ class Respondent(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     timezone: Mapped[str | None] = mapped_column(String(64))
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    email: Mapped[str | None] = mapped_column(String(254))  # for e-mail invitations
     forgotten_at: Mapped[datetime | None]
     customer: Mapped[Customer] = relationship(back_populates="respondents")
 
@@ -206,6 +207,7 @@ class Invitation(Base):
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    opened_at: Mapped[datetime | None]  # first opened, in any channel (the funnel)
     started_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
     expires_at: Mapped[datetime | None]
@@ -258,6 +260,8 @@ class Answer(Base):
     # A follow-up whose 1–2 was raised to 3+: left out everywhere, kept for the audit trail.
     void: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     channel: Mapped[Channel] = mapped_column(Vocabulary(Channel, 12), default=Channel.TELEGRAM)
+    # The staff member who recorded a phone or visit interview (channel phone or visit).
+    interviewer: Mapped[str | None] = mapped_column(String(120))
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
     changed_at: Mapped[datetime | None]
 

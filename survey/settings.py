@@ -45,6 +45,18 @@ class Settings(BaseSettings):
     scheduler: bool = True
     # Largest request body the admin API reads (413 above): 50 MiB fits a 200,000-row import.
     max_body_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
+    # Where respondents reach this app from outside: web links are public_url + /s/{token}.
+    public_url: str | None = None
+    # Signs the web form's CSRF tokens and session cookies; every process of a deployment
+    # needs the same one (unset: one made at random per process, fine for a single process).
+    secret_key: SecretStr | None = None
+    # E-mail invitations and reminders (off while smtp_host is unset).
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str | None = None
+    smtp_starttls: bool = True
 
     @field_validator("timezone")
     @classmethod
@@ -57,10 +69,10 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r} (use an IANA name)") from None
         return value
 
-    @field_validator("telegram_api_url")
+    @field_validator("telegram_api_url", "public_url")
     @classmethod
-    def _no_trailing_slash(cls, value: str) -> str:
-        return value.rstrip("/")
+    def _no_trailing_slash(cls, value: str | None) -> str | None:
+        return value.rstrip("/") if value is not None else None
 
     @field_validator("webhook_secret")
     @classmethod
