@@ -42,6 +42,11 @@ def deep_link(bot_username: str, token: str) -> str:
     return f"https://t.me/{bot_username}?start={token}"
 
 
+def web_link(public_url: str, token: str) -> str:
+    """The web survey's link for the invitation: ``public_url`` + ``/s/<token>``."""
+    return f"{public_url.rstrip('/')}/s/{token}"
+
+
 async def create_campaign(
     session: AsyncSession,
     *,
