@@ -54,6 +54,15 @@ class SimMessage:
         labels = [text for text, _ in flat]
         raise LookupError(f"no button {label!r} on message {self.message_id}; buttons: {labels}")
 
+    def web_app_url(self, label: str) -> str | None:
+        """The Mini App URL of the button labelled ``label`` (exact, else prefix); None when
+        that button opens no Mini App."""
+        text, _ = self.button(label)
+        rows = self.raw.get("reply_markup", {}).get("inline_keyboard", [])
+        found = next(button for row in rows for button in row if button["text"] == text)
+        url: str | None = found.get("web_app", {}).get("url")
+        return url
+
 
 class SimChat:
     """A chat as a participant sees it: the bot's messages in order, current state."""

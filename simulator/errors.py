@@ -22,6 +22,9 @@ BAD_MARKUP_JSON = "Bad Request: can't parse reply keyboard markup JSON object"
 INLINE_KEYBOARD_EXPECTED = "Bad Request: inline keyboard expected"
 BUTTON_DATA_INVALID = "Bad Request: BUTTON_DATA_INVALID"
 BUTTON_TEXT_INVALID = "Bad Request: BUTTON_TEXT_INVALID"
+# A web_app button outside a private chat, or one without a URL.
+BUTTON_TYPE_INVALID = "Bad Request: BUTTON_TYPE_INVALID"
+BUTTON_URL_INVALID = "Bad Request: BUTTON_URL_INVALID"
 TEXT_BUTTON_IN_INLINE = (
     "Bad Request: can't parse inline keyboard button: "
     "Text buttons are unallowed in the inline keyboard"

@@ -29,6 +29,7 @@ async def send_message(api: Api, p: Params) -> JSON:
     chat = api.state.writable_chat(p.get("chat_id"))
     text = validation.message_text(p.get("text"), p.get("parse_mode"))
     markup = validation.reply_markup(p.get("reply_markup"))
+    validation.private_only_buttons(markup, is_group=chat.is_group)
     api.limiter.check(chat.id, is_group=chat.is_group)
     content: JSON = {"text": text}
     if markup is not None:

@@ -9,6 +9,8 @@ from simulator.errors import (
     BAD_MARKUP_JSON,
     BUTTON_DATA_INVALID,
     BUTTON_TEXT_INVALID,
+    BUTTON_TYPE_INVALID,
+    BUTTON_URL_INVALID,
     INLINE_KEYBOARD_EXPECTED,
     TEXT_BUTTON_IN_INLINE,
     TEXT_EMPTY,
@@ -94,6 +96,20 @@ def _check_button(button: Any) -> None:
         size = len(data.encode("utf-8")) if isinstance(data, str) else 0
         if not 1 <= size <= MAX_CALLBACK_DATA_BYTES:
             raise ApiError(BUTTON_DATA_INVALID)
+    if "web_app" in button:
+        web_app = button["web_app"]
+        url = web_app.get("url") if isinstance(web_app, dict) else None
+        # Telegram takes https only; the simulator also takes http, so that a Mini App served
+        # by a test's local server can be opened from its button.
+        if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+            raise ApiError(BUTTON_URL_INVALID)
+
+
+def private_only_buttons(markup: dict[str, Any] | None, *, is_group: bool) -> None:
+    """Telegram allows web_app buttons in private chats only."""
+    rows = markup["inline_keyboard"] if markup is not None else []
+    if is_group and any("web_app" in button for row in rows for button in row):
+        raise ApiError(BUTTON_TYPE_INVALID)
 
 
 class _TextCollector(HTMLParser):

@@ -5,7 +5,8 @@ Shapes (all keys always present):
   callback_answers}`
 - chat: `{id, type, title}` (title is the person's name for a private chat)
 - message: `{message_id, date, text, from: {id, name, is_bot}, edited, buttons}` where
-  `buttons` is rows of `{text, callback_data, url}` (one of the last two is null)
+  `buttons` is rows of `{text, callback_data, url, web_app}` (all but one of the last three
+  null; `web_app` is a Mini App's URL)
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def chat_view(chat: SimChat) -> JSON:
 
 def message_view(message: SimMessage) -> JSON:
     """One message as it stands now: edits applied, its inline keyboard with each button's
-    callback_data or URL."""
+    callback_data, URL or Mini App URL."""
     raw = message.raw
     sender = raw["from"]
     name = " ".join(part for part in (sender.get("first_name"), sender.get("last_name")) if part)
@@ -59,6 +60,7 @@ def message_view(message: SimMessage) -> JSON:
                     "text": button["text"],
                     "callback_data": button.get("callback_data"),
                     "url": button.get("url"),
+                    "web_app": button.get("web_app", {}).get("url"),
                 }
                 for button in row
             ]

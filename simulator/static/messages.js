@@ -42,8 +42,9 @@ function keyboardOf(message, page, press) {
     const line = document.createElement("div");
     line.className = "keyboard-row";
     for (const button of row) {
-      if (button.url) {
-        const link = linkTo(button.url, page);
+      // A Mini App opens in a new tab, as a plain page (without Telegram's signed initData).
+      if (button.url || button.web_app) {
+        const link = linkTo(button.url || button.web_app, page);
         link.className = "key";
         link.textContent = button.text;
         line.append(link);

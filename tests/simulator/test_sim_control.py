@@ -136,12 +136,12 @@ async def test_presses_by_label_or_data_and_edits_are_shown_as_they_stand(
     assert [m["text"] for m in messages] == ["/start", "Pick one", "Or read"]
     assert messages[1]["buttons"] == [
         [
-            {"text": "Yes", "callback_data": "data:Yes", "url": None},
-            {"text": "No", "callback_data": "data:No", "url": None},
+            {"text": "Yes", "callback_data": "data:Yes", "url": None, "web_app": None},
+            {"text": "No", "callback_data": "data:No", "url": None, "web_app": None},
         ]
     ]
     assert messages[2]["buttons"] == [
-        [{"text": "Site", "callback_data": None, "url": "https://example.com/"}]
+        [{"text": "Site", "callback_data": None, "url": "https://example.com/", "web_app": None}]
     ]
     assert messages[1]["from"]["is_bot"] and not messages[1]["edited"]
 
