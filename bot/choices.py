@@ -3,11 +3,11 @@ record of the answers, SPEC §3)."""
 
 from __future__ import annotations
 
-from bot.render import answer_label, question_label
-from bot.texts import pick, t
+from bot.texts import t
 from survey import events as ev
-from survey.flow import COMMENT_CURSOR, NPS_CURSOR, FlowState
+from survey.flow import FlowState
 from survey.schema import Survey
+from survey.wording import answer_label, cause_names, closing_label, question_label
 
 CHOICE_LENGTH = 200  # typed text as the closed prompt quotes it
 
@@ -40,19 +40,3 @@ def choice_text(survey: Survey, state: FlowState, event: ev.Event) -> str | None
         case ev.Submit():
             return t("submit", lang)
     return None
-
-
-def closing_label(key: str, lang: str | None) -> str:
-    """The name of the NPS question or the comment, as the change-an-answer menu shows it."""
-    labels = {NPS_CURSOR: "nps_label", COMMENT_CURSOR: "comment_label"}
-    return t(labels[key], lang) if key in labels else key
-
-
-def cause_names(survey: Survey, key: str, causes: tuple[str, ...], lang: str | None) -> str:
-    question = survey.question(key)
-    if question is None or not causes:
-        return t("no_causes", lang)
-    names = [pick(a.text, lang) for a in question.attributes if a.key in causes]
-    return t(
-        "causes_chosen", lang, causes="、".join(names) if lang == "zh-CN" else ", ".join(names)
-    )

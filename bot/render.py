@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.texts import CLAUSE_MARKS, LANGUAGE_NAMES, level_label, pick, shorten, t
+from bot.texts import LANGUAGE_NAMES, level_label, pick, t
 from survey import actions as act
 from survey import events as ev
 from survey.flow import (
@@ -26,9 +26,7 @@ from survey.flow import (
     Summary,
 )
 from survey.schema import LEVELS, SUPPORTED_LANGUAGES, Question, Survey
-
-LABEL_LENGTH = 32  # a question without a label is named by its text cut to this
-COMMENT_LENGTH = 60  # the comment as the summary quotes it
+from survey.wording import apology, question_text, summary_entries
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,44 +136,6 @@ def feedback_kind_prompt(lang: str | None, answer_id: int) -> Prompt:
     return Prompt(t("feedback_kind", lang), InlineKeyboardMarkup([row]))
 
 
-def question_text(
-    survey: Survey, question: Question, number: int, total: int, lang: str | None
-) -> str:
-    """Progress, the factor's name above an item, and the question: a factor asked itself has
-    no name above it, which would only repeat the question."""
-    text = pick(question.text, lang)
-    factor = survey.factor(question.factor)
-    if question.item is None or factor is None:
-        return t("question_alone", lang, number=number, total=total, text=text)
-    return t(
-        "question", lang, number=number, total=total, factor=pick(factor.text, lang), text=text
-    )
-
-
-def question_label(question: Question, lang: str | None) -> str:
-    """A few words naming a question: its label, else its text shortened."""
-    if question.label:
-        return pick(question.label, lang)
-    return shorten(pick(question.text, lang), LABEL_LENGTH)
-
-
-def apology(question: Question, lang: str | None) -> str:
-    """ "Sorry that you are not satisfied with …" or, for an agreement statement, "Sorry that
-    you disagree that …", without the question's own closing mark."""
-    if question.is_statement:
-        statement = pick(question.text, lang).strip().rstrip(CLAUSE_MARKS)
-        if lang != "zh-CN" and _lowercase_start(statement):
-            statement = statement[0].lower() + statement[1:]
-        return t("sorry_disagree", lang, statement=statement)
-    subject = question_label(question, lang).rstrip(CLAUSE_MARKS + "…")
-    return t("sorry_dissatisfied", lang, subject=subject)
-
-
-def _lowercase_start(text: str) -> bool:
-    """ "Our team …" becomes "our team …" inside a sentence; "RoHS …" and "I …" stay."""
-    return len(text) > 1 and text[0].isupper() and text[1].islower()
-
-
 def likert_keyboard(question: Question, lang: str | None) -> InlineKeyboardMarkup:
     """Five level buttons (5 first, text beginning with the digit), n/a and Back."""
     rows = [
@@ -211,29 +171,6 @@ def causes_keyboard(
         ]
     )
     return InlineKeyboardMarkup(rows)
-
-
-def answer_label(question: Question, level: int | None, lang: str | None) -> str:
-    return t("unable", lang) if level is None else level_label(question.scale, level, lang)
-
-
-def summary_entries(survey: Survey, state: FlowState) -> list[tuple[str, str, str]]:
-    """(key, label, answer) of everything asked, NPS and comment included: each can be
-    changed, under the same number in the summary and in the change-an-answer menu."""
-    lang = state.language
-    entries = [
-        (q.key, question_label(q, lang), answer_label(q, state.likert.get(q.key), lang))
-        for q in survey.questions()
-        if q.key in state.likert
-    ]
-    if survey.nps:
-        nps = t("skipped", lang) if state.nps is None else str(state.nps)
-        entries.append((NPS_CURSOR, t("nps_label", lang), nps))
-    if survey.comment:
-        comment = state.comment
-        shown = t("skipped", lang) if comment is None else shorten(comment, COMMENT_LENGTH)
-        entries.append((COMMENT_CURSOR, t("comment_label", lang), shown))
-    return entries
 
 
 def summary_lines(survey: Survey, state: FlowState) -> str:
