@@ -33,5 +33,12 @@ install_chromium() {
 [ -x "$CHROMIUM" ] || install_chromium
 
 python3 -m venv .venv
-.venv/bin/pip install -q -e '.[test]'
+# uv installs the same packages as pip does, in seconds instead of a minute and a half; pip
+# remains the fallback (said aloud) where uv cannot be had.
+if .venv/bin/pip install -q 'uv>=0.5'; then
+  .venv/bin/uv pip install -q --python .venv/bin/python -e '.[test]'
+else
+  echo "uv could not be installed: installing the test environment with pip" >&2
+  .venv/bin/pip install -q -e '.[test]'
+fi
 exec .venv/bin/pytest "$@"
