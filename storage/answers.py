@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import Answer, AnswerChange, Invitation
 from storage.types import utcnow
 from survey.flow import FlowState, FollowUp, Progress
-from survey.vocabulary import AnswerKind, FollowUpStage, InvitationState
+from survey.vocabulary import AnswerKind, Channel, FollowUpStage, InvitationState
 
 NPS_KEY = "nps"
 COMMENT_KEY = "comment"
@@ -69,8 +69,11 @@ async def put_answer(
     na: bool = False,
     text: str | None = None,
     now: datetime | None = None,
+    channel: Channel = Channel.TELEGRAM,
+    interviewer: str | None = None,
 ) -> tuple[Answer, Answer | None]:
-    """Set an answer, keeping the old value in the audit trail. Returns (answer, before)."""
+    """Set an answer, keeping the old value in the audit trail. Returns (answer, before).
+    ``channel`` (and ``interviewer`` of a phone or visit interview) say where it was given."""
     now = now or utcnow()
     answer = find_answer(answers, question, kind)
     if answer is None:
@@ -85,6 +88,8 @@ async def put_answer(
             text=text,
             causes=[],
             answered_at=now,
+            channel=channel,
+            interviewer=interviewer,
         )
         session.add(answer)
         answers.append(answer)
@@ -102,6 +107,7 @@ async def put_answer(
             )
         )
         answer.level, answer.na, answer.text = level, na, text
+        answer.channel, answer.interviewer = channel, interviewer  # where it was last given
         answer.changed_at = now
         answer.answered_at = now
     return answer, before
@@ -124,14 +130,21 @@ async def put_comment(
 
 
 async def follow_up_row(
-    session: AsyncSession, invitation: Invitation, answers: list[Answer], question: str
+    session: AsyncSession,
+    invitation: Invitation,
+    answers: list[Answer],
+    question: str,
+    *,
+    channel: Channel = Channel.TELEGRAM,
+    interviewer: str | None = None,
 ) -> Answer:
     """The follow-up row of a 1–2, created at the causes stage."""
     row = find_answer(answers, question, AnswerKind.FOLLOW_UP)
     if row is None:
         row, _ = await put_answer(
-            session, invitation, answers, question=question, kind=AnswerKind.FOLLOW_UP
-        )
+            session, invitation, answers, question=question, kind=AnswerKind.FOLLOW_UP,
+            channel=channel, interviewer=interviewer,
+        )  # fmt: skip
         row.follow_up_stage = FollowUpStage.CAUSES
     elif row.void:  # lowered to 1–2 again: the follow-up starts over
         row.void, row.follow_up_stage = False, FollowUpStage.CAUSES

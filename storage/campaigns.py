@@ -191,10 +191,18 @@ async def open_invitation(
     if respondent.telegram_user_id not in (None, telegram_user_id):
         raise InvitationInUse(token)
     respondent.telegram_user_id = telegram_user_id
-    if invitation.state in NOT_STARTED:  # the link reached them after all
+    mark_opened(invitation, now)
+    return invitation
+
+
+def mark_opened(invitation: Invitation, now: datetime) -> None:
+    """An invitation's link was opened (in any channel): the first time is ``opened_at``, and
+    one not yet started is ``started`` (the link reached them after all)."""
+    if invitation.opened_at is None:
+        invitation.opened_at = now
+    if invitation.state in NOT_STARTED:
         invitation.state = InvitationState.STARTED
         invitation.started_at = now
-    return invitation
 
 
 async def response_counts(session: AsyncSession, campaign_id: int) -> dict[str, int]:

@@ -15,6 +15,7 @@ from storage.models import Answer, Campaign, Invitation, Respondent, SurveyRow
 from survey.flow import FlowState, Progress, Step, next_step
 from survey.loader import parse_survey
 from survey.schema import Survey
+from survey.vocabulary import Channel
 
 _SURVEYS: dict[int, Survey] = {}
 
@@ -32,12 +33,15 @@ def survey_of(row: SurveyRow) -> Survey:
 @dataclass
 class Response:
     """The invitation (locked), its survey, its answers and the flow state built from them
-    once; ``survey.transition`` moves the state on, ``surveying.storing`` writes the rows."""
+    once; ``survey.transition`` moves the state on, ``surveying.storing`` writes the rows,
+    marked with the ``channel`` answering (and the ``interviewer`` of a phone or visit)."""
 
     invitation: Invitation
     survey: Survey
     answers: list[Answer]
     state: FlowState
+    channel: Channel = Channel.TELEGRAM
+    interviewer: str | None = None
 
     @property
     def respondent(self) -> Respondent:

@@ -9,12 +9,12 @@ nothing of its own to store calls ``handle``, which does all of it.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.campaigns import campaign_is_open
+from storage.campaigns import campaign_is_open, mark_opened
 from storage.engine import transaction
 from storage.sessions import claim_update
 from storage.types import utcnow
@@ -102,22 +102,55 @@ async def handle(
     progress: Progress,
     event: Event | None = None,
     now: datetime | None = None,
+    channel: Channel = Channel.WEB,
+    interviewer: str | None = None,
 ) -> Outcome | None:
     """One request of a channel keyed by invitation token: in one transaction, dedupe it,
-    load the response, apply ``event`` (None: only look) and store it. None for a request
-    handled before. Raises ``InvitationNotFound``, ``CampaignClosed`` or
-    ``InvitationExpired`` (nothing stored) for an invitation that takes no answers."""
+    load the response, apply ``event`` (None: only look) and store it, its answers marked
+    with ``channel`` (and ``interviewer``). None for a request handled before. Raises
+    ``InvitationNotFound``, ``CampaignClosed`` or ``InvitationExpired`` (nothing stored) for an
+    invitation that takes no answers."""
     now = now or utcnow()
     async with transaction(sessions) as session:
         if not await claim_request(session, request_id):
             return None
-        response = await load_response(session, progress, token=token)
-        if response is None:
-            raise InvitationNotFound(token)
-        if not response.takes_answers(now) and not response.state.submitted:
-            if campaign_is_open(response.invitation.campaign, now):
-                raise InvitationExpired(token)
-            raise CampaignClosed(token)
+        response = await open_response(session, token, progress, now=now)
+        response.channel, response.interviewer = channel, interviewer
         if event is None:
             return view(response)
         return await respond(session, response, event, now=now)
+
+
+async def visit(
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    token: str,
+    progress: Progress,
+    now: datetime | None = None,
+) -> Outcome:
+    """A link opened (a page loaded, nothing answered): the step to show now; the first visit
+    marks the invitation opened and started. Raises as ``handle`` does."""
+    now = now or utcnow()
+    async with transaction(sessions) as session:
+        return view(await open_response(session, token, progress, now=now))
+
+
+async def open_response(
+    session: AsyncSession, token: str, progress: Progress, *, now: datetime
+) -> Response:
+    """The response to the invitation ``token``, its link marked as opened (the same for every
+    channel keyed by token; Telegram's /start does it in ``storage.campaigns.open_invitation``).
+    Raises ``InvitationNotFound``, ``CampaignClosed`` or ``InvitationExpired``; a submitted
+    one is returned as it is, to say so."""
+    response = await load_response(session, progress, token=token)
+    if response is None:
+        raise InvitationNotFound(token)
+    if response.state.language is None:  # a channel that keeps none starts in theirs
+        response.state = replace(response.state, language=response.respondent.language)
+    if not response.state.submitted:
+        if not response.takes_answers(now):
+            if campaign_is_open(response.invitation.campaign, now):
+                raise InvitationExpired(token)
+            raise CampaignClosed(token)
+        mark_opened(response.invitation, now)
+    return response

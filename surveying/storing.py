@@ -55,10 +55,14 @@ async def store(
             case AnswerStored(kind, question, level, text):
                 await put_answer(
                     session, invitation, answers, question=question, kind=kind, level=level,
-                    na=effect.na, text=text, now=now,
+                    na=effect.na, text=text, now=now, channel=response.channel,
+                    interviewer=response.interviewer,
                 )  # fmt: skip
             case FollowUpStored(question, stage, causes, text):
-                row = await follow_up_row(session, invitation, answers, question)
+                row = await follow_up_row(
+                    session, invitation, answers, question,
+                    channel=response.channel, interviewer=response.interviewer,
+                )  # fmt: skip
                 row.follow_up_stage, row.causes, row.text = stage, list(causes), text
             case FollowUpVoided(question):
                 await drop_follow_up(session, answers, question)
