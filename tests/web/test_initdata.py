@@ -1,11 +1,9 @@
-"""web.initdata against initData strings signed here, independently, by the algorithm Telegram
-documents (hmac/hashlib in the test, never our own functions): genuine ones pass, forged,
-tampered, stale and malformed ones are refused with their reason."""
+"""web.initdata against initData strings signed independently by the algorithm Telegram
+documents (hmac/hashlib in tests/web/mini_app_signing.py, never our own functions): genuine
+ones pass, forged, tampered, stale and malformed ones are refused with their reason."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote, urlencode
@@ -14,6 +12,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from tests.web.mini_app_signing import telegram_sign as sign
 from web.initdata import InitDataRefused, MiniAppUser, Problem, validate
 
 BOT_TOKEN = "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11"
@@ -22,12 +21,7 @@ USER = {"id": 279058397, "first_name": "Lǐ 丽", "language_code": "zh-hans", "i
 
 
 def telegram_sign(fields: dict[str, str], token: str = BOT_TOKEN) -> str:
-    """What Telegram does: the hash of the sorted key=value lines, keyed by the secret that is
-    the bot token signed with "WebAppData"; the fields URL-encoded with the hash appended."""
-    secret = hmac.new(b"WebAppData", token.encode(), hashlib.sha256).digest()
-    check = "\n".join(f"{key}={fields[key]}" for key in sorted(fields))
-    digest = hmac.new(secret, check.encode(), hashlib.sha256).hexdigest()
-    return urlencode({**fields, "hash": digest}, quote_via=quote)
+    return sign(fields, token)
 
 
 def fields(*, auth_date: datetime = NOW - timedelta(minutes=1), **extra: str) -> dict[str, str]:

@@ -1,0 +1,158 @@
+"""The survey as a Telegram Mini App: ``POST /s/{token}/telegram`` binds the web form to the
+Telegram user whose signed ``initData`` the page read from its URL fragment.
+
+Telegram opens the invitation's ``web_app`` button at ``/s/{token}#tgWebAppData=…``: the web
+form's own page, with ``static/mini_app.js`` (ours; Telegram's telegram-web-app.js is never
+loaded) posting the fragment here. The binding is the chat's rule
+(``storage.campaigns.open_invitation``): an invitation another Telegram account opened is
+refused. The form then goes on as for any browser: answers are in the database, so chat and
+form continue where the other left off. Answers are JSON, with a message in the page's
+language for the script to show.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.exceptions import HTTPException
+
+from storage.campaigns import open_invitation
+from storage.engine import is_transient, transaction
+from storage.types import utcnow
+from survey.errors import (
+    CampaignClosed,
+    InvitationCompleted,
+    InvitationError,
+    InvitationExpired,
+    InvitationInUse,
+    TemporarilyUnavailable,
+)
+from survey.settings import Settings
+from web.initdata import InitDataRefused, MiniAppUser, validate
+
+PATH = "/s/{token}/telegram"
+FALLBACK = "en"
+MAX_FIELD_CHARS = 8192  # initData is a few hundred characters; the body limit is the app's
+
+TEXTS: dict[str, dict[str, str]] = {
+    "bound": {
+        "zh-CN": "您正以 Telegram 账号「{name}」作答。",
+        "en": "You are answering as {name} (Telegram).",
+    },
+    "not_confirmed": {
+        "zh-CN": "无法确认您的 Telegram 账号。请从与机器人的对话中重新打开此表单。",
+        "en": "We could not confirm your Telegram account. Please open this form again "
+        "from the chat with the bot.",
+    },
+    "in_use": {
+        "zh-CN": "此邀请已由另一个 Telegram 账号作答。如有疑问，请联系邀请您的人。",
+        "en": "This invitation is already being answered from another Telegram account. "
+        "If this is unexpected, please contact whoever invited you.",
+    },
+    "completed": {
+        "zh-CN": "您已提交过这份问卷，感谢参与！",
+        "en": "You have already submitted this survey. Thank you!",
+    },
+    "closed": {
+        "zh-CN": "这份问卷已结束，不再接受回答。",
+        "en": "This survey has closed and no longer takes answers.",
+    },
+    "expired": {"zh-CN": "此邀请已过期。", "en": "This invitation has expired."},
+    "not_found": {
+        "zh-CN": "找不到此邀请，请检查链接。",
+        "en": "We could not find this invitation. Please check the link.",
+    },
+    "unavailable": {
+        "zh-CN": "服务暂时不可用，请稍后再试。",
+        "en": "The service is unavailable for a moment. Please try again shortly.",
+    },
+    "no_mini_app": {
+        "zh-CN": "此服务未启用 Telegram 小程序。请直接使用表单。",
+        "en": "The Telegram Mini App is not enabled here. Please use the form directly.",
+    },
+}
+
+# What each refusal answers: (status, message key). Order matters: subclasses first.
+REFUSALS: tuple[tuple[type[Exception], int, str], ...] = (
+    (InvitationInUse, 409, "in_use"),
+    (InvitationCompleted, 409, "completed"),
+    (CampaignClosed, 410, "closed"),
+    (InvitationExpired, 410, "expired"),
+    (InvitationError, 404, "not_found"),
+    (TemporarilyUnavailable, 503, "unavailable"),
+)
+
+router = APIRouter(include_in_schema=False)
+
+
+def install(app: FastAPI) -> None:
+    """Add the Mini App's binding route (the page and its script are the web form's)."""
+    app.include_router(router)
+
+
+def phrase(key: str, lang: str | None, **values: str) -> str:
+    variants = TEXTS[key]
+    return variants.get(lang or FALLBACK, variants[FALLBACK]).format(**values)
+
+
+@router.post(PATH)
+async def bind(request: Request, token: str) -> JSONResponse:
+    """Validate the posted initData and bind the invitation to its Telegram user."""
+    fields = await _fields(request)
+    lang = fields.get("lang") if fields.get("lang") in TEXTS["bound"] else None
+    settings: Settings = request.app.state.settings
+    if not settings.token:  # no bot, so no Mini App of ours could have signed anything
+        return _refusal(403, "no_mini_app", lang, reason="no_bot")
+    try:
+        user = validate(fields.get("init_data", ""), settings.token, now=utcnow())
+    except InitDataRefused as refused:
+        return _refusal(403, "not_confirmed", lang, reason=refused.problem.value)
+    try:
+        await _bind(request.app.state.sessions, token, user)
+    except (InvitationError, TemporarilyUnavailable) as exc:
+        status, key = next((s, k) for kind, s, k in REFUSALS if isinstance(exc, kind))
+        return _refusal(status, key, lang, reason=_code(exc))
+    message = phrase("bound", lang or _language(user), name=user.first_name)
+    return JSONResponse({"bound": True, "user_id": user.id, "message": message})
+
+
+async def _bind(sessions: async_sessionmaker[AsyncSession], token: str, user: MiniAppUser) -> None:
+    try:
+        async with transaction(sessions) as session:
+            await open_invitation(session, token, user.id)
+    except (SQLAlchemyError, ConnectionError, TimeoutError) as error:
+        if is_transient(error):  # a fail-over or a lock: the page asks to try again
+            raise TemporarilyUnavailable(str(error)) from error
+        raise
+
+
+async def _fields(request: Request) -> dict[str, str]:
+    """The posted form's text fields (a body the parser cannot read has none)."""
+    try:
+        form = await request.form()
+    except (ValueError, KeyError, AssertionError, HTTPException):  # a broken multipart body
+        return {}
+    return {
+        name: value
+        for name, value in form.items()
+        if isinstance(value, str) and len(value) <= MAX_FIELD_CHARS
+    }
+
+
+def _refusal(status: int, key: str, lang: str | None, *, reason: str) -> JSONResponse:
+    body: dict[str, Any] = {"bound": False, "reason": reason, "message": phrase(key, lang)}
+    return JSONResponse(body, status_code=status)
+
+
+def _code(exc: Exception) -> str:
+    code = getattr(exc, "code", None)
+    return code if isinstance(code, str) else "temporarily_unavailable"
+
+
+def _language(user: MiniAppUser) -> str:
+    """Telegram's language code (``zh-hans``, ``en-GB``) as one of ours."""
+    return "zh-CN" if (user.language_code or "").lower().startswith("zh") else FALLBACK
