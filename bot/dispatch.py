@@ -39,6 +39,7 @@ from bot.rate_limits import retry_after_seconds
 from storage import outbox
 from storage.engine import transaction
 from storage.models import OutboundMessage
+from storage.outbox import backoff
 from storage.reminders import mark_undelivered
 from storage.ticket_alerts import WAITING_FOR_CHAT
 from storage.tickets import record_alert, start_plan_clock
@@ -51,7 +52,6 @@ log = logging.getLogger(__name__)
 DEFAULT_BATCH = 30  # paced 1/s per chat, a batch fits well inside the lease
 PER_CHAT_INTERVAL = 1.0  # seconds between two messages to one chat (Telegram's limit)
 LEASE_SAFETY = 0.75  # stop sending once this share of the lease has passed: no double sends
-MAX_BACKOFF = timedelta(minutes=10)
 HOLD = timedelta(minutes=1)  # an alert waiting for a staff chat is looked at again this often
 INVITING = (OutboxKind.INVITATION, OutboxKind.REMINDER)  # a refusal: invitation undelivered
 
@@ -59,11 +59,6 @@ INVITING = (OutboxKind.INVITATION, OutboxKind.REMINDER)  # a refusal: invitation
 def default_renderers() -> dict[str, Renderer]:
     """Renderers of every kind the outbox holds."""
     return {OutboxKind.ALERT: render_alert, OutboxKind.OVERDUE: render_overdue, **RENDERERS}
-
-
-def backoff(attempts: int) -> timedelta:
-    """2, 4, 8 … seconds after the 1st, 2nd, 3rd … attempt, at most ten minutes."""
-    return min(timedelta(seconds=2 ** max(attempts, 1)), MAX_BACKOFF)
 
 
 @dataclass
@@ -102,7 +97,12 @@ class Dispatcher:
         self.last_claimed = 0
         async with transaction(self._sessions) as session:
             rows = await outbox.claim_due(
-                session, worker=self.worker, now=now, limit=self.batch, lease=self._lease
+                session,
+                worker=self.worker,
+                now=now,
+                limit=self.batch,
+                lease=self._lease,
+                kinds=self._renderers,  # e-mail rows are mailing/'s
             )
         self.last_claimed = len(rows)
         if not rows:

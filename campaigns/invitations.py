@@ -2,7 +2,9 @@
 
 The admin API invites planned respondents by external id; ``csat campaign invite`` invites by
 customer and prints every respondent's link. Both send through ``storage.reminders`` (in chat
-where the Telegram id is known, else a deep link for the account owner) and send nothing twice.
+where the Telegram id is known, by e-mail to an address when e-mail is on, else a link for the
+account owner) and send nothing twice. ``invitation_list`` pages through every invitation with
+its token, so each respondent's links can be handed out.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from campaigns.lookup import CampaignRef, campaign_of
 from storage.campaigns import campaign_is_open, invite
 from storage.chasing import Chase, chase_query, to_chase
+from storage.invitation_lists import InvitationEntry, invitations_query, to_entry
 from storage.invitees import customers_respondents, invitation_tokens, respondent_ids
 from storage.models import Campaign
 from storage.reminders import InvitationBatch, ReminderPolicy, send_invitations
@@ -89,3 +92,21 @@ async def chase(
     total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     rows = await session.execute(query.limit(limit).offset(offset))
     return [to_chase(*row, now=now, policy=policy) for row in rows.tuples()], int(total or 0)
+
+
+async def invitation_list(
+    session: AsyncSession,
+    ref: CampaignRef,
+    *,
+    policy: ReminderPolicy,
+    owner: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[list[InvitationEntry], int]:
+    """The campaign's invitations by account owner (a page of them with ``limit``), and how
+    many there are in all."""
+    campaign = await campaign_of(session, ref)
+    query = invitations_query(campaign.id, owner=owner)
+    total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = await session.execute(query.limit(limit).offset(offset))
+    return [to_entry(*row, policy=policy) for row in rows.tuples()], int(total or 0)

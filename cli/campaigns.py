@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,6 +15,7 @@ from campaigns.invitations import chase, invite_customers
 from campaigns.lookup import campaign_of
 from campaigns.opening import open_campaign
 from campaigns.planning import apply_plan, preview_plan, stored_rules
+from campaigns.qr_codes import write_qr_codes
 from cli.common import (
     CampaignKeyArg,
     SurveyKeyOption,
@@ -24,8 +26,8 @@ from cli.common import (
 )
 from cli.plan_output import print_close, print_plan
 from scoring.sampling import SamplingRules
-from storage.campaigns import deep_link
-from storage.chasing import Reason
+from storage.campaigns import deep_link, web_link
+from storage.chasing import Chase, Reason
 from storage.reminders import InvitationBatch, ReminderPolicy
 from storage.types import utcnow
 from survey.vocabulary import CampaignPeriod
@@ -34,12 +36,22 @@ NO_USERNAME_FOR_LINKS = (
     "the last column is the invitation token, not a link: set CSAT_BOT_USERNAME (the bot's "
     "username, e.g. my_csat_bot) or pass --bot-username to print t.me deep links"
 )
+NO_LINKS = (
+    "links need the bot's username or the web survey's address: set CSAT_BOT_USERNAME "
+    "(or pass --bot-username) or CSAT_PUBLIC_URL"
+)
+NO_WEB_LINKS = (
+    "no web links: set CSAT_PUBLIC_URL (the address respondents reach this app at, e.g. "
+    "https://csat.example.com) to print …/s/<token> links for browsers without Telegram"
+)
+NO_LINK = "-"  # a column whose link cannot be made (its setting is missing)
 campaign_app = typer.Typer(help="Survey campaigns (测评周期).", no_args_is_help=True)
 CHASE_REASONS: dict[Reason, str] = {
     "undelivered": "Telegram refused the invitation",
     "no_chat": "never opened the bot",
     "reminders_used": "reminders used up",
 }
+MAIL_REFUSED = "the mail server refused the invitation"
 
 
 @campaign_app.command("create")
@@ -65,18 +77,26 @@ async def campaign_invite(
     key: CampaignKeyArg,
     customer: list[str] = typer.Option(None, help="Only these customers (external ids)"),
     bot_username: str | None = typer.Option(None, help="Defaults to CSAT_BOT_USERNAME"),
+    qr: Path | None = typer.Option(
+        None,
+        "--qr",
+        help="Also write each respondent's QR code (PNG and SVG, named by external id) of the "
+        "web link (the deep link without CSAT_PUBLIC_URL) into this folder",
+    ),
 ) -> None:
-    """Send the invitations and print every deep link.
+    """Send the invitations and print every respondent's links: the Telegram deep link and
+    the web link (CSAT_PUBLIC_URL/s/<token>, for a phone browser without Telegram).
 
     A planned campaign invites its sample (`csat campaign plan … --apply`); an unplanned one
     every respondent. Respondents the bot knows get theirs in chat (sent by `csat serve`),
-    at once or, in their night hours, in their morning; the others' links are for their
+    at once or, in their night hours, in their morning; with SMTP configured (CSAT_SMTP_*)
+    those with an e-mail address get the web link by e-mail; the others' links are for their
     account owners to pass on. Running it again sends nothing twice and prints the same links.
     """
     config = settings()
     username = bot_username or config.bot_username
-    if not username:
-        raise ValueError("the bot's username is needed for links: set CSAT_BOT_USERNAME")
+    if not username and not config.public_url:
+        raise ValueError(NO_LINKS)
     async with db_session() as session:
         invited = await invite_customers(
             session,
@@ -85,9 +105,28 @@ async def campaign_invite(
             policy=ReminderPolicy.from_settings(config),
             customers=customer,
         )
+    handout: list[tuple[str, str]] = []  # (external id, the link a QR code holds)
     for external_id, token in invited.tokens:
-        print(f"{external_id}\t{deep_link(username, token)}")
+        links = links_of(token, username, config.public_url)
+        # Plain tab-separated lines: links stay whole (no wrapping) and paste into a sheet.
+        print("\t".join([external_id, *links]))
+        handout.append((external_id, links[-1] if config.public_url else links[0]))
     console.print(invite_summary(invited.batch, config.timezone), style="dim")
+    if not config.public_url:
+        console.print(NO_WEB_LINKS, style="yellow", highlight=False)
+    if qr is not None:
+        files = write_qr_codes(qr, handout)
+        what = "web links" if config.public_url else "deep links"
+        console.print(f"QR codes of {len(handout)} {what}: {len(files)} files in {qr}", style="dim")
+
+
+def links_of(token: str, bot_username: str | None, public_url: str | None) -> list[str]:
+    """An invitation's links as printed: the deep link (``-`` without a bot username), then
+    the web link when there is a public URL."""
+    links = [deep_link(bot_username, token) if bot_username else NO_LINK]
+    if public_url:
+        links.append(web_link(public_url, token))
+    return links
 
 
 def invite_summary(batch: InvitationBatch, timezone: str) -> str:
@@ -97,10 +136,12 @@ def invite_summary(batch: InvitationBatch, timezone: str) -> str:
         until = batch.held_until.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
         held += f" (until {until} {timezone})"
     links = len(batch.handoff)
+    mailed = f", {batch.by_email} by e-mail" if batch.by_email else ""
+    sent = "chat messages and e-mails are" if batch.by_email else "chat messages are"
     return (
         f"invitations: {batch.in_chat_now} to chat now, {held}, "
-        f"{links} {'link' if links == 1 else 'links'} for account owners "
-        "(chat messages are sent by `csat serve`)"
+        f"{links} {'link' if links == 1 else 'links'} for account owners{mailed} "
+        f"({sent} sent by `csat serve`)"
     )
 
 
@@ -113,10 +154,11 @@ async def campaign_chase(
 ) -> None:
     """List unanswered invitations to chase by hand, per account owner.
 
-    These are respondents whose chat invitation Telegram refused (they blocked the bot, or
-    their Telegram id is wrong), those the bot cannot write to (they never opened their link)
-    and those it has sent every reminder. "due" marks who has waited as long as the bot waits
-    before its first reminder.
+    These are respondents whose invitation Telegram or the mail server refused (they blocked
+    the bot, their Telegram id or e-mail address is wrong), those the bot cannot write to
+    (they never opened their link, and get no e-mail) and those it has sent every reminder.
+    "due" marks who has waited as long as the bot waits before its first reminder. Each line
+    ends with the deep link, then the web link when CSAT_PUBLIC_URL is set.
     """
     config = settings()
     username = bot_username or config.bot_username
@@ -128,15 +170,25 @@ async def campaign_chase(
         if c.account_owner != owner_of:
             owner_of = c.account_owner
             console.print(f"[bold]{owner_of or 'no account owner'}[/bold]")
-        why = CHASE_REASONS[c.reason] + (f" ({c.detail})" if c.detail else "")
         waited = f"{c.working_days_waiting} working days" + (", due" if c.due else "")
         link = deep_link(username, c.token) if username else c.token
+        web = [web_link(config.public_url, c.token)] if config.public_url else []
         who = c.respondent_name or c.respondent_external_id
         # Plain tab-separated lines: links stay whole (no wrapping) and paste into a sheet.
-        print(f"{c.respondent_external_id}\t{who}\t{c.customer_name}\t{why}\t{waited}\t{link}")
+        columns = [c.respondent_external_id, who, c.customer_name, chase_reason(c), waited, link]
+        print("\t".join([*columns, *web]))
     console.print(f"{len(chases)} to chase, {sum(c.due for c in chases)} due", style="dim")
     if chases and not username:
         console.print(NO_USERNAME_FOR_LINKS, style="yellow", highlight=False)
+    if chases and not config.public_url:
+        console.print(NO_WEB_LINKS, style="yellow", highlight=False)
+
+
+def chase_reason(chase: Chase) -> str:
+    """Why the respondent is on the chase list, with what the refusing server said."""
+    refused_mail = chase.reason == "undelivered" and "e-mail" in (chase.detail or "")
+    why = MAIL_REFUSED if refused_mail else CHASE_REASONS[chase.reason]
+    return why + (f" ({chase.detail})" if chase.detail else "")
 
 
 @campaign_app.command("plan")

@@ -3,8 +3,9 @@
 A bot cannot write to someone who never opened it (SPEC §9), and it stops after the last
 reminder. Those respondents are chased by hand: the account owner who handed out the deep link
 calls or mails them. An invitation is on the list while it is unanswered and still open, and
-Telegram refused its chat message (``undelivered``, with the refusal as ``detail``), or its
-respondent has no Telegram id (``no_chat``), or its reminders are used up (``reminders_used``).
+Telegram or the mail server refused its message (``undelivered``, with the refusal as
+``detail``), or its respondent has no Telegram id and is not sent e-mail (``no_chat``), or its
+reminders are used up (``reminders_used``).
 It is ``due`` once it has waited the working days after which the bot would have sent its
 first reminder (seed 001 §6.2.2).
 """
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import ScalarSelect, Select, and_, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Customer, Invitation, OutboundMessage, Respondent
@@ -34,11 +35,11 @@ class Chase(Handoff):
     sent_at: datetime
     working_days_waiting: int
     due: bool
-    detail: str | None = None  # why Telegram refused the message (reason ``undelivered``)
+    detail: str | None = None  # why the message was refused (reason ``undelivered``)
 
 
 def _refusal() -> ScalarSelect[str | None]:
-    """The latest refused chat message of the invitation: what Telegram said."""
+    """The latest refused message of the invitation: what Telegram or the mail server said."""
     return (
         select(OutboundMessage.error)
         .where(
@@ -50,6 +51,12 @@ def _refusal() -> ScalarSelect[str | None]:
         .correlate(Invitation)
         .scalar_subquery()
     )
+
+
+def _unreachable(policy: ReminderPolicy) -> ColumnElement[bool]:
+    """The bot cannot write to the respondent, nor is e-mail sent to them."""
+    no_chat = Respondent.telegram_user_id.is_(None)
+    return and_(no_chat, Respondent.email.is_(None)) if policy.by_email else no_chat
 
 
 def chase_query(
@@ -69,7 +76,7 @@ def chase_query(
             Respondent.forgotten_at.is_(None),
             or_(
                 Invitation.state == UNDELIVERED,
-                Respondent.telegram_user_id.is_(None),
+                _unreachable(policy),
                 and_(
                     Invitation.reminder_count >= policy.max_reminders,
                     Invitation.next_reminder_at.is_(None),
@@ -88,10 +95,11 @@ def chase_query(
     return query
 
 
-def _reason(invitation: Invitation, respondent: Respondent) -> Reason:
+def _reason(invitation: Invitation, respondent: Respondent, policy: ReminderPolicy) -> Reason:
     if invitation.state == UNDELIVERED:
         return "undelivered"
-    return "no_chat" if respondent.telegram_user_id is None else "reminders_used"
+    reachable = respondent.telegram_user_id is not None or policy.mailable(respondent)
+    return "reminders_used" if reachable else "no_chat"
 
 
 def to_chase(
@@ -105,7 +113,7 @@ def to_chase(
 ) -> Chase:
     sent_at = invitation.sent_at or now
     waited = policy.calendar.working_days_between(sent_at, now)
-    reason = _reason(invitation, respondent)
+    reason = _reason(invitation, respondent, policy)
     return Chase.of(
         invitation,
         respondent,

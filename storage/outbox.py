@@ -8,6 +8,7 @@ only the claimant may mark a row sent: two processes never send the same message
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
@@ -20,8 +21,14 @@ from survey.vocabulary import OutboxState
 
 DEFAULT_LEASE = timedelta(seconds=120)
 MAX_ATTEMPTS = 8
+MAX_BACKOFF = timedelta(minutes=10)
 # The error of a row failed on purpose (the message is no longer wanted), not for want of a chat.
 SKIPPED = "skipped: "
+
+
+def backoff(attempts: int) -> timedelta:
+    """2, 4, 8 … seconds after the 1st, 2nd, 3rd … attempt, at most ten minutes."""
+    return min(timedelta(seconds=2 ** max(attempts, 1)), MAX_BACKOFF)
 
 
 async def enqueue(
@@ -58,24 +65,27 @@ async def claim_due(
     now: datetime,
     limit: int = 100,
     lease: timedelta = DEFAULT_LEASE,
+    kinds: Collection[str] | None = None,
 ) -> list[OutboundMessage]:
-    """Lease up to ``limit`` due messages to ``worker`` (commit before sending them)."""
-    rows = list(
-        await session.scalars(
-            select(OutboundMessage)
-            .where(
-                OutboundMessage.state == OutboxState.PENDING,
-                OutboundMessage.not_before <= now,
-                or_(
-                    OutboundMessage.claimed_until.is_(None),
-                    OutboundMessage.claimed_until < now,
-                ),
-            )
-            .order_by(OutboundMessage.not_before, OutboundMessage.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
+    """Lease up to ``limit`` due messages (of ``kinds``, default any) to ``worker`` (commit
+    before sending them): each sender claims the kinds it can send."""
+    query = (
+        select(OutboundMessage)
+        .where(
+            OutboundMessage.state == OutboxState.PENDING,
+            OutboundMessage.not_before <= now,
+            or_(
+                OutboundMessage.claimed_until.is_(None),
+                OutboundMessage.claimed_until < now,
+            ),
         )
+        .order_by(OutboundMessage.not_before, OutboundMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
     )
+    if kinds is not None:
+        query = query.where(OutboundMessage.kind.in_(list(kinds)))
+    rows = list(await session.scalars(query))
     for row in rows:
         row.claimed_by = worker
         row.claimed_until = now + lease

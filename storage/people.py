@@ -96,8 +96,8 @@ async def upsert_respondents(
     session: AsyncSession, records: list[tuple[int, RespondentRecord]]
 ) -> ImportResult:
     """Create or update respondents by external id. A row is rejected if its customer is
-    unknown or its Telegram id stays another respondent's; an empty Telegram id keeps the
-    stored one."""
+    unknown or its Telegram id stays another respondent's; an empty Telegram id or e-mail
+    address keeps the stored one."""
     kept, repeats = drop_repeats(records)
     result = ImportResult(errors=repeats)
     customers = await _stored(session, Customer, list({r.customer_id for _, r in kept}))
@@ -115,8 +115,9 @@ async def upsert_respondents(
     for _, record in accepted:
         values = record.model_dump()
         values["customer_id"] = customers[record.customer_id].id
-        if values["telegram_user_id"] is None and record.external_id in stored:
-            values["telegram_user_id"] = stored[record.external_id].telegram_user_id
+        for kept_field in ("telegram_user_id", "email"):  # learned or given once, kept
+            if values[kept_field] is None and record.external_id in stored:
+                values[kept_field] = getattr(stored[record.external_id], kept_field)
         rows.append(values)
     await _write(session, Respondent, result, rows, stored, RESPONDENT_COLUMNS)
     return result

@@ -4,10 +4,13 @@
 respondent's Telegram id is known (else the deep link goes to the account owner). Each sent
 invitation carries ``next_reminder_at``: 3 working days after it was sent (seed 001 §6.2.2),
 then weekly (ECSS §6.3.3), at most ``max_reminders`` times, never in the respondent's night.
-``plan_reminders`` claims due rows with ``FOR UPDATE SKIP LOCKED``, so two schedulers never
+A respondent without a chat but with an e-mail address gets both by e-mail instead, on the
+same schedule, when the deployment sends e-mail (``ReminderPolicy.by_email``; mailing/ sends
+them). ``plan_reminders`` claims due rows with ``FOR UPDATE SKIP LOCKED``, so two schedulers never
 queue the same reminder; the outbox's unique ``reminder:<invitation>:<n>`` key backs that up.
-An invitation whose chat message Telegram refuses (blocked, chat not found) becomes
-``undelivered`` (``mark_undelivered``) and is chased by its account owner.
+An invitation whose chat message Telegram refuses (blocked, chat not found), or whose e-mail
+the mail server refuses, becomes ``undelivered`` (``mark_undelivered``) and is chased by its
+account owner.
 """
 
 from __future__ import annotations
@@ -44,6 +47,8 @@ class ReminderPolicy:
     night_start: int = 21
     night_end: int = 8
     default_timezone: str = "Asia/Shanghai"
+    # E-mail is sent (SMTP and the public URL of the web links are configured).
+    by_email: bool = False
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ReminderPolicy:
@@ -55,7 +60,12 @@ class ReminderPolicy:
             night_start=settings.night_start,
             night_end=settings.night_end,
             default_timezone=settings.timezone,
+            by_email=bool(settings.smtp_host and settings.public_url),
         )
+
+    def mailable(self, respondent: Respondent) -> bool:
+        """Invited and reminded by e-mail: no chat with the bot, an address, e-mail on."""
+        return self.by_email and respondent.telegram_user_id is None and bool(respondent.email)
 
     def zone_of(self, respondent: Respondent) -> str:
         return respondent.timezone or self.default_timezone
@@ -111,11 +121,13 @@ class Handoff:
 @dataclass
 class InvitationBatch:
     """What ``send_invitations`` did: chat messages queued (due now, or held for the morning
-    of a respondent in their night hours), and links to hand out by other means."""
+    of a respondent in their night hours), e-mails queued, and links to hand out by other
+    means."""
 
     in_chat_now: int = 0
     held_for_morning: int = 0
     held_until: datetime | None = None  # when the last held one goes out
+    by_email: int = 0
     handoff: list[Handoff] = field(default_factory=list)
 
     @property
@@ -177,6 +189,15 @@ async def send_invitations(
                 not_before=due,
             ):
                 batch.count_chat(now=now, due=due)
+        elif policy.mailable(respondent):
+            # The same key as in chat: one invitation, whichever way it goes.
+            batch.by_email += await outbox.enqueue(
+                session,
+                kind=OutboxKind.EMAIL_INVITATION,
+                dedupe_key=f"invitation:{invitation.id}",
+                invitation_id=invitation.id,
+                not_before=policy.daytime(now, respondent),
+            )
         else:
             batch.handoff.append(Handoff.of(invitation, respondent, respondent.customer))
     await session.flush()
@@ -230,13 +251,14 @@ async def plan_reminders(
 async def _remind(
     session: AsyncSession, invitation: Invitation, *, now: datetime, policy: ReminderPolicy
 ) -> int:
-    """Queue one reminder, or move it: to the morning at night, a week on without a chat."""
+    """Queue one reminder (in chat, else by e-mail), or move it: to the morning at night, a
+    week on with no way to reach the respondent."""
     respondent = invitation.respondent
     chat_id = respondent.telegram_user_id
     if respondent.forgotten_at is not None or invitation.reminder_count >= policy.max_reminders:
         invitation.next_reminder_at = None
         return 0
-    if chat_id is None:
+    if chat_id is None and not policy.mailable(respondent):
         # The bot cannot write first; the account owner already holds the link. Look again
         # after an interval without counting a reminder: once the person opens the link (and
         # so becomes reachable) an unfinished survey is chased in chat.
@@ -248,7 +270,7 @@ async def _remind(
     number = invitation.reminder_count + 1
     queued = await outbox.enqueue(
         session,
-        kind=OutboxKind.REMINDER,
+        kind=OutboxKind.REMINDER if chat_id is not None else OutboxKind.EMAIL_REMINDER,
         dedupe_key=f"reminder:{invitation.id}:{number}",
         invitation_id=invitation.id,
         chat_id=chat_id,

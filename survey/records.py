@@ -5,6 +5,7 @@ The readers of whole files (CSV text, a decoded JSON list) are in survey/import_
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Annotated, ClassVar, Literal, NamedTuple, TypeVar
@@ -49,6 +50,9 @@ Unit = Annotated[str, Field(max_length=80), NoNul]  # business unit, product lin
 Owner = Annotated[str, Field(max_length=120), NoNul]  # account owner
 Role = Annotated[str, Field(max_length=40), NoNul]
 TimeZone = Annotated[str, Field(max_length=64), NoNul]
+Email = Annotated[str, Field(max_length=254), NoNul]  # for e-mail invitations (mailing/)
+# One @, something on each side, a dot in the domain, no spaces: a shape check, not a lookup.
+EMAIL_SHAPE = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 Finite = Field(allow_inf_nan=False)
 
 
@@ -117,6 +121,14 @@ class RespondentRecord(_Record):
     language: str | None = None
     timezone: TimeZone | None = None
     telegram_user_id: Annotated[int | None, Field(gt=0, le=MAX_TELEGRAM_ID)] = None
+    email: Email | None = None
+
+    @field_validator("email")
+    @classmethod
+    def _email_shape(cls, value: str | None) -> str | None:
+        if value is not None and not EMAIL_SHAPE.fullmatch(value):
+            raise ValueError("not an e-mail address (name@example.com)")
+        return value
 
     @field_validator("language")
     @classmethod

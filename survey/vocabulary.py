@@ -65,6 +65,9 @@ class OutboxKind(StrEnum):
     OVERDUE = "overdue"
     INVITATION = "invitation"
     REMINDER = "reminder"
+    # By e-mail (mailing/ sends them; the bot's dispatcher leaves them alone).
+    EMAIL_INVITATION = "email_invitation"
+    EMAIL_REMINDER = "email_reminder"
 
 
 class OutboxState(StrEnum):

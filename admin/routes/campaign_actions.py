@@ -15,10 +15,11 @@ from admin.pagination import PageDep
 from admin.params import CampaignKeyPath
 from admin.schemas.campaigns import ChaseList, ChasePublic, InvitationsSent, InviteRequest
 from admin.schemas.fields import AccountOwner
+from admin.schemas.invitations import InvitationList, InvitationPublic
 from admin.schemas.plans import CloseSummaryPublic, PlanPublic, PlanRequest
 from admin.schemas.reports import ReportPublic
 from campaigns.closing import close_campaign
-from campaigns.invitations import chase, invite_planned
+from campaigns.invitations import chase, invitation_list, invite_planned
 from campaigns.planning import apply_plan, preview_plan
 from campaigns.reports import load_campaign_report
 from storage.engine import transaction
@@ -56,7 +57,8 @@ async def send_campaign_invitations(
 ) -> InvitationsSent:
     """Send the planned invitations not sent yet: in chat where the respondent's Telegram id is
     known (now, or held until the respondent's morning in their night hours), else as deep links
-    for the account owner to hand out. Calling again sends nothing twice."""
+    for the account owner to hand out, by e-mail (the web link) to respondents without a chat
+    who have an address, when SMTP is configured. Calling again sends nothing twice."""
     sessions: async_sessionmaker[AsyncSession] = request.app.state.sessions
     settings: Settings = request.app.state.settings
     # Commit before waking the scheduler, so its next pass sees the queued messages.
@@ -69,7 +71,38 @@ async def send_campaign_invitations(
             respondents=body.respondents if body is not None else None,
         )
     await _wake_scheduler(request)
-    return InvitationsSent.of(batch, settings.bot_username)
+    return InvitationsSent.of(batch, settings)
+
+
+@router.get("/{key}/invitations")
+async def list_invitations(
+    key: CampaignKeyPath,
+    request: Request,
+    session: SessionDep,
+    _key: StaffKey,
+    page: PageDep,
+    owner: Annotated[
+        AccountOwner | None, Query(description="Only this account owner's customers")
+    ] = None,
+) -> InvitationList:
+    """Every invitation of the campaign by account owner, with both links to hand out: the
+    Telegram deep link and the web link (``CSAT_PUBLIC_URL``/s/<token>; null while it is
+    unset). The links are the respondents' credentials: staff and admin keys only."""
+    settings: Settings = request.app.state.settings
+    entries, count = await invitation_list(
+        session,
+        key,
+        policy=ReminderPolicy.from_settings(settings),
+        owner=owner,
+        limit=page.limit,
+        offset=page.offset,
+    )
+    return InvitationList(
+        data=[InvitationPublic.of(entry, settings) for entry in entries],
+        count=count,
+        limit=page.limit,
+        offset=page.offset,
+    )
 
 
 @router.get("/{key}/chase")
@@ -83,9 +116,10 @@ async def chase_unanswered(
         AccountOwner | None, Query(description="Only this account owner's customers")
     ] = None,
 ) -> ChaseList:
-    """Unanswered invitations to chase by hand, by account owner: Telegram refused the chat
-    message (``undelivered``, the refusal in ``detail``), the bot cannot write to the respondent,
-    or has sent every reminder. ``due`` once the first reminder's working days have passed."""
+    """Unanswered invitations to chase by hand, by account owner, with both links: Telegram or
+    the mail server refused the message (``undelivered``, the refusal in ``detail``), the bot
+    cannot write to the respondent nor e-mail them, or has sent every reminder. ``due`` once
+    the first reminder's working days have passed."""
     settings: Settings = request.app.state.settings
     chases, count = await chase(
         session,
@@ -97,7 +131,7 @@ async def chase_unanswered(
         offset=page.offset,
     )
     return ChaseList(
-        data=[ChasePublic.of(chase, settings.bot_username) for chase in chases],
+        data=[ChasePublic.of(chase, settings) for chase in chases],
         count=count,
         limit=page.limit,
         offset=page.offset,

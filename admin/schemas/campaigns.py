@@ -12,11 +12,12 @@ from admin.pagination import Paginated
 from admin.schemas.fields import Moment, RespondentId, Version
 from admin.schemas.plans import Share
 from campaigns.opening import CampaignOverview
-from storage.campaigns import deep_link
+from storage.campaigns import deep_link, web_link
 from storage.chasing import Reason
 from storage.models import Campaign
 from storage.reminders import Handoff, InvitationBatch
 from survey.keys import CampaignKey, SurveyKey
+from survey.settings import Settings
 from survey.vocabulary import CampaignPeriod
 
 Period = CampaignPeriod
@@ -117,7 +118,7 @@ class InviteRequest(_Strict):
 
 
 class HandoffPublic(BaseModel):
-    """A deep link the account owner passes on: the bot cannot write to this person first."""
+    """The links the account owner passes on: the bot cannot write to this person first."""
 
     invitation_id: int
     respondent_id: str = Field(validation_alias="respondent_external_id")
@@ -125,13 +126,25 @@ class HandoffPublic(BaseModel):
     customer_name: str
     account_owner: str | None
     token: str
-    deep_link: str | None = Field(description="Null until CSAT_BOT_USERNAME is set")
+    deep_link: str | None = Field(
+        description="The Telegram link (t.me/<bot>?start=<token>); null until CSAT_BOT_USERNAME "
+        "is set"
+    )
+    web_link: str | None = Field(
+        description="The web survey's link (CSAT_PUBLIC_URL/s/<token>), for a phone browser "
+        "without Telegram; null until CSAT_PUBLIC_URL is set"
+    )
 
     @classmethod
-    def of(cls, handoff: Handoff, bot_username: str | None) -> Self:
-        """The record as the API shows it (a ``Chase`` for ``ChasePublic``), with its link."""
-        link = deep_link(bot_username, handoff.token) if bot_username else None
-        return cls.model_validate({**dataclasses.asdict(handoff), "deep_link": link})
+    def of(cls, handoff: Handoff, settings: Settings) -> Self:
+        """The record as the API shows it (a ``Chase`` for ``ChasePublic``, an
+        ``InvitationEntry`` for ``InvitationPublic``), with its links."""
+        username, public_url = settings.bot_username, settings.public_url
+        links = {
+            "deep_link": deep_link(username, handoff.token) if username else None,
+            "web_link": web_link(public_url, handoff.token) if public_url else None,
+        }
+        return cls.model_validate({**dataclasses.asdict(handoff), **links})
 
 
 class InvitationsSent(BaseModel):
@@ -143,31 +156,39 @@ class InvitationsSent(BaseModel):
         description="Sent in chat when the respondent's night hours end (CSAT_NIGHT_END)"
     )
     held_until: datetime | None = Field(description="When the last held one goes out")
-    for_account_owners: int = Field(description="Deep links to hand out: len(handoff)")
+    by_email: int = Field(
+        description="E-mails with the web link queued (sent by the e-mail sender of `csat serve`, "
+        "in the respondent's daytime), for respondents without a chat who have an address"
+    )
+    for_account_owners: int = Field(description="Links to hand out: len(handoff)")
     handoff: list[HandoffPublic]
 
     @classmethod
-    def of(cls, batch: InvitationBatch, bot_username: str | None) -> InvitationsSent:
+    def of(cls, batch: InvitationBatch, settings: Settings) -> InvitationsSent:
         return cls(
             queued=batch.queued,
             in_chat_now=batch.in_chat_now,
             held_for_morning=batch.held_for_morning,
             held_until=batch.held_until,
+            by_email=batch.by_email,
             for_account_owners=len(batch.handoff),
-            handoff=[HandoffPublic.of(h, bot_username) for h in batch.handoff],
+            handoff=[HandoffPublic.of(h, settings) for h in batch.handoff],
         )
 
 
 class ChasePublic(HandoffPublic):
-    """A respondent to chase by hand: Telegram refused the chat message (``undelivered``), the
-    bot cannot reach them (``no_chat``) or has sent every reminder (``reminders_used``)."""
+    """A respondent to chase by hand: Telegram or the mail server refused the message
+    (``undelivered``), the bot cannot reach them in chat nor by e-mail (``no_chat``) or has sent
+    every reminder (``reminders_used``)."""
 
     state: str = Field(
         description="sent, started (opened the link, not finished), or undelivered (Telegram "
-        "refused the chat message)"
+        "or the mail server refused the message)"
     )
     reason: Reason
-    detail: str | None = Field(default=None, description="What Telegram said, if it refused")
+    detail: str | None = Field(
+        default=None, description="What Telegram or the mail server said, if it refused"
+    )
     sent_at: datetime
     working_days_waiting: int
     due: bool = Field(description="Waited as long as the bot waits before its first reminder")

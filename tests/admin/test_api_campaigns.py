@@ -132,6 +132,7 @@ async def test_a_whole_campaign_over_the_api(api: Api) -> None:
         "in_chat_now": 0,
         "held_for_morning": 0,
         "held_until": None,
+        "by_email": 0,
         "for_account_owners": 0,
         "handoff": [],
     }
