@@ -1,4 +1,5 @@
-"""Renderers of queued invitations and reminders: the respondent's language, a deep-link button.
+"""Renderers of queued invitations and reminders: the respondent's language, a deep-link button
+and, with an https public URL, the same survey as a Mini App (a web_app button).
 
 They read the invitation as it is when the message goes out, not when it was queued: a reminder
 for a survey submitted in between, a closed campaign or an erased respondent is skipped.
@@ -11,11 +12,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
 from bot.outgoing import Outgoing, Renderer, Skip
 from bot.texts import pick, t
-from storage.campaigns import campaign_is_open, deep_link
+from storage.campaigns import campaign_is_open, deep_link, web_link
 from storage.models import Invitation, OutboundMessage, SurveyRow
 from storage.types import utcnow
 from survey.settings import Settings
@@ -99,10 +100,28 @@ async def _message(
         count=len(survey.questions()),
         minutes=survey.estimated_minutes(),
     )
-    markup = None
+    buttons: list[InlineKeyboardButton] = []
     if settings.bot_username:
-        # A URL button only: nothing to decode, and it works from any chat the link reaches.
+        # A URL button: nothing to decode, and it works from any chat the link reaches.
         link = deep_link(settings.bot_username, invitation.token)
-        markup = InlineKeyboardMarkup([[InlineKeyboardButton(t(button, lang), url=link)]])
+        buttons.append(InlineKeyboardButton(t(button, lang), url=link))
+    if mini_app_url := _mini_app_url(settings, invitation.token):
+        # The same survey as a Mini App; invitations go to private chats, where Telegram
+        # allows web_app buttons (it refuses them in groups).
+        web_app = WebAppInfo(mini_app_url)
+        buttons.append(InlineKeyboardButton(t("answer_in_form", lang), web_app=web_app))
+    markup = InlineKeyboardMarkup([buttons]) if buttons else None
     # Send to the respondent's current chat: it may differ from the one known when queued.
     return Outgoing(chat_id=respondent.telegram_user_id, text=text, reply_markup=markup)
+
+
+def _mini_app_url(settings: Settings, token: str) -> str | None:
+    """The web form's link for a web_app button, when the app is reachable over https.
+
+    Telegram refuses a web_app button with an http URL (the whole sendMessage fails, so the
+    invitation would never arrive); the simulator takes one. An http public_url (a test or an
+    intranet set-up) therefore gets the chat button only: its web link is still handed out
+    by the link lists and e-mails."""
+    if settings.public_url is None or not settings.public_url.startswith("https://"):
+        return None
+    return web_link(settings.public_url, token)

@@ -158,6 +158,8 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "open_survey": {"zh-CN": "开始填写", "en": "Take the survey"},
     "continue_survey": {"zh-CN": "继续填写", "en": "Continue the survey"},
+    # The invitation's web_app button: the same survey as a form inside Telegram (Mini App).
+    "answer_in_form": {"zh-CN": "在表单中作答", "en": "Answer in a form"},
     "error": {
         "zh-CN": "抱歉，出了点问题，刚才的操作没有保存。请再试一次，或发送 /start。",
         "en": "Sorry, something went wrong and that was not saved. Please try again or send /start.",
