@@ -1,0 +1,239 @@
+"""E-mail invitations and reminders through a real SMTP server (aiosmtpd on 127.0.0.1): the web
+link goes to respondents without a chat, reminders follow SPEC §5 under a controlled clock
+(3 working days, then weekly, at most max_reminders, never at night), stop once the survey is
+done, and a refused or unreachable server is recorded where the account owner sees it."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import httpx
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from cli.hosting import AppServer
+from mailing.sender import MailSender
+from mailing.smtp import SmtpConfig
+from storage import outbox
+from storage.apikeys import create_api_key
+from storage.campaigns import campaign_by_key, web_link
+from storage.chasing import chase_list
+from storage.models import Invitation, OutboundMessage, Respondent
+from storage.reminders import InvitationBatch, ReminderPolicy, send_invitations
+from storage.types import utcnow
+from survey.loader import load_template
+from survey.settings import Settings
+from survey.vocabulary import InvitationState, OutboxKind, OutboxState
+from tests.cli.test_invite_command import zone_at
+from tests.mailing.conftest import PUBLIC_URL, SmtpServer, body_of, mail_settings
+from tests.support import free_port, respond, seed_campaign
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+THURSDAY = datetime(2026, 3, 5, 10, 0, tzinfo=SHANGHAI)
+THIRD_WORKING_DAY = datetime(2026, 3, 10, 10, 0, tzinfo=SHANGHAI)  # Fri, Mon, Tue
+ALICE, DAN = "alice@example.com", "dan@example.com"
+ALL_FIVES: dict[str, int | None] = {q.key: 5 for q in load_template("ecss-5").questions()}
+
+
+async def give_addresses(
+    sessions: async_sessionmaker[AsyncSession], addresses: dict[str, str], tz: str | None = None
+) -> None:
+    async with sessions() as session, session.begin():
+        for external_id, address in addresses.items():
+            await session.execute(
+                update(Respondent)
+                .where(Respondent.external_id == external_id)
+                .values(email=address, timezone=tz)
+            )
+
+
+async def invite_all(
+    sessions: async_sessionmaker[AsyncSession], settings: Settings, now: datetime
+) -> InvitationBatch:
+    async with sessions() as session, session.begin():
+        campaign = await campaign_by_key(session, "2026-Q4")
+        assert campaign is not None
+        policy = ReminderPolicy.from_settings(settings)
+        return await send_invitations(session, campaign, now=now, policy=policy)
+
+
+def sender_for(sessions: async_sessionmaker[AsyncSession], settings: Settings) -> MailSender:
+    config = SmtpConfig.from_settings(settings)
+    assert config is not None
+    return MailSender(sessions, settings, config)
+
+
+async def invitation_of(sessions: async_sessionmaker[AsyncSession], external_id: str) -> Invitation:
+    async with sessions() as session:
+        invitation = await session.scalar(
+            select(Invitation)
+            .join(Respondent, Respondent.id == Invitation.respondent_id)
+            .where(Respondent.external_id == external_id)
+        )
+    assert invitation is not None
+    return invitation
+
+
+async def mail_rows(sessions: async_sessionmaker[AsyncSession]) -> list[OutboundMessage]:
+    async with sessions() as session:
+        rows = await session.scalars(
+            select(OutboundMessage)
+            .where(
+                OutboundMessage.kind.in_([OutboxKind.EMAIL_INVITATION, OutboxKind.EMAIL_REMINDER])
+            )
+            .order_by(OutboundMessage.id)
+        )
+        return list(rows)
+
+
+async def chases(sessions: async_sessionmaker[AsyncSession], settings: Settings, now: datetime):
+    async with sessions() as session:
+        campaign = await campaign_by_key(session, "2026-Q4")
+        assert campaign is not None
+        policy = ReminderPolicy.from_settings(settings)
+        return {
+            c.respondent_external_id: c
+            for c in await chase_list(session, campaign.id, now=now, policy=policy)
+        }
+
+
+async def test_invited_and_reminded_by_e_mail_on_the_schedule_until_done(
+    db_url: str, sessions, smtp: SmtpServer
+) -> None:
+    tokens = await seed_campaign(sessions)
+    await give_addresses(sessions, {"r1": ALICE, "r4": DAN})  # r1 reads English, r4 has no language
+    settings = mail_settings(db_url, smtp.port)
+    assert ReminderPolicy.from_settings(settings).by_email
+
+    batch = await invite_all(sessions, settings, THURSDAY)
+    assert batch.by_email == 2 and batch.queued == 0
+    assert sorted(h.respondent_external_id for h in batch.handoff) == ["r2", "r3"]  # no address
+    sender = sender_for(sessions, settings)
+    assert (await sender.run_once(THURSDAY)).sent == 2
+
+    (invited,) = smtp.mailbox.to(ALICE)
+    link = web_link(PUBLIC_URL, tokens["r1"])
+    assert (
+        invited["Subject"].startswith("You are invited: “")
+        and invited["From"] == "survey@example.com"
+    )
+    text, html = body_of(invited, "plain"), body_of(invited, "html")
+    assert "Hello Alice!" in text and link in text
+    assert f'href="{link}"' in html and 'lang="en"' in html
+    assert "<img" not in html and "url(" not in html  # nothing fetched from outside
+    (dan_invited,) = smtp.mailbox.to(DAN)
+    assert dan_invited["Subject"].startswith("诚邀您参加「")  # zh-CN when no language is known
+    assert web_link(PUBLIC_URL, tokens["r4"]) in body_of(dan_invited, "plain")
+    assert "开始填写" in body_of(dan_invited, "html")
+
+    assert (await sender.run_once(THIRD_WORKING_DAY - timedelta(hours=1))).sent == 0
+    first = await sender.run_once(THIRD_WORKING_DAY)
+    assert (first.reminders_queued, first.sent) == (2, 2)
+    assert smtp.mailbox.to(ALICE)[-1]["Subject"].startswith("A friendly reminder")
+    assert (await invitation_of(sessions, "r1")).reminder_count == 1
+
+    await respond(sessions, tokens["r1"], ALL_FIVES, now=THIRD_WORKING_DAY + timedelta(days=1))
+    for week in (1, 2, 3):
+        await sender.run_once(THIRD_WORKING_DAY + timedelta(days=7 * week))
+    assert len(smtp.mailbox.to(ALICE)) == 2  # done: no more reminders
+    assert len(smtp.mailbox.to(DAN)) == 1 + 3  # the invitation and max_reminders reminders
+    assert (await invitation_of(sessions, "r4")).reminder_count == 3
+
+    later = THIRD_WORKING_DAY + timedelta(days=30)
+    listed = await chases(sessions, settings, later)
+    assert {k: c.reason for k, c in listed.items()} == {
+        "r2": "no_chat", "r3": "no_chat", "r4": "reminders_used",
+    }  # fmt: skip
+
+
+async def test_nothing_is_mailed_in_the_respondents_night(
+    db_url: str, sessions, smtp: SmtpServer
+) -> None:
+    await seed_campaign(sessions)
+    await give_addresses(sessions, {"r1": ALICE}, tz="Asia/Shanghai")
+    settings = mail_settings(db_url, smtp.port)
+    late = THURSDAY.replace(hour=23)
+    assert (await invite_all(sessions, settings, late)).by_email == 1
+    sender = sender_for(sessions, settings)
+    assert (await sender.run_once(late)).sent == 0
+    assert (await sender.run_once(late + timedelta(hours=8, minutes=59))).sent == 0  # 07:59
+    assert (await sender.run_once(late + timedelta(hours=9))).sent == 1  # 08:00
+    # Three working days after Thursday 23:00 is Tuesday 23:00: the reminder waits for Wednesday.
+    tuesday_night = datetime(2026, 3, 10, 23, 30, tzinfo=SHANGHAI)
+    assert (await sender.run_once(tuesday_night)).sent == 0
+    assert (await sender.run_once(datetime(2026, 3, 11, 8, 0, tzinfo=SHANGHAI))).sent == 1
+    assert [m["Subject"].split(":")[0] for m in smtp.mailbox.to(ALICE)] == [
+        "You are invited", "A friendly reminder",
+    ]  # fmt: skip
+
+
+async def test_a_refused_recipient_is_recorded_and_chased_by_the_account_owner(
+    db_url: str, sessions, smtp: SmtpServer
+) -> None:
+    await seed_campaign(sessions)
+    await give_addresses(sessions, {"r1": "bounce@example.com", "r4": DAN})
+    smtp.mailbox.refused.add("bounce@example.com")
+    settings = mail_settings(db_url, smtp.port)
+    await invite_all(sessions, settings, THURSDAY)
+    assert (await sender_for(sessions, settings).run_once(THURSDAY)).sent == 1  # DAN's
+    refused, delivered = await mail_rows(sessions)
+    assert refused.state == OutboxState.FAILED and "recipient refused: 550" in (refused.error or "")
+    assert delivered.state == OutboxState.SENT and len(smtp.mailbox.to(DAN)) == 1
+    invitation = await invitation_of(sessions, "r1")
+    assert invitation.state == InvitationState.UNDELIVERED and invitation.next_reminder_at is None
+    chase = (await chases(sessions, settings, THURSDAY))["r1"]
+    assert chase.reason == "undelivered" and "mailbox unavailable" in (chase.detail or "")
+
+
+async def test_an_unreachable_server_is_retried_then_given_up_visibly(
+    db_url: str, sessions
+) -> None:
+    await seed_campaign(sessions)
+    await give_addresses(sessions, {"r1": ALICE})
+    settings = mail_settings(db_url, free_port())  # nothing listens there
+    await invite_all(sessions, settings, THURSDAY)
+    sender = sender_for(sessions, settings)
+    assert (await sender.run_once(THURSDAY)).sent == 0
+    (row,) = await mail_rows(sessions)
+    assert row.state == OutboxState.PENDING and (row.error or "").startswith("e-mail: ")
+    assert row.not_before > THURSDAY  # backed off, not lost
+    moment = THURSDAY
+    for _ in range(outbox.MAX_ATTEMPTS):
+        moment += timedelta(minutes=11)  # past the longest backoff
+        await sender.run_once(moment)
+    (row,) = await mail_rows(sessions)
+    assert row.state == OutboxState.FAILED
+    assert (row.error or "").startswith(f"gave up after {outbox.MAX_ATTEMPTS} attempts: e-mail: ")
+    assert (await invitation_of(sessions, "r1")).state == InvitationState.UNDELIVERED
+    assert (await chases(sessions, settings, moment))["r1"].reason == "undelivered"
+
+
+async def test_csat_serve_sends_the_e_mail_an_invite_queues(
+    db_url: str, sessions, smtp: SmtpServer
+) -> None:
+    """The sender runs in the app's process (no Telegram bot here) and the invite wakes it."""
+    tokens = await seed_campaign(sessions)
+    await give_addresses(sessions, {"r1": ALICE}, tz=zone_at(12, utcnow()))
+    port = free_port()
+    settings = mail_settings(db_url, smtp.port, port=port, scheduler_interval=30.0)
+    async with sessions() as session, session.begin():
+        _, key = await create_api_key(session, name="manager", role="admin")
+    server = AppServer(settings)
+    await server.start()
+    try:
+        async with httpx.AsyncClient(base_url=server.url) as client:
+            sent = await client.post(
+                "/campaigns/2026-Q4/invite", headers={"Authorization": f"Bearer {key}"}
+            )
+        assert sent.status_code == 200, sent.text
+        assert sent.json()["by_email"] == 1
+        for _ in range(200):  # woken by the invite: well before the 30 s interval
+            if smtp.mailbox.to(ALICE):
+                break
+            await asyncio.sleep(0.05)
+        (mail,) = smtp.mailbox.to(ALICE)
+        assert web_link(PUBLIC_URL, tokens["r1"]) in body_of(mail, "plain")
+    finally:
+        await server.stop()
