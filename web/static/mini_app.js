@@ -19,7 +19,8 @@
       note.id = "mini-app-note";
       main.prepend(note);
     }
-    note.className = refused ? "mini-app-note refused" : "mini-app-note";
+    // A refusal looks like the form's own notices (web.css styles .notice).
+    note.className = refused ? "notice mini-app-note refused" : "mini-app-note";
     note.setAttribute("role", refused ? "alert" : "status");
     note.textContent = message;
     if (refused) {
