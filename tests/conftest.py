@@ -72,6 +72,52 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
 def pytest_configure(config: pytest.Config) -> None:
     for name, backends in BACKENDS_OF_MARKER.items():
         config.addinivalue_line("markers", f"{name}: the database tests run on {backends}")
+    config.addinivalue_line(
+        "markers",
+        "long_running(seconds): a test that takes about this long (under a loaded run); "
+        "under pytest-xdist each one starts first on a worker of its own",
+    )
+
+
+def _chunk_starts(count: int, workers: int) -> list[int]:
+    """Where each worker's share begins when pytest-xdist's worksteal scheduler first splits
+    ``count`` tests among ``workers`` idle ones (xdist/scheduler/worksteal.py: contiguous
+    shares of ``remaining // workers_left``; a thief takes from the end of a share)."""
+    starts, start = [], 0
+    for done in range(workers):
+        starts.append(start)
+        start += (count - start) // (workers - done)
+    return starts
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist, put each ``long_running`` test at the front of a worker's share,
+    longest first onto the least loaded share: the run then ends when the longest test ends,
+    not when a worker that met two of them late is through. Every worker collects and
+    reorders alike, so their collections stay identical."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "0"))
+    if workers < 2 or len(items) < workers:
+        return
+    seconds = {id(item): _expected_seconds(item) for item in items}
+    long = sorted((i for i in items if seconds[id(i)]), key=lambda i: -seconds[id(i)])
+    rest = [item for item in items if not seconds[id(item)]]
+    shares: list[list[pytest.Item]] = [[] for _ in range(workers)]
+    for item in long:
+        min(shares, key=lambda share: sum(seconds[id(i)] for i in share)).append(item)
+    starts = _chunk_starts(len(items), workers)
+    ordered: list[pytest.Item] = []
+    for worker, share in enumerate(shares):
+        end = starts[worker + 1] if worker + 1 < workers else len(items)
+        ordered += share
+        take = max(0, end - len(ordered))
+        ordered += rest[:take]
+        del rest[:take]
+    items[:] = ordered + rest
+
+
+def _expected_seconds(item: pytest.Item) -> float:
+    mark = item.get_closest_marker("long_running")
+    return float(mark.args[0]) if mark is not None and mark.args else 0.0
 
 
 def _parametrizes_database_url(mark: pytest.Mark) -> bool:

@@ -65,6 +65,7 @@ def read_report(report_dir: Path) -> tuple[Counter[str], Counter[int]]:
     return per_operation, statuses
 
 
+@pytest.mark.long_running(90)
 @pytest.mark.sqlite_only
 async def test_schemathesis_finds_no_server_error_in_any_operation(
     sessions: async_sessionmaker[AsyncSession],

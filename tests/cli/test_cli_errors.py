@@ -150,6 +150,7 @@ async def test_a_read_only_database(read_only_database: str) -> None:
         ("not a url", "the database URL cannot be used: "),
     ],
 )
+@pytest.mark.long_running(15)
 def test_the_installed_csat_command_prints_no_traceback(url: str, problem: str) -> None:
     csat_script = Path(sys.executable).with_name("csat")
     for args in (["db", "upgrade"], ["apikey", "list"]):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from sqlalchemy import select
 
 from cli.hosting import AppServer
@@ -17,6 +18,7 @@ from tests.support import free_port, seed_campaign
 STEADY = Persona(mood=4.0, na_rate=0.0, stop_after=None, language="en", talkative=False)
 
 
+@pytest.mark.long_running(12)
 async def test_a_refused_update_is_delivered_again(
     sessions, sim: BotApiSimulator, app: AppServer
 ) -> None:  # type: ignore[no-untyped-def]

@@ -83,6 +83,7 @@ def within(values: pd.Series | np.ndarray, low: float, high: float) -> bool:
     return bool(np.all((data >= low - 1e-9) & (data <= high + 1e-9)))
 
 
+@pytest.mark.long_running(9)
 @PROPERTY
 @given(campaigns(), st.sampled_from(["default", "pomp", {1: 0, 2: 30, 3: 55, 4: 85, 5: 100}]))
 def test_rates_stay_in_unit_interval_and_scores_in_0_100(
@@ -125,6 +126,7 @@ def test_factor_and_item_weights_only_rescale(
 
 @PROPERTY
 @given(campaigns(), st.sampled_from([0.25, 3.0, 100.0]))
+@pytest.mark.long_running(13)
 def test_customer_weights_only_rescale(answers: pd.DataFrame, scale: float) -> None:
     survey = property_survey()
     heavier = answers.assign(customer_weight=answers["customer_weight"] * scale)

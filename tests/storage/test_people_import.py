@@ -38,6 +38,7 @@ def many_respondents() -> list[tuple[int, RespondentRecord]]:
     ]
 
 
+@pytest.mark.long_running(10)
 async def test_more_rows_than_bind_parameters_import_and_reimport_unchanged(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
