@@ -143,6 +143,7 @@ async def erase_personal_data(
         respondent.name = None
         respondent.external_id = f"forgotten-{respondent.id}"
         respondent.telegram_user_id = None
+        respondent.email = None
         respondent.timezone = None
         respondent.forgotten_at = now
         await session.execute(

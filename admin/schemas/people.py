@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from admin.pagination import Paginated
 from storage.models import Respondent
@@ -37,6 +37,7 @@ class RespondentPublic(BaseModel):
     language: str | None
     timezone: str | None
     telegram_user_id: int | None
+    email: str | None = Field(description="Where e-mail invitations go (no chat, SMTP on)")
     forgotten: bool
 
     @classmethod
@@ -50,6 +51,7 @@ class RespondentPublic(BaseModel):
             language=respondent.language,
             timezone=respondent.timezone,
             telegram_user_id=respondent.telegram_user_id,
+            email=respondent.email,
             forgotten=respondent.forgotten_at is not None,
         )
 

@@ -111,6 +111,7 @@ async def test_respondents_from_csv_report_bad_lines_and_keep_good_ones(api: Api
         "language": "zh-CN",
         "timezone": None,
         "telegram_user_id": None,
+        "email": None,
         "forgotten": False,
     }
     fixed = "external_id,customer_id,name,role,language\nR1,C1,Li Lei,quality,en\n"
