@@ -4,6 +4,7 @@ stale or missing one is refused politely with a 4xx and binds nothing."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -59,6 +60,7 @@ async def post(client: httpx.AsyncClient, token: str, **fields: str) -> httpx.Re
     return await client.post(f"/s/{token}/telegram", data=fields)
 
 
+@pytest.mark.both_backends  # the binding locks the invitation row (FOR UPDATE on PostgreSQL)
 async def test_a_signed_init_data_binds_the_invitation(client, sessions) -> None:
     tokens = await seed_campaign(sessions)
     signed = init_data(BOT_TOKEN, ALICE, "Alice")
@@ -173,3 +175,15 @@ async def test_without_a_bot_token_nothing_is_bound(db_url: str, sessions) -> No
         answer = await post(http, tokens["r1"], init_data=init_data(BOT_TOKEN, ALICE, "A"))
     assert (answer.status_code, answer.json()["reason"]) == (403, "no_bot")
     assert await bound_to(sessions, tokens["r1"]) == (None, InvitationState.CREATED)
+
+
+@pytest.mark.both_backends
+async def test_two_accounts_at_once_bind_one(client, sessions) -> None:
+    tokens = await seed_campaign(sessions)
+    first, second = await asyncio.gather(
+        post(client, tokens["r1"], init_data=init_data(BOT_TOKEN, ALICE, "Alice")),
+        post(client, tokens["r1"], init_data=init_data(BOT_TOKEN, 6002, "Mallory")),
+    )
+    assert sorted([first.status_code, second.status_code]) == [200, 409]
+    winner = ALICE if first.status_code == 200 else 6002
+    assert (await bound_to(sessions, tokens["r1"]))[0] == winner
