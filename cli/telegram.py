@@ -10,6 +10,7 @@ import simulator.__main__ as sim_cli
 from admin.app import create_app
 from bot.application import ALLOWED_UPDATES, BotService, build_application
 from cli.common import console, run_async, settings
+from mailing.hosting import mail_channel, mail_problem
 from simulator.simulator import DEFAULT_BOT_USERNAME, DEFAULT_TOKEN
 from survey.settings import Settings
 
@@ -20,7 +21,8 @@ webhook_app = typer.Typer(
 
 
 def make_app(config: Settings):  # type: ignore[no-untyped-def]
-    """The FastAPI app with the bot in it when a token is set."""
+    """The FastAPI app with the bot in it when a token is set, and the e-mail sender when
+    SMTP is configured."""
     factory = None
     if config.token:
 
@@ -28,7 +30,8 @@ def make_app(config: Settings):  # type: ignore[no-untyped-def]
             application = build_application(config, sessions, polling=not config.webhook_mode)
             return BotService(application, scheduler=config.scheduler)
 
-    return create_app(config, bot_factory=factory)
+    mail = mail_channel(config)
+    return create_app(config, bot_factory=factory, channels=[mail] if mail else [])
 
 
 def serve(
@@ -45,6 +48,10 @@ def serve(
     else:
         mode = f"webhook at {config.webhook_url}" if config.webhook_mode else "long polling"
         console.print(f"bot on ({mode}) via {config.telegram_api_url}")
+    if problem := mail_problem(config):
+        console.print(f"[yellow]{problem}.[/yellow]")
+    elif config.smtp_host:
+        console.print(f"e-mail invitations and reminders via {config.smtp_host}:{config.smtp_port}")
     uvicorn.run(make_app(config), host=host or config.host, port=port or config.port)
 
 
