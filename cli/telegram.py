@@ -13,6 +13,7 @@ from cli.common import console, run_async, settings
 from mailing.hosting import mail_channel, mail_problem
 from simulator.simulator import DEFAULT_BOT_USERNAME, DEFAULT_TOKEN
 from survey.settings import Settings
+from web.install import install as install_web
 
 _SIM_HELP = {option.flag: option.help for option in sim_cli.OPTIONS}
 webhook_app = typer.Typer(
@@ -31,7 +32,8 @@ def make_app(config: Settings):  # type: ignore[no-untyped-def]
             return BotService(application, scheduler=config.scheduler)
 
     mail = mail_channel(config)
-    return create_app(config, bot_factory=factory, channels=[mail] if mail else [])
+    channels = [install_web, *([mail] if mail else [])]
+    return create_app(config, bot_factory=factory, channels=channels)
 
 
 def serve(

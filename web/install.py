@@ -1,0 +1,22 @@
+"""The web channel's installer for ``admin.app.create_app(channels=...)``: the respondent's
+pages at ``/s/{token}`` (channel web) and their stylesheet at ``/s/static``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from survey.vocabulary import Channel
+from web.site import STATIC_PATH, FormSite, survey_router
+
+STATIC = Path(__file__).parent / "static"
+# mini_app.js binds the form to a Telegram user when Telegram opened it as a Mini App.
+RESPONDENT = FormSite(prefix="/s", channel=Channel.WEB, scripts=("mini_app.js",))
+
+
+def install(app: FastAPI) -> None:
+    """Add the web survey's routes and static files to ``app``."""
+    app.mount(STATIC_PATH, StaticFiles(directory=STATIC), name="web-static")
+    app.include_router(survey_router(RESPONDENT))
