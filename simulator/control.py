@@ -12,6 +12,8 @@ JSON, and drives the same `SimUser`/`SimChat` objects tests use:
                                             private chat or a group
     POST /control/users/{id}/presses       {label | callback_data, chat_id?, message_id?}
     POST /control/users/{id}/links         {link}: open https://t.me/<bot>?start=<token>
+    POST /control/users/{id}/web_apps      {label, message_id?}: tap a Mini App button ->
+                                            {url}: its URL with initData signed for them
     GET  /control/groups                   {"groups": [chat]}
     POST /control/groups                   {id?, title?, type?} -> chat (201 new, 200 known)
     GET  /control/chats/{id}/messages      ?since=REVISION&wait=SECONDS: long-polls until
@@ -68,6 +70,7 @@ class ControlApi:
             ("/users/{user_id}/messages", self.send_message, "POST"),
             ("/users/{user_id}/presses", self.press, "POST"),
             ("/users/{user_id}/links", self.open_link, "POST"),
+            ("/users/{user_id}/web_apps", self.open_web_app, "POST"),
             ("/groups", self.list_groups, "GET"),
             ("/groups", self.create_group, "POST"),
             ("/chats/{chat_id}/messages", self.chat_messages, "GET"),
@@ -159,6 +162,14 @@ class ControlApi:
         payload = start_payload(link, self.sim.bot_username)
         self._check_not_blocked(user, user.chat)
         return self._delivered(await user.send_text(f"/start {payload}"), payload=payload)
+
+    async def open_web_app(self, request: Request) -> Response:
+        """The person taps a Mini App button: the URL Telegram would open, signed for them."""
+        user = self._user(request)
+        body = await read_body(request)
+        label = read_text(body, "label", required=True, limit=256) or ""
+        url = self.sim.open_web_app(user, label, read_int(body, "message_id"))
+        return JSONResponse({"url": url})
 
     async def list_groups(self, request: Request) -> Response:
         """Every group the bot is in."""

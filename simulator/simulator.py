@@ -21,6 +21,7 @@ from simulator.page import page_routes
 from simulator.recording import CallLog, RecordedCall
 from simulator.server import ApiServer, EmbeddedServer, tracking_protocol
 from simulator.state import JSON, Account, ChatType, SimState
+from simulator.webapps import launch_url
 
 DEFAULT_TOKEN = "123456:TEST-token"
 DEFAULT_BOT_USERNAME = "csat_test_bot"
@@ -178,6 +179,15 @@ class BotApiSimulator:
             self._state.add_user(account)
             self._users[user_id] = SimUser(self._state, account, self._deliver)
         return self._users[user_id]
+
+    def open_web_app(self, user: SimUser, label: str, message_id: int | None = None) -> str:
+        """What Telegram opens when ``user`` taps the Mini App button ``label`` on a message
+        (the newest with a keyboard by default): its URL with initData signed for them."""
+        message = user.chat.keyboard_message(message_id)
+        url = message.web_app_url(label)
+        if url is None:
+            raise LookupError(f"button {label!r} on message {message.message_id} opens no Mini App")
+        return launch_url(url, self.token, user.profile, self._state.now())
 
     def group(self, chat_id: int, title: str = "Group", chat_type: str | None = None) -> SimChat:
         """A group the bot is in; ids starting with -100 are supergroups unless told otherwise."""

@@ -2,6 +2,8 @@
 // Texts are always text nodes, never HTML.
 "use strict";
 
+import { attempt, call } from "./api.js";
+
 function formatTime(unix) {
   const date = new Date(unix * 1000);
   return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
@@ -34,6 +36,24 @@ function fillText(element, text, page) {
   element.append(text.slice(last));
 }
 
+// A Mini App button opens its page in a new tab as Telegram would: with initData signed for
+// the person you are (the simulator signs it with the bot's token).
+function webAppKey(message, button, page) {
+  const key = document.createElement("button");
+  key.type = "button";
+  key.className = "key web-app";
+  key.textContent = button.text;
+  key.title = button.web_app;
+  key.addEventListener("click", async () => {
+    if (!page.me) return;
+    const opened = await attempt(() => call("POST", `/users/${page.me.id}/web_apps`, {
+      label: button.text, message_id: message.message_id,
+    }));
+    if (opened) window.open(opened.url, "_blank", "noopener");
+  });
+  return key;
+}
+
 // press(message, button, keyboard, key) is called when a callback button is clicked.
 function keyboardOf(message, page, press) {
   const keyboard = document.createElement("div");
@@ -42,9 +62,12 @@ function keyboardOf(message, page, press) {
     const line = document.createElement("div");
     line.className = "keyboard-row";
     for (const button of row) {
-      // A Mini App opens in a new tab, as a plain page (without Telegram's signed initData).
-      if (button.url || button.web_app) {
-        const link = linkTo(button.url || button.web_app, page);
+      if (button.web_app) {
+        line.append(webAppKey(message, button, page));
+        continue;
+      }
+      if (button.url) {
+        const link = linkTo(button.url, page);
         link.className = "key";
         link.textContent = button.text;
         line.append(link);

@@ -30,6 +30,7 @@ _MODULES = {
     "state",
     "validation",
     "views",
+    "webapps",
 }
 
 

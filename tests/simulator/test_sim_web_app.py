@@ -1,9 +1,15 @@
 """Mini App (web_app) buttons in the simulator: kept on the message and shown by the control
-API; refused without a URL and, as on Telegram, outside a private chat."""
+API; refused without a URL and, as on Telegram, outside a private chat; tapped, they open
+their URL with initData signed for the person as Telegram documents it."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import re
+import time
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import pytest
@@ -65,3 +71,38 @@ async def test_a_web_app_button_in_a_group_is_refused(sim: BotApiSimulator, bot:
     group = sim.group(-1001, "Staff")
     with pytest.raises(BadRequest, match=re.escape("Button_type_invalid")):
         await bot.send_message(group.id, "Not here", reply_markup=with_form())
+
+
+def signed_correctly(init_data: str, token: str) -> bool:
+    """Telegram's documented check, written out here (the simulator signs, this verifies)."""
+    fields = dict(parse_qsl(init_data, strict_parsing=True))
+    received = fields.pop("hash")
+    secret = hmac.new(b"WebAppData", token.encode(), hashlib.sha256).digest()
+    check = "\n".join(f"{key}={fields[key]}" for key in sorted(fields))
+    return hmac.new(secret, check.encode(), hashlib.sha256).hexdigest() == received
+
+
+async def test_tapping_a_mini_app_opens_it_with_signed_init_data(
+    sim: BotApiSimulator, bot: Bot
+) -> None:
+    alice = sim.user(1001, first_name="Alice", language_code="en")
+    await alice.send_text("/start")
+    await bot.send_message(alice.id, "Invitation", reply_markup=with_form())
+    opened = urlsplit(sim.open_web_app(alice, "Form"))
+    assert (opened.scheme, opened.netloc, opened.path) == ("https", "survey.example", "/s/tok")
+    launch = dict(parse_qsl(opened.fragment))
+    assert launch["tgWebAppVersion"] and signed_correctly(launch["tgWebAppData"], sim.token)
+    init = dict(parse_qsl(launch["tgWebAppData"]))
+    assert json.loads(init["user"]) == {"id": 1001, "first_name": "Alice", "language_code": "en"}
+    assert abs(int(init["auth_date"]) - time.time()) < 60
+    assert not signed_correctly(launch["tgWebAppData"], "999:another")
+
+    async with httpx.AsyncClient(base_url=sim.api_root) as client:
+        tapped = await client.post(f"{PREFIX}/users/1001/web_apps", json={"label": "Form"})
+        assert tapped.status_code == 200
+        assert signed_correctly(
+            dict(parse_qsl(urlsplit(tapped.json()["url"]).fragment))["tgWebAppData"], sim.token
+        )
+        not_a_mini_app = await client.post(f"{PREFIX}/users/1001/web_apps", json={"label": "Chat"})
+        assert not_a_mini_app.status_code == 404
+        assert "opens no Mini App" in not_a_mini_app.json()["error"]
