@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from survey.vocabulary import Channel
+from web.mini_app import install as install_mini_app
 from web.site import STATIC_PATH, FormSite, survey_router
 
 STATIC = Path(__file__).parent / "static"
@@ -20,3 +21,4 @@ def install(app: FastAPI) -> None:
     """Add the web survey's routes and static files to ``app``."""
     app.mount(STATIC_PATH, StaticFiles(directory=STATIC), name="web-static")
     app.include_router(survey_router(RESPONDENT))
+    install_mini_app(app)  # POST /s/{token}/telegram, which mini_app.js calls
