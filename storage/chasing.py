@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +24,7 @@ from storage.reminders import AWAITING, UNDELIVERED, Handoff, ReminderPolicy
 from survey.vocabulary import OutboxState
 
 Reason = Literal["undelivered", "no_chat", "reminders_used"]
+Rows = TypeVar("Rows", bound=tuple[Any, ...])
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,18 @@ def _unreachable(policy: ReminderPolicy) -> ColumnElement[bool]:
     return and_(no_chat, Respondent.email.is_(None)) if policy.by_email else no_chat
 
 
+def by_account_owner(query: Select[Rows], owner: str | None) -> Select[Rows]:
+    """Ordered by account owner (none last), customer and respondent; only ``owner``'s
+    customers when given. The query joins Customer and Respondent."""
+    query = query.order_by(
+        Customer.account_owner.is_(None),
+        Customer.account_owner,
+        Customer.name,
+        Respondent.external_id,
+    )
+    return query.where(Customer.account_owner == owner) if owner is not None else query
+
+
 def chase_query(
     campaign_id: int, *, now: datetime, policy: ReminderPolicy, owner: str | None = None
 ) -> Select[tuple[Invitation, Respondent, Customer, str | None]]:
@@ -83,16 +96,8 @@ def chase_query(
                 ),
             ),
         )
-        .order_by(
-            Customer.account_owner.is_(None),
-            Customer.account_owner,
-            Customer.name,
-            Respondent.external_id,
-        )
     )
-    if owner is not None:
-        query = query.where(Customer.account_owner == owner)
-    return query
+    return by_account_owner(query, owner)
 
 
 def _reason(invitation: Invitation, respondent: Respondent, policy: ReminderPolicy) -> Reason:

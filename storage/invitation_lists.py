@@ -9,6 +9,7 @@ from typing import Literal
 
 from sqlalchemy import Select, select
 
+from storage.chasing import by_account_owner
 from storage.models import Customer, Invitation, Respondent
 from storage.reminders import Handoff, ReminderPolicy
 
@@ -37,16 +38,8 @@ def invitations_query(
         .join(Respondent, Respondent.id == Invitation.respondent_id)
         .join(Customer, Customer.id == Respondent.customer_id)
         .where(Invitation.campaign_id == campaign_id, Respondent.forgotten_at.is_(None))
-        .order_by(
-            Customer.account_owner.is_(None),
-            Customer.account_owner,
-            Customer.name,
-            Respondent.external_id,
-        )
     )
-    if owner is not None:
-        query = query.where(Customer.account_owner == owner)
-    return query
+    return by_account_owner(query, owner)
 
 
 def reach_of(respondent: Respondent, policy: ReminderPolicy) -> Reach:

@@ -28,6 +28,9 @@ from storage.types import utcnow
 from survey.settings import Settings
 
 router = APIRouter(prefix="/campaigns", tags=["campaigns"])
+OwnerFilter = Annotated[
+    AccountOwner | None, Query(description="Only this account owner's customers")
+]
 
 
 @router.post("/{key}/plan", responses=CONFLICT)
@@ -81,9 +84,7 @@ async def list_invitations(
     session: SessionDep,
     _key: StaffKey,
     page: PageDep,
-    owner: Annotated[
-        AccountOwner | None, Query(description="Only this account owner's customers")
-    ] = None,
+    owner: OwnerFilter = None,
 ) -> InvitationList:
     """Every invitation of the campaign by account owner, with both links to hand out: the
     Telegram deep link and the web link (``CSAT_PUBLIC_URL``/s/<token>; null while it is
@@ -112,9 +113,7 @@ async def chase_unanswered(
     session: SessionDep,
     _key: StaffKey,
     page: PageDep,
-    owner: Annotated[
-        AccountOwner | None, Query(description="Only this account owner's customers")
-    ] = None,
+    owner: OwnerFilter = None,
 ) -> ChaseList:
     """Unanswered invitations to chase by hand, by account owner, with both links: Telegram or
     the mail server refused the message (``undelivered``, the refusal in ``detail``), the bot

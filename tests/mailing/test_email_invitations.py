@@ -20,7 +20,7 @@ from storage import outbox
 from storage.apikeys import create_api_key
 from storage.campaigns import campaign_by_key, web_link
 from storage.chasing import chase_list
-from storage.models import Invitation, OutboundMessage, Respondent
+from storage.models import OutboundMessage, Respondent
 from storage.reminders import InvitationBatch, ReminderPolicy, send_invitations
 from storage.types import utcnow
 from survey.loader import load_template
@@ -28,6 +28,7 @@ from survey.settings import Settings
 from survey.vocabulary import InvitationState, OutboxKind, OutboxState
 from tests.cli.test_invite_command import zone_at
 from tests.mailing.conftest import PUBLIC_URL, SmtpServer, body_of, mail_settings
+from tests.storage.test_reminders import invitation_of
 from tests.support import free_port, respond, seed_campaign
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -63,17 +64,6 @@ def sender_for(sessions: async_sessionmaker[AsyncSession], settings: Settings) -
     config = SmtpConfig.from_settings(settings)
     assert config is not None
     return MailSender(sessions, settings, config)
-
-
-async def invitation_of(sessions: async_sessionmaker[AsyncSession], external_id: str) -> Invitation:
-    async with sessions() as session:
-        invitation = await session.scalar(
-            select(Invitation)
-            .join(Respondent, Respondent.id == Invitation.respondent_id)
-            .where(Respondent.external_id == external_id)
-        )
-    assert invitation is not None
-    return invitation
 
 
 async def mail_rows(sessions: async_sessionmaker[AsyncSession]) -> list[OutboundMessage]:
