@@ -33,6 +33,7 @@ from survey.errors import (
 )
 from survey.settings import Settings
 from web.initdata import InitDataRefused, MiniAppUser, validate
+from web.site import web_state
 
 PATH = "/s/{token}/telegram"
 FALLBACK = "en"
@@ -70,6 +71,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh-CN": "服务暂时不可用，请稍后再试。",
         "en": "The service is unavailable for a moment. Please try again shortly.",
     },
+    "too_many": {
+        "zh-CN": "请求过于频繁，请 {seconds} 秒后再试。",
+        "en": "Too many attempts: please try again in {seconds} s.",
+    },
     "no_mini_app": {
         "zh-CN": "此服务未启用 Telegram 小程序。请直接使用表单。",
         "en": "The Telegram Mini App is not enabled here. Please use the form directly.",
@@ -104,6 +109,13 @@ async def bind(request: Request, token: str) -> JSONResponse:
     """Validate the posted initData and bind the invitation to its Telegram user."""
     fields = await _fields(request)
     lang = fields.get("lang") if fields.get("lang") in TEXTS["bound"] else None
+    # The form's own limits (per address, per invitation): a binding is a write like an answer.
+    shared = web_state(request.app)
+    client = request.client.host if request.client else "unknown"
+    if wait := shared.per_ip.take(client) or shared.per_token.take(token):
+        refusal = _refusal(429, "too_many", lang, reason="too_many_requests", seconds=str(wait))
+        refusal.headers["Retry-After"] = str(wait)
+        return refusal
     settings: Settings = request.app.state.settings
     if not settings.token:  # no bot, so no Mini App of ours could have signed anything
         return _refusal(403, "no_mini_app", lang, reason="no_bot")
@@ -143,8 +155,11 @@ async def _fields(request: Request) -> dict[str, str]:
     }
 
 
-def _refusal(status: int, key: str, lang: str | None, *, reason: str) -> JSONResponse:
-    body: dict[str, Any] = {"bound": False, "reason": reason, "message": phrase(key, lang)}
+def _refusal(
+    status: int, key: str, lang: str | None, *, reason: str, **values: str
+) -> JSONResponse:
+    message = phrase(key, lang, **values)
+    body: dict[str, Any] = {"bound": False, "reason": reason, "message": message}
     return JSONResponse(body, status_code=status)
 
 

@@ -21,6 +21,7 @@ from survey.vocabulary import CampaignStatus, InvitationState
 from tests.support import seed_campaign
 from tests.web.mini_app_signing import init_data
 from web import mini_app
+from web.limits import PER_TOKEN
 
 BOT_TOKEN = "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11"
 ALICE = 5001  # r1's Telegram account in these tests
@@ -187,3 +188,20 @@ async def test_two_accounts_at_once_bind_one(client, sessions) -> None:
     assert sorted([first.status_code, second.status_code]) == [200, 409]
     winner = ALICE if first.status_code == 200 else 6002
     assert (await bound_to(sessions, tokens["r1"]))[0] == winner
+
+
+async def test_bindings_are_rate_limited_like_answers(client, sessions) -> None:
+    tokens = await seed_campaign(sessions)
+    forged = init_data("999:another-bot", ALICE, "Alice")
+    statuses = [
+        (await post(client, tokens["r1"], init_data=forged, lang="en")).status_code
+        for _ in range(PER_TOKEN.burst)
+    ]
+    assert set(statuses) == {403}
+    limited = await post(client, tokens["r1"], init_data=forged, lang="en")
+    assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
+    assert limited.json()["reason"] == "too_many_requests"
+    assert limited.json()["message"].startswith("Too many attempts: please try again in ")
+    # Another invitation from the same address still goes through.
+    other = await post(client, tokens["r2"], init_data=init_data(BOT_TOKEN, 6002, "Bob"))
+    assert other.status_code == 200
