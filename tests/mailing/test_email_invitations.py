@@ -27,9 +27,9 @@ from survey.loader import load_template
 from survey.settings import Settings
 from survey.vocabulary import InvitationState, OutboxKind, OutboxState
 from tests.cli.test_invite_command import zone_at
-from tests.mailing.conftest import PUBLIC_URL, SmtpServer, body_of, mail_settings
+from tests.mailing.conftest import PUBLIC_URL, REFUSAL, SmtpServer, body_of, mail_settings
 from tests.storage.test_reminders import invitation_of
-from tests.support import free_port, respond, seed_campaign
+from tests.support import free_port, invoke_csat, respond, seed_campaign
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 THURSDAY = datetime(2026, 3, 5, 10, 0, tzinfo=SHANGHAI)
@@ -227,3 +227,36 @@ async def test_csat_serve_sends_the_e_mail_an_invite_queues(
         assert web_link(PUBLIC_URL, tokens["r1"]) in body_of(mail, "plain")
     finally:
         await server.stop()
+
+
+async def test_the_command_line_counts_e_mails_and_names_a_mail_refusal(
+    db_url: str, sessions, smtp: SmtpServer
+) -> None:
+    tokens = await seed_campaign(sessions)
+    await give_addresses(
+        sessions, {"r1": "bounce@example.com", "r4": DAN}, tz=zone_at(12, utcnow())
+    )
+    smtp.mailbox.refused.add("bounce@example.com")
+    env = {
+        "CSAT_BOT_USERNAME": "csat_test_bot",
+        "CSAT_PUBLIC_URL": PUBLIC_URL,
+        "CSAT_SMTP_HOST": "127.0.0.1",
+        "CSAT_SMTP_PORT": str(smtp.port),
+        "CSAT_SMTP_STARTTLS": "false",
+    }
+    invited = await invoke_csat(db_url, "campaign", "invite", "2026-Q4", **env)
+    assert invited.exit_code == 0, invited.output
+    summary = " ".join(invited.output.split())
+    assert "2 links for account owners, 2 by e-mail (chat messages and e-mails are sent" in summary
+    await sender_for(sessions, mail_settings(db_url, smtp.port)).run_once(utcnow())
+    assert len(smtp.mailbox.to(DAN)) == 1
+    chase = await invoke_csat(db_url, "campaign", "chase", "2026-Q4", **env)
+    assert chase.exit_code == 0, chase.output
+    rows = {
+        line.split("\t")[0]: line.split("\t") for line in chase.output.splitlines() if "\t" in line
+    }
+    assert sorted(rows) == ["r1", "r2", "r3"]  # r4 is reminded by e-mail: not chased by hand
+    assert rows["r1"][3] == (
+        "the mail server refused the invitation (e-mail recipient refused: " + REFUSAL + ")"
+    )
+    assert rows["r1"][-1] == web_link(PUBLIC_URL, tokens["r1"])
