@@ -10,13 +10,7 @@ WEB_TEXTS: dict[str, dict[str, str]] = {
     "page_title": {"zh-CN": "客户满意度调查", "en": "Customer satisfaction survey"},
     "language_switch": {"zh-CN": "语言", "en": "Language"},
     "progress": {"zh-CN": "第 {number} 题，共 {total} 题", "en": "Question {number} of {total}"},
-    "choose_level": {"zh-CN": "请选择一项", "en": "Choose one"},
     "current_answer": {"zh-CN": "（当前回答）", "en": "(your answer)"},
-    "causes_hint": {
-        "zh-CN": "点击原因可选中或取消，选好后点“完成”。",
-        "en": "Tap a cause to tick or untick it, then press Done.",
-    },
-    "selected": {"zh-CN": "已选", "en": "selected"},
     "what_happened_web": {
         "zh-CN": "能简单说说发生了什么吗？可以跳过。",
         "en": "Could you tell us briefly what happened? You may skip this.",
@@ -25,7 +19,6 @@ WEB_TEXTS: dict[str, dict[str, str]] = {
         "zh-CN": "最后，您还有什么意见或建议吗？可以跳过。",
         "en": "Finally, any comment or suggestion for us? You may skip this.",
     },
-    "your_text": {"zh-CN": "您的回答", "en": "Your answer"},
     "send": {"zh-CN": "提交此项", "en": "Send"},
     "summary_web": {
         "zh-CN": "请检查您的回答。确认无误请点“提交”，或修改某个回答。",
@@ -89,10 +82,6 @@ WEB_TEXTS: dict[str, dict[str, str]] = {
         "zh-CN": "您的文字有 {length} 个字符，最多可以保存 {limit} 个。请缩短后再提交；下面保留了前 {limit} 个字符。",
         "en": "Your text has {length} characters; at most {limit} can be kept. Please shorten it "
         "and send it again; the first {limit} characters are kept below.",
-    },
-    "saved_note": {
-        "zh-CN": "每个回答都会立即保存，您可以随时离开，稍后通过同一链接继续。",
-        "en": "Each answer is saved at once: you can leave and continue later from the same link.",
     },
 }
 

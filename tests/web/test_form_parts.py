@@ -90,3 +90,19 @@ def test_reading_a_post() -> None:
         assert read({"do": bad, "key": "GI"}, max_text=50).problem == Problem.BAD_CHOICE, bad
     assert read({"do": "level:3"}, max_text=50).problem == Problem.INCOMPLETE
     assert read({}, max_text=50).problem == Problem.INCOMPLETE
+
+
+def test_every_web_text_in_both_languages_and_every_one_used() -> None:
+    import re
+    from pathlib import Path
+
+    from survey.schema import SUPPORTED_LANGUAGES
+    from web.texts import WEB_TEXTS
+
+    web = Path(__file__).parents[2] / "web"
+    sources = "".join(p.read_text() for p in [*web.glob("*.py"), *web.glob("templates/*.html")])
+    for key, variants in WEB_TEXTS.items():
+        assert set(variants) == set(SUPPORTED_LANGUAGES), key
+        assert len({frozenset(re.findall(r"{(\w+)}", v)) for v in variants.values()}) == 1, key
+        used = sources.replace(f'    "{key}": {{', "")  # not its own entry in web/texts.py
+        assert f'"{key}"' in used or f"'{key}'" in used, f"{key} is never shown"
