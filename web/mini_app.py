@@ -34,11 +34,13 @@ from survey.errors import (
 from survey.settings import Settings
 from web.initdata import InitDataRefused, MiniAppUser, validate
 from web.site import web_state
+from web.texts import w
 
 PATH = "/s/{token}/telegram"
 FALLBACK = "en"
 MAX_FIELD_CHARS = 8192  # initData is a few hundred characters; the body limit is the app's
 
+# The Mini App's own phrases; the rest are the form's (web.texts), so both say the same.
 TEXTS: dict[str, dict[str, str]] = {
     "bound": {
         "zh-CN": "您正以 Telegram 账号「{name}」作答。",
@@ -54,27 +56,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "This invitation is already being answered from another Telegram account. "
         "If this is unexpected, please contact whoever invited you.",
     },
-    "completed": {
-        "zh-CN": "您已提交过这份问卷，感谢参与！",
-        "en": "You have already submitted this survey. Thank you!",
-    },
-    "closed": {
-        "zh-CN": "这份问卷已结束，不再接受回答。",
-        "en": "This survey has closed and no longer takes answers.",
-    },
-    "expired": {"zh-CN": "此邀请已过期。", "en": "This invitation has expired."},
-    "not_found": {
-        "zh-CN": "找不到此邀请，请检查链接。",
-        "en": "We could not find this invitation. Please check the link.",
-    },
-    "unavailable": {
-        "zh-CN": "服务暂时不可用，请稍后再试。",
-        "en": "The service is unavailable for a moment. Please try again shortly.",
-    },
-    "too_many": {
-        "zh-CN": "请求过于频繁，请 {seconds} 秒后再试。",
-        "en": "Too many attempts: please try again in {seconds} s.",
-    },
     "no_mini_app": {
         "zh-CN": "此服务未启用 Telegram 小程序。请直接使用表单。",
         "en": "The Telegram Mini App is not enabled here. Please use the form directly.",
@@ -84,11 +65,11 @@ TEXTS: dict[str, dict[str, str]] = {
 # What each refusal answers: (status, message key). Order matters: subclasses first.
 REFUSALS: tuple[tuple[type[Exception], int, str], ...] = (
     (InvitationInUse, 409, "in_use"),
-    (InvitationCompleted, 409, "completed"),
-    (CampaignClosed, 410, "closed"),
-    (InvitationExpired, 410, "expired"),
-    (InvitationError, 404, "not_found"),
-    (TemporarilyUnavailable, 503, "unavailable"),
+    (InvitationCompleted, 409, "completed_web"),
+    (CampaignClosed, 410, "closed_web"),
+    (InvitationExpired, 410, "expired_web"),
+    (InvitationError, 404, "invitation_not_found"),
+    (TemporarilyUnavailable, 503, "unavailable_web"),
 )
 
 router = APIRouter(include_in_schema=False)
@@ -100,6 +81,9 @@ def install(app: FastAPI) -> None:
 
 
 def phrase(key: str, lang: str | None, **values: str) -> str:
+    """A Mini App phrase, else the form's, in ``lang`` (falling back to English)."""
+    if key not in TEXTS:
+        return w(key, lang, **values)
     variants = TEXTS[key]
     return variants.get(lang or FALLBACK, variants[FALLBACK]).format(**values)
 
