@@ -22,6 +22,7 @@ from bot.conversation import Conversation
 from bot.failures import Retrier, collecting
 from bot.rate_limits import SlidingWindowRateLimiter
 from bot.scheduler import Scheduler
+from bot.tls import bot_request
 from survey.errors import TemporarilyUnavailable
 from survey.routing import StaffRouting
 from survey.settings import Settings
@@ -54,8 +55,9 @@ def build_application(
         .rate_limiter(SlidingWindowRateLimiter(max_retries=RATE_LIMIT_RETRIES))
         .concurrent_updates(16)
     )
-    if request is not None:
-        builder = builder.request(request)
+    builder = builder.request(request or bot_request()).get_updates_request(
+        bot_request(get_updates=True)
+    )
     if not polling:
         builder = builder.updater(None)  # updates arrive through the FastAPI webhook route
     application = builder.build()

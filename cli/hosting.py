@@ -13,6 +13,7 @@ import uvicorn
 from telegram import Bot
 
 from bot.application import ALLOWED_UPDATES
+from bot.tls import bot_request
 from cli.telegram import make_app
 from survey.settings import Settings
 
@@ -67,7 +68,10 @@ class AppServer:
     async def register_webhook(self) -> None:
         """What ``csat webhook set`` does: point the Bot API at this server."""
         async with Bot(
-            self.settings.token or "", base_url=f"{self.settings.telegram_api_url}/bot"
+            self.settings.token or "",
+            base_url=f"{self.settings.telegram_api_url}/bot",
+            request=bot_request(),
+            get_updates_request=bot_request(get_updates=True),
         ) as bot:
             await bot.set_webhook(
                 self.webhook_url, secret_token=self.settings.secret, allowed_updates=ALLOWED_UPDATES

@@ -10,6 +10,7 @@ from http import HTTPStatus
 import httpx
 
 from simulator.state import JSON, SimState
+from simulator.tls import tls_context
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 DEFAULT_WEBHOOK_TIMEOUT = 30.0
@@ -58,8 +59,9 @@ class WebhookPusher:
         if not webhook.url:
             raise RuntimeError("no webhook is set; updates wait for getUpdates")
         if self._client is None:
-            # Made on first use: building its TLS context costs more than most tests take.
-            self._client = httpx.AsyncClient(timeout=self._timeout)
+            # Made on first use, on the process's one TLS context: httpx would build one per
+            # client, loading the whole CA bundle (more CPU than most tests take).
+            self._client = httpx.AsyncClient(timeout=self._timeout, verify=tls_context())
         headers = {SECRET_HEADER: webhook.secret_token} if webhook.secret_token else {}
         try:
             response = await self._client.post(self._target(), json=update, headers=headers)

@@ -28,6 +28,7 @@ _MODULES = {
     "server",
     "simulator",
     "state",
+    "tls",
     "validation",
     "views",
     "webapps",
