@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
+import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -89,6 +90,7 @@ async def chases(sessions: async_sessionmaker[AsyncSession], settings: Settings,
         }
 
 
+@pytest.mark.both_backends
 async def test_invited_and_reminded_by_e_mail_on_the_schedule_until_done(
     db_url: str, sessions, smtp: SmtpServer
 ) -> None:
@@ -159,6 +161,7 @@ async def test_nothing_is_mailed_in_the_respondents_night(
     ]  # fmt: skip
 
 
+@pytest.mark.both_backends
 async def test_a_refused_recipient_is_recorded_and_chased_by_the_account_owner(
     db_url: str, sessions, smtp: SmtpServer
 ) -> None:
@@ -260,3 +263,19 @@ async def test_the_command_line_counts_e_mails_and_names_a_mail_refusal(
         "the mail server refused the invitation (e-mail recipient refused: " + REFUSAL + ")"
     )
     assert rows["r1"][-1] == web_link(PUBLIC_URL, tokens["r1"])
+
+
+@pytest.mark.both_backends
+async def test_two_senders_at_once_send_each_e_mail_once(
+    db_url: str, sessions, smtp: SmtpServer
+) -> None:
+    """Two processes' senders on one database: the outbox lease gives each e-mail to one."""
+    await seed_campaign(sessions)
+    addresses = {r: f"{r}@example.com" for r in ("r1", "r2", "r3", "r4")}
+    await give_addresses(sessions, addresses)
+    settings = mail_settings(db_url, smtp.port)
+    await invite_all(sessions, settings, THURSDAY)
+    first, second = sender_for(sessions, settings), sender_for(sessions, settings)
+    passes = await asyncio.gather(first.run_once(THURSDAY), second.run_once(THURSDAY))
+    assert sum(p.sent for p in passes) == 4
+    assert sorted(m["To"] for m in smtp.mailbox.messages) == sorted(addresses.values())
