@@ -7,7 +7,7 @@ loaded) posting the fragment here. The binding is the chat's rule
 (``storage.campaigns.open_invitation``): an invitation another Telegram account opened is
 refused. The form then goes on as for any browser: answers are in the database, so chat and
 form continue where the other left off. Answers are JSON, with a message in the page's
-language for the script to show.
+language for the script to show (``page_says_so``: the page shows that state itself).
 """
 
 from __future__ import annotations
@@ -72,6 +72,10 @@ REFUSALS: tuple[tuple[type[Exception], int, str], ...] = (
     (TemporarilyUnavailable, 503, "unavailable_web"),
 )
 
+# Refusals the form's page shows by itself already (its own page for that state): the script
+# need not repeat them.
+PAGE_SAYS_SO = frozenset({"completed_web", "closed_web", "expired_web", "invitation_not_found"})
+
 router = APIRouter(include_in_schema=False)
 
 
@@ -111,7 +115,7 @@ async def bind(request: Request, token: str) -> JSONResponse:
         await _bind(request.app.state.sessions, token, user)
     except (InvitationError, TemporarilyUnavailable) as exc:
         status, key = next((s, k) for kind, s, k in REFUSALS if isinstance(exc, kind))
-        return _refusal(status, key, lang, reason=_code(exc))
+        return _refusal(status, key, lang, reason=_code(exc), page_says_so=key in PAGE_SAYS_SO)
     message = phrase("bound", lang or _language(user), name=user.first_name)
     return JSONResponse({"bound": True, "user_id": user.id, "message": message})
 
@@ -140,10 +144,21 @@ async def _fields(request: Request) -> dict[str, str]:
 
 
 def _refusal(
-    status: int, key: str, lang: str | None, *, reason: str, **values: str
+    status: int,
+    key: str,
+    lang: str | None,
+    *,
+    reason: str,
+    page_says_so: bool = False,
+    **values: str,
 ) -> JSONResponse:
     message = phrase(key, lang, **values)
-    body: dict[str, Any] = {"bound": False, "reason": reason, "message": message}
+    body: dict[str, Any] = {
+        "bound": False,
+        "reason": reason,
+        "message": message,
+        "page_says_so": page_says_so,
+    }
     return JSONResponse(body, status_code=status)
 
 

@@ -115,6 +115,7 @@ async def test_a_forged_init_data_is_refused_and_binds_nothing(
         "reason": reason,
         "message": "We could not confirm your Telegram account. Please open this form again "
         "from the chat with the bot.",
+        "page_says_so": False,
     }
     assert await bound_to(sessions, tokens["r1"]) == (None, InvitationState.CREATED)
 
@@ -159,6 +160,7 @@ async def test_unknown_completed_and_closed_invitations_get_their_reason(client,
         )
     done = await post(client, tokens["r2"], init_data=signed)
     assert (done.status_code, done.json()["reason"]) == (409, "invitation_completed")
+    assert done.json()["page_says_so"] is True  # its page says "already submitted" itself
     async with sessions() as session, session.begin():
         await session.execute(update(Campaign).values(status=CampaignStatus.CLOSED))
     closed = await post(client, tokens["r1"], init_data=signed, lang="en")

@@ -26,9 +26,10 @@ from storage.reminders import ReminderPolicy, send_invitations
 from storage.types import utcnow
 from survey.calendar import WorkingCalendar
 from survey.loader import load_template
-from survey.vocabulary import AnswerKind, Channel
+from survey.vocabulary import AnswerKind, Channel, InvitationState
 from tests.support import begin, make_settings, seed_campaign
 from tests.web.mini_app_signing import init_data, launch_fragment
+from web.texts import w
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -262,3 +263,23 @@ async def test_the_invitations_button_opens_the_form_bound_in_telegram(
     await expect(phone.locator("#mini-app-note")).to_have_text(BOUND_EN)
     await phone.screenshot(path=tmp_path / "mini-app-from-the-invitation.png", full_page=True)
     assert await telegram_id(sessions, tokens["r1"]) == alice.id
+
+
+@sqlite_only
+async def test_a_submitted_survey_opened_as_a_mini_app_says_so_once(
+    phone: Page, web_app: AppServer, sessions, tmp_path: Path
+) -> None:
+    tokens = await seed_campaign(sessions)
+    async with sessions() as session, session.begin():
+        await session.execute(
+            update(Invitation)
+            .where(Invitation.token == tokens["r1"])
+            .values(state=InvitationState.COMPLETED)
+        )
+    signed = init_data(web_app.settings.token or "", 1001, "Alice")
+    async with phone.expect_response(re.compile(r"/telegram$")) as binding:
+        await phone.goto(mini_app_url(web_app, tokens["r1"], signed))
+    assert (await binding.value).status == 409
+    await expect(phone.locator("main")).to_contain_text(w("completed_web", "en"))
+    await expect(phone.locator("#mini-app-note")).to_have_count(0)  # the page said it already
+    await phone.screenshot(path=tmp_path / "mini-app-completed.png", full_page=True)

@@ -55,7 +55,7 @@
       return; // offline or a proxy's page: the form still works as a plain web form
     }
     if (answer.bound) keep(answer.message);
-    show(answer.message, !answer.bound);
+    if (!answer.page_says_so) show(answer.message, !answer.bound);
   }
 
   const fragment = new URLSearchParams(window.location.hash.slice(1));
