@@ -8,7 +8,6 @@ finished, before the database is let go. Routes that queue messages wake it thro
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -56,14 +55,13 @@ def mail_channel(settings: Settings) -> Callable[[FastAPI], None] | None:
     return install
 
 
-def _also(first: Callable[[], Any] | None, then: Callable[[], None]) -> Callable[[], Any]:
-    """Wake the bot's scheduler (when there is one) and the e-mail sender."""
+def _also(first: Callable[[], None] | None, then: Callable[[], None]) -> Callable[[], None]:
+    """Wake the bot's scheduler (when there is one: its ``wake_scheduler`` is a plain call, as
+    routes call it) and the e-mail sender."""
 
-    async def both() -> None:
+    def both() -> None:
         if first is not None:
-            result = first()
-            if inspect.isawaitable(result):
-                await result
+            first()
         then()
 
     return both
