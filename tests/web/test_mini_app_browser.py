@@ -283,3 +283,53 @@ async def test_a_submitted_survey_opened_as_a_mini_app_says_so_once(
     await expect(phone.locator("main")).to_contain_text(w("completed_web", "en"))
     await expect(phone.locator("#mini-app-note")).to_have_count(0)  # the page said it already
     await phone.screenshot(path=tmp_path / "mini-app-completed.png", full_page=True)
+
+
+@sqlite_only
+@pytest.mark.parametrize("public_url", [PROXY], indirect=True)
+async def test_the_simulators_chat_page_opens_the_mini_app_signed(
+    browser: Browser, web_app: AppServer, sim: BotApiSimulator, sessions, tmp_path: Path
+) -> None:
+    """The whole way by hand: the chat page's "Answer in a form" opens the Mini App with
+    initData the simulator signed, through the https address (routed here to the app)."""
+    tokens = await seed_campaign(sessions)
+    alice = sim.user(1001, first_name="Alice", language_code="en")
+    await alice.send_text("/start")
+    async with sessions() as session, session.begin():
+        await session.execute(
+            update(Respondent)
+            .where(Respondent.external_id == "r1")
+            .values(telegram_user_id=alice.id, timezone="UTC")
+        )
+        campaign = await campaign_by_key(session, "2026-Q4")
+        assert campaign is not None
+        await send_invitations(session, campaign, now=noon_before_now(), policy=POLICY)
+    await sim.wait_for(lambda: "invite" in (alice.last_text or ""), timeout=15, what="invitation")
+
+    context = await browser.new_context(viewport={"width": 1000, "height": 800})
+    errors: list[str] = []
+
+    async def through_the_proxy(route):  # type: ignore[no-untyped-def]
+        upstream = web_app.url + route.request.url.removeprefix(PROXY)
+        await route.fulfill(response=await route.fetch(url=upstream))
+
+    await context.route(f"{PROXY}/**", through_the_proxy)
+    context.on("page", lambda tab: tab.on("pageerror", lambda e: errors.append(str(e))))
+    try:
+        chat = await context.new_page()
+        chat.set_default_timeout(SOON)
+        await chat.goto(f"{sim.api_root}/?user={alice.id}")
+        key = chat.locator("#private-messages li.msg.bot").last.get_by_role(
+            "button", name="Answer in a form"
+        )
+        async with context.expect_page() as opened:
+            await key.click()
+        mini_app = await opened.value
+        mini_app.set_default_timeout(SOON)
+        await expect(mini_app.locator("#mini-app-note")).to_have_text(BOUND_EN)
+        assert mini_app.url == f"{PROXY}/s/{tokens['r1']}"  # the fragment is gone
+        await mini_app.screenshot(path=tmp_path / "mini-app-from-the-chat-page.png")
+    finally:
+        await context.close()
+    assert errors == []
+    assert await telegram_id(sessions, tokens["r1"]) == alice.id
