@@ -84,7 +84,8 @@ def validate(
     expected = hmac.new(
         secret_key(bot_token), data_check_string(fields).encode(), hashlib.sha256
     ).hexdigest()
-    if not hmac.compare_digest(expected, received.lower()):
+    # Compared as bytes: compare_digest refuses non-ASCII text (a TypeError, not a refusal).
+    if not hmac.compare_digest(expected.encode(), received.lower().encode()):
         raise InitDataRefused(Problem.BAD_HASH, "the hash does not match the bot token")
     # Only signed data is read from here on: its shape is Telegram's, but still checked.
     auth_date = _auth_date(fields.get("auth_date"))

@@ -88,6 +88,13 @@ def test_an_uppercase_hash_is_the_same_hash() -> None:
     assert validate(f"{head}hash={digest.upper()}", BOT_TOKEN, now=NOW).id == USER["id"]
 
 
+@pytest.mark.parametrize("digest", ["%C3%A9" * 32, "zz", "0" * 64, "%00"])
+def test_a_hash_of_any_text_is_a_bad_hash_not_a_crash(digest: str) -> None:
+    genuine = telegram_sign(fields())
+    head = genuine.rsplit("hash=", 1)[0]
+    assert refusal(f"{head}hash={digest}") == Problem.BAD_HASH
+
+
 @pytest.mark.parametrize("init_data", ["query_id=1&auth_date=1", "hash=&auth_date=1"])
 def test_no_hash_is_refused(init_data: str) -> None:
     assert refusal(init_data) == Problem.MISSING_HASH
@@ -140,6 +147,24 @@ def test_signed_data_without_a_user_is_malformed() -> None:
 
 
 field_names = st.sampled_from(["query_id", "user", "auth_date"])
+
+
+@given(init_data=st.text(max_size=300))
+def test_any_text_is_refused_with_a_reason(init_data: str) -> None:
+    with pytest.raises(InitDataRefused):
+        validate(init_data, BOT_TOKEN, now=NOW)
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["hash", "user", "auth_date", "query_id"]) | st.text(min_size=1),
+        st.text(max_size=60),
+        max_size=6,
+    )
+)
+def test_any_unsigned_query_string_is_refused_with_a_reason(pairs: dict[str, str]) -> None:
+    with pytest.raises(InitDataRefused):
+        validate(urlencode(pairs, quote_via=quote), BOT_TOKEN, now=NOW)
 
 
 @given(name=field_names, value=st.text(min_size=1, max_size=40))
