@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from cli.hosting import AppServer
 from mailing.sender import MailSender
 from mailing.smtp import SmtpConfig
+from simulator import BotApiSimulator
 from storage import outbox
 from storage.apikeys import create_api_key
 from storage.campaigns import campaign_by_key, web_link
@@ -30,12 +31,13 @@ from survey.vocabulary import InvitationState, OutboxKind, OutboxState
 from tests.cli.test_invite_command import zone_at
 from tests.mailing.conftest import PUBLIC_URL, REFUSAL, SmtpServer, body_of, mail_settings
 from tests.storage.test_reminders import invitation_of
-from tests.support import free_port, invoke_csat, respond, seed_campaign
+from tests.support import free_port, invoke_csat, make_settings, respond, seed_campaign
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 THURSDAY = datetime(2026, 3, 5, 10, 0, tzinfo=SHANGHAI)
 THIRD_WORKING_DAY = datetime(2026, 3, 10, 10, 0, tzinfo=SHANGHAI)  # Fri, Mon, Tue
 ALICE, DAN = "alice@example.com", "dan@example.com"
+MAIL_SETTINGS = ("public_url", "smtp_host", "smtp_port", "smtp_from", "smtp_starttls")
 ALL_FIVES: dict[str, int | None] = {q.key: 5 for q in load_template("ecss-5").questions()}
 
 
@@ -279,3 +281,51 @@ async def test_two_senders_at_once_send_each_e_mail_once(
     passes = await asyncio.gather(first.run_once(THURSDAY), second.run_once(THURSDAY))
     assert sum(p.sent for p in passes) == 4
     assert sorted(m["To"] for m in smtp.mailbox.messages) == sorted(addresses.values())
+
+
+async def test_the_bot_and_the_mail_sender_share_one_process_and_one_outbox(
+    db_url: str, sessions, sim: BotApiSimulator, smtp: SmtpServer
+) -> None:
+    """``csat serve`` with a bot and SMTP: each invitation goes out once, the chat one in chat
+    and the e-mail one by e-mail, and the process stops cleanly."""
+    await seed_campaign(sessions)
+    daytime = zone_at(12, utcnow())
+    await give_addresses(sessions, {"r1": ALICE}, tz=daytime)
+    bob = sim.user(2002, first_name="Bob", language_code="en")
+    async with sessions() as session, session.begin():
+        await session.execute(
+            update(Respondent)
+            .where(Respondent.external_id == "r2")
+            .values(telegram_user_id=bob.id, timezone=daytime)
+        )
+        _, key = await create_api_key(session, name="manager", role="admin")
+    mail = mail_settings(db_url, smtp.port)
+    settings = make_settings(db_url, sim).model_copy(
+        update={
+            name: getattr(mail, name)
+            for name in ("public_url", "smtp_host", "smtp_port", "smtp_from", "smtp_starttls")
+        }
+    )
+    server = AppServer(settings)
+    await server.start()
+    try:
+        await server.register_webhook()
+        await bob.send_text("/help")  # Bob has talked to the bot: it may write to him
+        helped = len(bob.messages)
+        async with httpx.AsyncClient(base_url=server.url) as client:
+            sent = await client.post(
+                "/campaigns/2026-Q4/invite", headers={"Authorization": f"Bearer {key}"}
+            )
+        assert sent.json()["by_email"] == 1 and sent.json()["in_chat_now"] == 1, sent.text
+        await sim.wait_for(lambda: len(bob.messages) > helped, what="Bob's chat invitation")
+        for _ in range(200):
+            if smtp.mailbox.to(ALICE):
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await server.stop()
+    assert len(smtp.mailbox.messages) == 1 and len(smtp.mailbox.to(ALICE)) == 1
+    assert len(bob.messages) == helped + 1 and "2026-Q4" in (bob.last_text or "")
+    async with sessions() as session:
+        states = set(await session.scalars(select(OutboundMessage.state)))
+    assert states == {OutboxState.SENT}  # neither sender took (and failed) the other's row
