@@ -33,7 +33,7 @@ from survey.errors import (
 )
 from survey.settings import Settings
 from web.initdata import InitDataRefused, MiniAppUser, validate
-from web.site import web_state
+from web.site import TOKEN_SHAPE, web_state
 from web.texts import w
 
 PATH = "/s/{token}/telegram"
@@ -104,6 +104,8 @@ async def bind(request: Request, token: str) -> JSONResponse:
         refusal = _refusal(429, "too_many", lang, reason="too_many_requests", seconds=str(wait))
         refusal.headers["Retry-After"] = str(wait)
         return refusal
+    if not TOKEN_SHAPE.fullmatch(token):  # no invitation has such a token: no database work
+        return _refusal(404, "invitation_not_found", lang, reason="invitation_not_found")
     settings: Settings = request.app.state.settings
     if not settings.token:  # no bot, so no Mini App of ours could have signed anything
         return _refusal(403, "no_mini_app", lang, reason="no_bot")

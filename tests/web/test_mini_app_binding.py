@@ -152,6 +152,8 @@ async def test_unknown_completed_and_closed_invitations_get_their_reason(client,
     signed = init_data(BOT_TOKEN, ALICE, "Alice")
     unknown = await post(client, "A" * 64, init_data=signed)
     assert (unknown.status_code, unknown.json()["reason"]) == (404, "invitation_not_found")
+    misshapen = await post(client, "A" * 65, init_data=signed)
+    assert (misshapen.status_code, misshapen.json()["reason"]) == (404, "invitation_not_found")
     async with sessions() as session, session.begin():
         await session.execute(
             update(Invitation)
