@@ -37,8 +37,9 @@ ROUTES = _routes()
 
 def required_role(method: str, path: str) -> str:
     """Viewers read everything but deep links (they let anyone answer as the respondent), staff
-    also update tickets and read the chase list, admins do everything else."""
-    if method == "GET" and path == "/campaigns/{key}/chase":
+    also update tickets and read the chase list and the invitation list (both carry the links),
+    admins do everything else."""
+    if method == "GET" and path in ("/campaigns/{key}/chase", "/campaigns/{key}/invitations"):
         return "staff"
     if method == "GET":
         return "viewer"
