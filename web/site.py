@@ -45,8 +45,17 @@ REFUSAL_NOTICES = {Refusal.STALE: "stale_web", Refusal.FIRST_QUESTION: "first_qu
 PROBLEM_STATUS = {Problem.INCOMPLETE: 422, Problem.BAD_CHOICE: 422, Problem.EMPTY_TEXT: 422,
                   Problem.TOO_LONG: 422}  # fmt: skip
 
-# Who is filling the form, for an interviewer's way in: their name, or a Response refusing.
-Asker = Callable[[Request], Awaitable[str | Response]]
+
+@dataclass(frozen=True, slots=True)
+class Asking:
+    """Who fills the form on a respondent's behalf, and in which channel (phone, visit)."""
+
+    interviewer: str
+    channel: Channel
+
+
+# Checks who is asking, for an interviewer's way in: who, or the page refusing (a sign-in).
+Asker = Callable[[Request, str], Awaitable[Asking | Response]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,42 +98,42 @@ def survey_router(site: FormSite) -> APIRouter:
     @router.get(site.prefix + "/{token}", response_class=HTMLResponse)
     async def show(request: Request, token: str) -> Response:
         shared = web_state(request.app)
-        refused = await _gate(request, site, shared, token, post=False)
-        if isinstance(refused, Response):
-            return refused
+        asking = await _gate(request, site, shared, token, post=False)
+        if isinstance(asking, Response):
+            return asking
         progress = progress_of(request.query_params)
         submitted = request.query_params.get("submitted") == "1"
         try:
             outcome = await visit(_sessions(request), token=token, progress=progress)
         except (InvitationError, TemporarilyUnavailable) as exc:
             return _problem_page(request, site, token, progress, exc)
-        return _step(request, site, token, outcome, submitted=submitted)
+        return _step(request, site, token, outcome, submitted=submitted, asking=asking)
 
     @router.post(site.prefix + "/{token}", response_class=HTMLResponse)
     async def answer(request: Request, token: str) -> Response:
         shared = web_state(request.app)
-        asker = await _gate(request, site, shared, token, post=True)
-        if isinstance(asker, Response):
-            return asker
-        fields = await _fields(request)
+        asking = await _gate(request, site, shared, token, post=True)
+        if isinstance(asking, Response):
+            return asking
+        fields = await read_fields(request)
         posted = read(fields or {}, max_text=shared.settings.max_text)
         try:
             if fields is None or not shared.signer.valid(
                 site.prefix, token, fields.get("nonce"), fields.get("csrf")
             ):
-                return await _again(request, site, token, posted, "bad_form", 403)
+                return await _again(request, site, token, posted, "bad_form", 403, asking)
             if posted.problem is not None or posted.event is None:
                 problem = posted.problem or Problem.INCOMPLETE
                 status = PROBLEM_STATUS[problem]
-                return await _again(request, site, token, posted, problem.value, status)
+                return await _again(request, site, token, posted, problem.value, status, asking)
             outcome = await handle(
                 _sessions(request),
                 request_id=request_number(site.channel, f"{token}:{fields['nonce']}"),
                 token=token,
                 progress=posted.progress,
                 event=posted.event,
-                channel=site.channel,
-                interviewer=asker,
+                channel=asking.channel if asking else site.channel,
+                interviewer=asking.interviewer if asking else None,
             )
         except (InvitationError, TemporarilyUnavailable) as exc:
             return _problem_page(request, site, token, posted.progress, exc)
@@ -132,7 +141,7 @@ def survey_router(site: FormSite) -> APIRouter:
             return RedirectResponse(site.url(token, posted.progress), status_code=303)
         if outcome.refused is not None:
             notice = REFUSAL_NOTICES.get(outcome.refused, "bad_form")
-            return _step(request, site, token, outcome, notice=notice, status=409)
+            return _step(request, site, token, outcome, notice=notice, status=409, asking=asking)
         if outcome.opened_tickets or outcome.alerts_due:
             _wake(request)  # the staff alert goes out now, not at the scheduler's next pass
         extra = {"submitted": "1"} if isinstance(outcome.event, ev.Submit) else {}
@@ -143,9 +152,9 @@ def survey_router(site: FormSite) -> APIRouter:
 
 async def _gate(
     request: Request, site: FormSite, shared: WebState, token: str, *, post: bool
-) -> str | Response | None:
-    """The checks before any work: the rate limits, the token's shape, the asker. Returns the
-    interviewer's name (None for a respondent's own link) or the page refusing."""
+) -> Asking | Response | None:
+    """The checks before any work: the rate limits, the token's shape, the asker. Returns who
+    is interviewing (None for a respondent's own link) or the page refusing."""
     lang = _hint(request)
     client = request.client.host if request.client else "unknown"
     wait = shared.per_ip.take(client)
@@ -158,10 +167,10 @@ async def _gate(
         return _message(lang, "not_found_title", "invitation_not_found", 404)
     if site.asker is None:
         return None
-    return await site.asker(request)
+    return await site.asker(request, token)
 
 
-async def _fields(request: Request) -> dict[str, str] | None:
+async def read_fields(request: Request) -> dict[str, str] | None:
     """The posted fields (a file or a repeated field: the first text value), None when the
     body is not a form at all."""
     try:
@@ -176,15 +185,21 @@ async def _fields(request: Request) -> dict[str, str] | None:
 
 
 async def _again(
-    request: Request, site: FormSite, token: str, posted: Posted, notice: str, status: int
+    request: Request,
+    site: FormSite,
+    token: str,
+    posted: Posted,
+    notice: str,
+    status: int,
+    asking: Asking | None,
 ) -> Response:
     """The page as it is now, with what went wrong and nothing stored."""
     outcome = await visit(_sessions(request), token=token, progress=posted.progress)
     limit = web_state(request.app).settings.max_text
-    length = len((await _fields(request) or {}).get("text", "").strip())
+    length = len((await read_fields(request) or {}).get("text", "").strip())
     return _step(
         request, site, token, outcome, notice=notice, status=status, text=posted.text,
-        limit=limit, length=length,
+        asking=asking, limit=limit, length=length,
     )  # fmt: skip
 
 
@@ -198,6 +213,7 @@ def _step(
     status: int = 200,
     text: str | None = None,
     submitted: bool = False,
+    asking: Asking | None = None,
     **notice_values: Any,
 ) -> HTMLResponse:
     lang = outcome.state.language or _hint(request)
@@ -217,6 +233,8 @@ def _step(
         notice_values=notice_values,
         switch=_switch(site, token, progress),
         scripts=site.scripts,
+        asking=asking,
+        respondent=outcome.name,
         max_text=web_state(request.app).settings.max_text,
         **page.values,
         **_chrome(),

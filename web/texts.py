@@ -52,6 +52,33 @@ WEB_TEXTS: dict[str, dict[str, str]] = {
         "en": "We received too many requests in a short time. Please try again in {seconds} "
         "seconds; the answers you saved are safe.",
     },
+    # Interviewer mode (web/interview.py)
+    "sign_in_title": {"zh-CN": "访谈员登录", "en": "Interviewer sign-in"},
+    "sign_in_intro": {
+        "zh-CN": "代客户填写问卷（电话或拜访）前，请用职员或管理员的 API 密钥登录。",
+        "en": "To fill in the questionnaire on a customer's behalf (by phone or on a visit), sign in with a staff or admin API key.",
+    },
+    "sign_in_key": {"zh-CN": "API 密钥", "en": "API key"},
+    "sign_in_name": {
+        "zh-CN": "您的姓名（记录在回答中）",
+        "en": "Your name (recorded with the answers)",
+    },
+    "sign_in_channel": {"zh-CN": "访谈方式", "en": "Interview by"},
+    "sign_in": {"zh-CN": "登录", "en": "Sign in"},
+    "channel_phone": {"zh-CN": "电话", "en": "phone"},
+    "channel_visit": {"zh-CN": "拜访", "en": "visit"},
+    "key_refused": {
+        "zh-CN": "这个密钥无效、已撤销或没有职员权限。请使用职员或管理员的 API 密钥。",
+        "en": "That key is not valid, was revoked or is not a staff key. Please use a staff or admin API key.",
+    },
+    "sign_in_incomplete": {
+        "zh-CN": "请填写您的姓名（最多 120 个字符）并选择访谈方式。",
+        "en": "Please give your name (at most 120 characters) and choose how you interview.",
+    },
+    "interviewing": {
+        "zh-CN": "访谈：{respondent} · {channel} · 记录人 {interviewer}",
+        "en": "Interview with {respondent} by {channel}, recorded by {interviewer}",
+    },
     "unavailable_title": {"zh-CN": "暂时无法保存", "en": "Not saved just now"},
     "unavailable_web": {
         "zh-CN": "抱歉，我们暂时无法处理，刚才的操作没有保存。请稍后重新打开链接再试。",
