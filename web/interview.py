@@ -23,7 +23,15 @@ from storage.apikeys import find_api_key
 from storage.models import ApiKey
 from survey.vocabulary import Channel
 from web.rendering import accepted_language, render
-from web.site import STATIC_PATH, TOKEN_SHAPE, Asking, FormSite, read_fields, web_state
+from web.site import (
+    PAGE_HEADERS,
+    STATIC_PATH,
+    TOKEN_SHAPE,
+    Asking,
+    FormSite,
+    read_fields,
+    web_state,
+)
 
 PREFIX = "/interview"
 COOKIE = "csat_interviewer"
@@ -118,7 +126,7 @@ def sign_in_page(
         channels=[c.value for c in CHANNELS],
         static=STATIC_PATH,
     )
-    return HTMLResponse(html, status_code=status)
+    return HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)
 
 
 def interview_router() -> APIRouter:

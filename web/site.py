@@ -41,6 +41,12 @@ from web.rendering import accepted_language, render
 
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what storage.campaigns.new_token makes
 STATIC_PATH = "/s/static"
+# A page names its invitation's token, the credential: no cache keeps it, no referrer sends it.
+PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
 REFUSAL_NOTICES = {Refusal.STALE: "stale_web", Refusal.FIRST_QUESTION: "first_question"}
 PROBLEM_STATUS = {Problem.INCOMPLETE: 422, Problem.BAD_CHOICE: 422, Problem.EMPTY_TEXT: 422,
                   Problem.TOO_LONG: 422}  # fmt: skip
@@ -162,7 +168,8 @@ async def _gate(
         wait = shared.per_token.take(token)
     if wait:
         html = render("too_many.html", lang, seconds=wait, retry=str(request.url), **_chrome())
-        return HTMLResponse(html, status_code=429, headers={"Retry-After": str(wait)})
+        headers = {**PAGE_HEADERS, "Retry-After": str(wait)}
+        return HTMLResponse(html, status_code=429, headers=headers)
     if not TOKEN_SHAPE.fullmatch(token):
         return _message(lang, "not_found_title", "invitation_not_found", 404)
     if site.asker is None:
@@ -239,7 +246,7 @@ def _step(
         **page.values,
         **_chrome(),
     )
-    return HTMLResponse(html, status_code=status)
+    return HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)
 
 
 def _switch(site: FormSite, token: str, progress: Progress) -> list[dict[str, str]]:
@@ -265,7 +272,7 @@ def _problem_page(
 
 def _message(lang: str | None, title: str, body: str, status: int) -> HTMLResponse:
     html = render("message.html", lang, title=title, body=body, **_chrome())
-    return HTMLResponse(html, status_code=status)
+    return HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)
 
 
 def _chrome() -> dict[str, Any]:

@@ -58,6 +58,8 @@ async def test_a_whole_web_survey_with_a_2_back_and_a_change(
         alice = WebRespondent(http, tokens["r1"])
         page = await alice.open()
         assert page.status == 200 and page.has("Hello Alice!") and page.has("Begin")
+        assert page.response.headers["cache-control"] == "no-store"  # the token is in it
+        assert page.response.headers["referrer-policy"] == "no-referrer"
         (invitation,) = [i for i in await rows(sessions, Invitation) if i.token == tokens["r1"]]
         assert invitation.state == InvitationState.STARTED and invitation.opened_at is not None
 
