@@ -127,16 +127,18 @@ async def visit(
     token: str,
     progress: Progress,
     now: datetime | None = None,
+    opening: bool = True,
 ) -> Outcome:
     """A link opened (a page loaded, nothing answered): the step to show now; the first visit
-    marks the invitation opened and started. Raises as ``handle`` does."""
+    marks the invitation opened and started (not with ``opening`` False: a link preview that
+    no person asked for). Raises as ``handle`` does."""
     now = now or utcnow()
     async with transaction(sessions) as session:
-        return view(await open_response(session, token, progress, now=now))
+        return view(await open_response(session, token, progress, now=now, opening=opening))
 
 
 async def open_response(
-    session: AsyncSession, token: str, progress: Progress, *, now: datetime
+    session: AsyncSession, token: str, progress: Progress, *, now: datetime, opening: bool = True
 ) -> Response:
     """The response to the invitation ``token``, its link marked as opened (the same for every
     channel keyed by token; Telegram's /start does it in ``storage.campaigns.open_invitation``).
@@ -152,5 +154,6 @@ async def open_response(
             if campaign_is_open(response.invitation.campaign, now):
                 raise InvitationExpired(token)
             raise CampaignClosed(token)
-        mark_opened(response.invitation, now)
+        if opening:
+            mark_opened(response.invitation, now)
     return response

@@ -39,6 +39,8 @@ from web.limits import PER_IP, PER_TOKEN, Limiter
 from web.pages import step_page
 from web.rendering import accepted_language, render
 
+# Link previews (Telegram's, WhatsApp's, …) fetch a link pasted in a chat: nobody opened it.
+PREVIEW_AGENTS = re.compile(r"bot\b|crawler|spider|preview|facebookexternalhit|whatsapp", re.I)
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what storage.campaigns.new_token makes
 STATIC_PATH = "/s/static"
 # A page names its invitation's token, the credential: no cache keeps it, no referrer sends it.
@@ -110,7 +112,9 @@ def survey_router(site: FormSite) -> APIRouter:
         progress = progress_of(request.query_params)
         submitted = request.query_params.get("submitted") == "1"
         try:
-            outcome = await visit(_sessions(request), token=token, progress=progress)
+            outcome = await visit(
+                _sessions(request), token=token, progress=progress, opening=not _preview(request)
+            )
         except (InvitationError, TemporarilyUnavailable) as exc:
             return _problem_page(request, site, token, progress, exc)
         return _step(request, site, token, outcome, submitted=submitted, asking=asking)
@@ -285,6 +289,10 @@ def _hint(request: Request) -> str | None:
     if lang in ("zh-CN", "en"):
         return lang
     return accepted_language(request.headers.get("accept-language"))
+
+
+def _preview(request: Request) -> bool:
+    return bool(PREVIEW_AGENTS.search(request.headers.get("user-agent", "")))
 
 
 def _sessions(request: Request) -> async_sessionmaker[AsyncSession]:

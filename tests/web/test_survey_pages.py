@@ -55,6 +55,12 @@ async def test_a_whole_web_survey_with_a_2_back_and_a_change(
     staff = sim.group(STAFF_CHAT, "Staff")
     tokens = await seed_campaign(sessions)
     async with httpx.AsyncClient(base_url=staff_app.url) as http:
+        preview = await http.get(
+            f"/s/{tokens['r1']}", headers={"user-agent": "TelegramBot (like TwitterBot)"}
+        )
+        assert preview.status_code == 200  # a link preview in a chat: not opened by anyone
+        (invitation,) = [i for i in await rows(sessions, Invitation) if i.token == tokens["r1"]]
+        assert invitation.opened_at is None and invitation.state == InvitationState.CREATED
         alice = WebRespondent(http, tokens["r1"])
         page = await alice.open()
         assert page.status == 200 and page.has("Hello Alice!") and page.has("Begin")
