@@ -45,7 +45,7 @@ async def http(db_url: str) -> AsyncIterator[httpx.AsyncClient]:
     await server.start()
     headers = {"Authorization": f"Bearer {key}"}
     try:
-        async with httpx.AsyncClient(base_url=server.url, headers=headers) as client:
+        async with httpx.AsyncClient(base_url=server.url, headers=headers, timeout=30) as client:
             yield client
     finally:
         await server.stop()
