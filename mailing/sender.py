@@ -20,9 +20,10 @@ import logging
 import os
 import secrets
 import socket
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -39,6 +40,7 @@ from survey.settings import Settings
 log = logging.getLogger(__name__)
 
 DEFAULT_BATCH = 20
+LEASE_SAFETY = 0.75  # stop sending once this share of the lease has passed: no double sends
 STOP_GRACE_SECONDS = 10.0  # a pass in flight may finish (an SMTP timeout is 30 s: then cancel)
 
 
@@ -61,12 +63,14 @@ class MailSender:
         *,
         clock: Callable[[], datetime] = utcnow,
         batch: int = DEFAULT_BATCH,
+        lease: timedelta = outbox.DEFAULT_LEASE,
     ) -> None:
         if not settings.public_url:
             raise ValueError("e-mail carries the web link: set CSAT_PUBLIC_URL")
         self.worker = f"{socket.gethostname()[:30]}:{os.getpid()}:mail:{secrets.token_hex(3)}"
         self.clock = clock
         self.batch = batch
+        self._lease = lease
         self._public_url = settings.public_url
         self._sessions = sessions
         self._config = config
@@ -87,12 +91,34 @@ class MailSender:
         """Send the e-mails due at ``now``; returns how many the server took."""
         async with transaction(self._sessions) as session:
             rows = await outbox.claim_due(
-                session, worker=self.worker, now=now, limit=self.batch, kinds=MAIL_KINDS
+                session,
+                worker=self.worker,
+                now=now,
+                limit=self.batch,
+                lease=self._lease,
+                kinds=MAIL_KINDS,
             )
+        # A slow server (30 s a timeout) must not outlast the lease, or another worker could
+        # claim and send the same rows: what is left then goes back, its attempt not counted.
+        deadline = time.monotonic() + self._lease.total_seconds() * LEASE_SAFETY
         sent = 0
-        for row in rows:
+        for index, row in enumerate(rows):
+            if time.monotonic() > deadline:
+                await self._give_back(rows[index:], now)
+                break
             sent += await self._send(row, now)
         return sent
+
+    async def _give_back(self, rows: list[OutboundMessage], now: datetime) -> None:
+        async with transaction(self._sessions) as session:
+            for row in rows:
+                await outbox.hold(
+                    session,
+                    row.id,
+                    worker=self.worker,
+                    error="lease ran short; not sent",
+                    not_before=now,
+                )
 
     async def _send(self, row: OutboundMessage, now: datetime) -> int:
         try:

@@ -329,3 +329,23 @@ async def test_the_bot_and_the_mail_sender_share_one_process_and_one_outbox(
     async with sessions() as session:
         states = set(await session.scalars(select(OutboundMessage.state)))
     assert states == {OutboxState.SENT}  # neither sender took (and failed) the other's row
+
+
+async def test_e_mails_a_lease_cannot_cover_go_back_to_the_queue(
+    db_url: str, sessions, smtp: SmtpServer
+) -> None:
+    await seed_campaign(sessions)
+    await give_addresses(sessions, {"r1": ALICE})
+    settings = mail_settings(db_url, smtp.port)
+    await invite_all(sessions, settings, THURSDAY)
+    config = SmtpConfig.from_settings(settings)
+    assert config is not None
+    hurried = MailSender(sessions, settings, config, lease=timedelta(0))  # spent at once
+    assert (await hurried.run_once(THURSDAY)).sent == 0 and not smtp.mailbox.messages
+    (row,) = await mail_rows(sessions)
+    assert (row.state, row.attempts, row.error) == (
+        OutboxState.PENDING,
+        0,
+        "lease ran short; not sent",
+    )
+    assert (await sender_for(sessions, settings).run_once(THURSDAY)).sent == 1
