@@ -22,6 +22,7 @@ from storage.chasing import Chase, chase_query, to_chase
 from storage.invitation_lists import InvitationEntry, invitations_query, to_entry
 from storage.invitees import customers_respondents, invitation_tokens, respondent_ids
 from storage.models import Campaign
+from storage.pages import page_of
 from storage.reminders import InvitationBatch, ReminderPolicy, send_invitations
 from survey.errors import CampaignIsClosed
 
@@ -100,13 +101,11 @@ async def invitation_list(
     *,
     policy: ReminderPolicy,
     owner: str | None = None,
-    limit: int | None = None,
+    limit: int,
     offset: int = 0,
 ) -> tuple[list[InvitationEntry], int]:
-    """The campaign's invitations by account owner (a page of them with ``limit``), and how
-    many there are in all."""
+    """A page of the campaign's invitations by account owner, and how many there are in all."""
     campaign = await campaign_of(session, ref)
     query = invitations_query(campaign.id, owner=owner)
-    total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = await session.execute(query.limit(limit).offset(offset))
-    return [to_entry(*row, policy=policy) for row in rows.tuples()], int(total or 0)
+    rows, total = await page_of(session, query, limit=limit, offset=offset)
+    return [to_entry(*row, policy=policy) for row in rows], total
