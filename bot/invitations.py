@@ -7,16 +7,12 @@ for a survey submitted in between, a closed campaign or an erased respondent is 
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
 from bot.outgoing import Outgoing, Renderer, Skip
 from bot.texts import pick, t
-from storage.campaigns import campaign_is_open, deep_link, web_link
+from storage.campaigns import deep_link, messaged_invitation, web_link, why_not_message
 from storage.models import Invitation, OutboundMessage, SurveyRow
 from storage.types import utcnow
 from survey.settings import Settings
@@ -25,7 +21,6 @@ from surveying.response import survey_of
 
 # Respondents without a language get the company's (seed 001 is a Chinese procedure).
 DEFAULT_LANGUAGE = "zh-CN"
-FINISHED = (InvitationState.COMPLETED, InvitationState.EXPIRED, InvitationState.DECLINED)
 
 
 async def render_invitation(
@@ -56,30 +51,14 @@ RENDERERS: dict[str, Renderer] = {
 
 async def _wanted(session: AsyncSession, row: OutboundMessage) -> Invitation:
     """The row's invitation, if a message about it is still wanted now; else Skip."""
-    invitation: Invitation | None = (
-        await session.scalar(
-            select(Invitation)
-            .where(Invitation.id == row.invitation_id)
-            .options(selectinload(Invitation.campaign), selectinload(Invitation.respondent))
-        )
-        if row.invitation_id is not None
-        else None
-    )
-    if invitation is None:
-        raise Skip("no such invitation")
-    now = utcnow()
-    if invitation.state in FINISHED or _past(invitation.expires_at, now):
-        raise Skip(f"invitation {invitation.state}")
-    if not campaign_is_open(invitation.campaign, now):
-        raise Skip("campaign closed")
-    respondent = invitation.respondent
-    if respondent.forgotten_at is not None or respondent.telegram_user_id is None:
+    invitation = await messaged_invitation(session, row.invitation_id)
+    reason = why_not_message(invitation, utcnow())
+    if reason is not None:
+        raise Skip(reason)
+    assert invitation is not None  # why_not_message said why otherwise
+    if invitation.respondent.telegram_user_id is None:
         raise Skip("no chat with the respondent")
     return invitation
-
-
-def _past(moment: datetime | None, now: datetime) -> bool:
-    return moment is not None and moment <= now
 
 
 async def _message(

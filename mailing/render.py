@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from mailing.compose import Letter, LetterKind, compose
 from mailing.texts import DEFAULT_LANGUAGE, pick
-from storage.campaigns import campaign_is_open, invitation_is_dead, web_link
+from storage.campaigns import messaged_invitation, web_link, why_not_message
 from storage.models import Invitation, OutboundMessage, SurveyRow
 from survey.vocabulary import InvitationState, OutboxKind
 from surveying.response import survey_of
@@ -61,22 +59,11 @@ def _kind(row: OutboundMessage, invitation: Invitation) -> LetterKind:
 
 
 async def _wanted(session: AsyncSession, row: OutboundMessage, now: datetime) -> Invitation:
-    invitation: Invitation | None = (
-        await session.scalar(
-            select(Invitation)
-            .where(Invitation.id == row.invitation_id)
-            .options(selectinload(Invitation.campaign), selectinload(Invitation.respondent))
-        )
-        if row.invitation_id is not None
-        else None
-    )
-    if invitation is None:
-        raise Unwanted("no such invitation")
-    if invitation.state == InvitationState.COMPLETED or invitation_is_dead(invitation, now):
-        raise Unwanted(f"invitation {invitation.state}")
-    if not campaign_is_open(invitation.campaign, now):
-        raise Unwanted("campaign closed")
-    respondent = invitation.respondent
-    if respondent.forgotten_at is not None or not respondent.email:
+    invitation = await messaged_invitation(session, row.invitation_id)
+    reason = why_not_message(invitation, now)
+    if reason is not None:
+        raise Unwanted(reason)
+    assert invitation is not None  # why_not_message said why otherwise
+    if not invitation.respondent.email:
         raise Unwanted("no e-mail address for the respondent")
     return invitation

@@ -163,6 +163,36 @@ def invitation_is_dead(invitation: Invitation, now: datetime) -> bool:
     return expired or invitation.state in (InvitationState.EXPIRED, InvitationState.DECLINED)
 
 
+async def messaged_invitation(
+    session: AsyncSession, invitation_id: int | None
+) -> Invitation | None:
+    """The invitation a queued invitation or reminder is about, with its campaign and
+    respondent, read when the message goes out (not when it was queued)."""
+    if invitation_id is None:
+        return None
+    invitation: Invitation | None = await session.scalar(
+        select(Invitation)
+        .where(Invitation.id == invitation_id)
+        .options(selectinload(Invitation.campaign), selectinload(Invitation.respondent))
+    )
+    return invitation
+
+
+def why_not_message(invitation: Invitation | None, now: datetime) -> str | None:
+    """Why an invitation or reminder about ``invitation`` should no longer go out in any
+    channel (None: it should): a survey submitted, an invitation expired or declined, a closed
+    campaign, an erased respondent. Each channel adds whether it can reach the respondent."""
+    if invitation is None:
+        return "no such invitation"
+    if invitation.state == InvitationState.COMPLETED or invitation_is_dead(invitation, now):
+        return f"invitation {invitation.state}"
+    if not campaign_is_open(invitation.campaign, now):
+        return "campaign closed"
+    if invitation.respondent.forgotten_at is not None:
+        return "the respondent was forgotten"
+    return None
+
+
 def takes_answers(invitation: Invitation, now: datetime) -> bool:
     """May answers still be stored for this invitation (SPEC §4.8: closed means closed)?"""
     return campaign_is_open(invitation.campaign, now) and not invitation_is_dead(invitation, now)
