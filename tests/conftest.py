@@ -8,7 +8,7 @@ import os
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from sqlalchemy import text
@@ -19,9 +19,13 @@ from simulator import BotApiSimulator, Limits
 from storage.engine import create_engine, create_sessionmaker
 from storage.migrate import upgrade_async
 from storage.models import Base
+from tests.chromium import CHROMIUM, LAUNCH_ARGS
 from tests.databases import PG_ADMIN_URL as PG_ADMIN_URL  # imported from here by test modules
 from tests.databases import pg_admin, scratch_postgres
 from tests.support import make_settings
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser
 
 SQLITE, POSTGRESQL = "sqlite", "postgresql"
 BACKENDS = [SQLITE, POSTGRESQL]
@@ -205,6 +209,24 @@ FAST_TAPPING = Limits(chat_burst=10_000)
 async def sim() -> AsyncIterator[BotApiSimulator]:
     async with BotApiSimulator(limits=FAST_TAPPING) as simulator:
         yield simulator
+
+
+@pytest.fixture(scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    """Debian's Chromium, headless, driven by Playwright, shared by a module's tests (the
+    browser tests: tests/browsing.py has what they share besides)."""
+    from playwright.async_api import async_playwright  # only the browser tests pay for it
+
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"Chromium is missing ({CHROMIUM}): run scripts/test.sh, which installs Debian's "
+            "chromium package, or `apt-get install -y chromium`",
+            pytrace=False,
+        )
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield chromium
+        await chromium.close()
 
 
 @pytest.fixture

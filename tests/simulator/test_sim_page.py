@@ -9,39 +9,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
 from cli.hosting import AppServer
 from simulator import BotApiSimulator
 from simulator.page import STATIC
+from tests.browsing import sqlite_only
 from tests.support import make_settings, seed_campaign
 
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 STAFF_CHAT = -1009876543210
 SOON = 20_000  # ms: at most, for a step of the bot (scheduler passes of 1 s, a loaded machine)
-
-# The browser does not care which database the app uses: SQLite only.
-sqlite_only = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-
-
-@pytest.fixture(scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    """Debian's Chromium, headless, shared by this module's tests."""
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"Chromium is missing ({CHROMIUM}): run scripts/test.sh, which installs Debian's "
-            "chromium package, or `apt-get install -y chromium`",
-            pytrace=False,
-        )
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield chromium
-        await chromium.close()
 
 
 @pytest.fixture

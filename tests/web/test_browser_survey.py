@@ -24,10 +24,8 @@ from simulator import BotApiSimulator
 from storage.models import Answer, Invitation, Ticket
 from survey.loader import load_template
 from survey.vocabulary import AnswerKind, Channel, InvitationState, TicketStatus
+from tests.browsing import SOON, Shots, heading, phone_tab, press, sqlite_only
 from tests.support import make_settings, seed_campaign
-from tests.web.browsing import SOON, Shots, browser, heading, phone_tab, press, sqlite_only
-
-__all__ = ["browser"]  # the fixture, used by name
 
 STAFF_CHAT = -1004444
 SURVEY = load_template("ecss-5")

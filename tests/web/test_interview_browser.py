@@ -20,10 +20,8 @@ from storage.apikeys import create_api_key
 from storage.models import Answer, Invitation, Ticket
 from survey.loader import load_template
 from survey.vocabulary import AnswerKind, Channel, InvitationState, TicketStatus
+from tests.browsing import SOON, Shots, heading, phone_tab, press, sqlite_only
 from tests.support import make_settings, seed_campaign
-from tests.web.browsing import SOON, Shots, browser, heading, phone_tab, press, sqlite_only
-
-__all__ = ["browser"]  # the fixture, used by name
 
 STAFF_CHAT = -1005555
 QUESTIONS = load_template("ecss-5").questions()

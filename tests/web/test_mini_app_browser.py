@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 from sqlalchemy import select, update
 
 from cli.hosting import AppServer
@@ -27,12 +27,11 @@ from storage.types import utcnow
 from survey.calendar import WorkingCalendar
 from survey.loader import load_template
 from survey.vocabulary import AnswerKind, Channel, InvitationState
+from tests.browsing import sqlite_only
 from tests.support import begin, make_settings, seed_campaign
 from tests.web.mini_app_signing import init_data, launch_fragment
 from web.texts import w
 
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PHONE = {"width": 360, "height": 740}
 SOON = 20_000  # ms: at most, for a page of a loaded machine
 QUESTIONS = load_template("ecss-5").questions()
@@ -43,23 +42,6 @@ STAFF_CHAT = -1009876543210
 STAFF = {"staff_chat_id": STAFF_CHAT, "staff_language": "en"}
 
 POLICY = ReminderPolicy(WorkingCalendar("CN", "Asia/Shanghai"))
-
-sqlite_only = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-
-
-@pytest.fixture(scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    """Debian's Chromium, headless, shared by this module's tests."""
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"Chromium is missing ({CHROMIUM}): run scripts/test.sh, which installs Debian's "
-            "chromium package, or `apt-get install -y chromium`",
-            pytrace=False,
-        )
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield chromium
-        await chromium.close()
 
 
 @pytest.fixture

@@ -5,36 +5,18 @@ script error or request outside the app, screenshots of each screen, pressing a 
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
 from cli.hosting import AppServer
 
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PHONE = {"width": 360, "height": 740}
 SOON = 20_000  # ms: at most, for a page on a loaded machine
 
 # The browser does not care which database the app uses: SQLite only.
 sqlite_only = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-
-
-@pytest.fixture(scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    """Debian's Chromium, headless, shared by this module's tests."""
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"Chromium is missing ({CHROMIUM}): run scripts/test.sh, which installs Debian's "
-            "chromium package, or `apt-get install -y chromium`",
-            pytrace=False,
-        )
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield chromium
-        await chromium.close()
 
 
 async def phone_tab(browser: Browser, app: AppServer, *, scripts: bool) -> tuple[Page, list[str]]:
