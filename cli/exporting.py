@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from campaigns.exports import build_export, check_export
+from campaigns.exports import DEFAULT_LANGUAGE, build_export, check_export, check_language
 from cli.common import CampaignKeyArg, db_session, err_console, run_async
 
 
@@ -20,14 +20,16 @@ async def export(
     ),
     by: str = typer.Option("factor", help="Scores per factor | customer | business_unit | role"),
     out: Path | None = typer.Option(None, help="Write here; CSV and JSON default to stdout"),
+    lang: str = typer.Option(DEFAULT_LANGUAGE, help="The workbook's language: zh-CN | en"),
 ) -> None:
     """Export a campaign's answers, scores or tickets, or the full workbook."""
     fmt = fmt or ("xlsx" if what == "workbook" else "csv")
     check_export(what, fmt, by)
+    check_language(lang)
     if fmt == "xlsx" and out is None:
         raise ValueError("an xlsx file is binary: give --out FILE")
     async with db_session() as session:
-        export_file = await build_export(session, campaign, what, fmt, by=by)
+        export_file = await build_export(session, campaign, what, fmt, by=by, lang=lang)
         if out is None:
             sys.stdout.flush()
             async for chunk in export_file.chunks:

@@ -11,12 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from admin.deps import ViewerKey, get_session
 from admin.params import CampaignKeyPath
-from campaigns.exports import MEDIA_TYPES, build_export
+from campaigns.exports import DEFAULT_LANGUAGE, MEDIA_TYPES, build_export
 
 router = APIRouter(prefix="/campaigns/{key}/exports", tags=["exports"])
 
 Format = Literal["csv", "xlsx", "json"]
 ScoresBy = Literal["factor", "customer", "business_unit", "role"]
+Language = Literal["zh-CN", "en"]
 # SessionDep's transaction, but ended when the route returns rather than after the body is
 # sent: an export reads everything before it streams, and a slow download must not hold a
 # transaction (on SQLite, the write lock) open.
@@ -38,8 +39,10 @@ class Exporter:
         self.key = key
         self.session = session
 
-    async def send(self, what: str, fmt: str, by: str = "factor") -> StreamingResponse:
-        export = await build_export(self.session, self.key, what, fmt, by=by)
+    async def send(
+        self, what: str, fmt: str, by: str = "factor", lang: str = DEFAULT_LANGUAGE
+    ) -> StreamingResponse:
+        export = await build_export(self.session, self.key, what, fmt, by=by, lang=lang)
         return StreamingResponse(
             export.chunks,
             media_type=export.media_type,
@@ -79,7 +82,12 @@ async def export_tickets(fmt: Format, exporter: ExporterDep) -> StreamingRespons
 
 
 @router.get("/workbook.xlsx", response_class=StreamingResponse, responses=_FILE)
-async def export_workbook(exporter: ExporterDep) -> StreamingResponse:
+async def export_workbook(
+    exporter: ExporterDep,
+    lang: Annotated[
+        Language, Query(description="The workbook's language: its grades, kinds and statuses")
+    ] = DEFAULT_LANGUAGE,
+) -> StreamingResponse:
     """One workbook: summary, factors, customers, business units, roles, tickets, answers and
-    the trend chart."""
-    return await exporter.send("workbook", "xlsx")
+    the trend chart, formatted for reading (rates as percentages, dates as dates, filters)."""
+    return await exporter.send("workbook", "xlsx", lang=lang)

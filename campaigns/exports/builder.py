@@ -13,6 +13,7 @@ from typing import Final
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from campaigns.exports.labels import DEFAULT_LANGUAGE, check_language
 from campaigns.exports.streams import csv_chunks, json_chunks
 from campaigns.exports.tables import (
     SCORE_TABLES,
@@ -70,21 +71,32 @@ def filename(campaign: str, what: str, fmt: str, by: str = "factor") -> str:
 
 
 async def build_export(
-    session: AsyncSession, ref: CampaignRef, what: str, fmt: str, *, by: str = "factor"
+    session: AsyncSession,
+    ref: CampaignRef,
+    what: str,
+    fmt: str,
+    *,
+    by: str = "factor",
+    lang: str = DEFAULT_LANGUAGE,
 ) -> ExportFile:
     """Read what the export needs now (so the session can close) and encode it as it streams.
+
+    ``lang`` is the full workbook's language (its words: grades, kinds, statuses); the other
+    exports carry the stored codes.
 
     CSV and JSON are encoded a slice of rows at a time while they are sent; an XLSX file
     must be complete before its first byte (it is a zip), so it is built in a worker thread.
     """
-    check_export(what, fmt, by)  # before the campaign: a wrong request is refused either way
+    check_export(what, fmt, by)
+    check_language(lang)  # both before the campaign: a wrong request is refused either way
     campaign = await campaign_of(session, ref)
     name, media_type = filename(campaign.key, what, fmt, by), MEDIA_TYPES[fmt]
     if what == "workbook":
         data = await campaign_data(session, campaign)
         report = await load_campaign_report(session, campaign, data=data)
-        tables = workbook_tables(report, data.answers, await tickets_frame(session, campaign.id))
-        book = await asyncio.to_thread(_full_workbook, report, tables)
+        tickets = await tickets_frame(session, campaign.id)
+        tables = workbook_tables(report, data.answers, tickets, lang)
+        book = await asyncio.to_thread(_full_workbook, report, tables, lang)
         return ExportFile(name, media_type, _stream(_pieces(book)))
     if what == "answers":
         table = answers_table(await answers_frame(session, campaign.id))
@@ -99,10 +111,10 @@ async def build_export(
     return ExportFile(name, media_type, _stream(encode(table)))
 
 
-def _full_workbook(report: CampaignReport, tables: list[Table]) -> bytes:
+def _full_workbook(report: CampaignReport, tables: list[Table], lang: str) -> bytes:
     with tempfile.TemporaryDirectory(prefix="csat-export-") as folder:
         png = write_trend_chart(report, Path(folder) / "trend.png").read_bytes()
-    return workbook_bytes(tables, trend_chart_png=png)
+    return workbook_bytes(tables, trend_chart_png=png, lang=lang)
 
 
 def _pieces(content: bytes) -> list[bytes]:

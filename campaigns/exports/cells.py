@@ -32,7 +32,7 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def _plain_column(column: pd.Series, inert: bool) -> list[Any]:
+def plain_column(column: pd.Series, inert: bool) -> list[Any]:
     """One column as JSON-ready Python values: None for missing, ISO text for times."""
     missing = column.isna().to_numpy()
     if isinstance(column.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(column):
@@ -84,5 +84,5 @@ def plain_rows(
     """
     for start in range(0, len(frame), chunk):
         part = frame.iloc[start : start + chunk]
-        columns = [_plain_column(part[name], inert) for name in part.columns]
+        columns = [plain_column(part[name], inert) for name in part.columns]
         yield list(zip(*columns, strict=True))

@@ -8,6 +8,7 @@ from typing import Any, Final
 
 import pandas as pd
 
+from campaigns.exports.labels import DEFAULT_LANGUAGE, GRADE_WORDS, word, yes_no
 from scoring import CampaignReport, Mean, Rate
 from storage.exports import TICKET_COLUMNS
 
@@ -18,7 +19,12 @@ SCORE_TABLES: Final = {
     "business_unit": "business_units",
     "role": "roles",
 }
-SUMMARY_COLUMNS: Final = ("item", "value", "ci_low", "ci_high", "n", "target")
+SUMMARY_COLUMNS: Final = (
+    "item", "text", "count", "score", "score_ci_low", "score_ci_high", "score_target", "rate",
+    "rate_ci_low", "rate_ci_high", "rate_target", "nps", "nps_ci_low", "nps_ci_high",
+    "coefficient", "n",
+)  # fmt: skip
+_COUNTS: Final = ("count", "n")
 _TICKET_ORDER: Final = (*TICKET_COLUMNS[:8], "factor", "item", *TICKET_COLUMNS[8:])
 
 
@@ -57,24 +63,27 @@ def tickets_table(tickets: pd.DataFrame) -> Table:
     return Table("tickets", frame[list(_TICKET_ORDER)])
 
 
-def summary_table(report: CampaignReport) -> Table:
-    """The workbook's summary sheet: campaign facts, then each index with its interval."""
+def summary_table(report: CampaignReport, lang: str = DEFAULT_LANGUAGE) -> Table:
+    """The workbook's summary sheet: campaign facts, counts, then each index with its interval
+    and target, one unit per column (``SUMMARY_COLUMNS``); rates as fractions 0–1."""
     summary, targets, response = report.summary, report.targets, report.response
-    rows: list[tuple[Any, ...]] = [
-        ("campaign", report.campaign),
-        ("previous campaign", report.previous_campaign),
-        ("survey", f"{report.survey} v{report.survey_version}"),
-        ("point scale", report.point_scale),
-        ("points per level", ", ".join(f"{k}: {v:g}" for k, v in sorted(report.points.items()))),
-        ("invited", response.invited),
-        ("completed", response.completed),
-        ("partial", response.partial),
-        ("representative", report.representative),
-        ("customers", summary.n_customers),
-        ("respondents", summary.n_respondents),
-        ("answers", summary.n_answers),
-        ("unable to comment", summary.n_unable_to_comment),
-        ("grade", summary.grade),
+    nps = summary.nps
+    rows: list[dict[str, Any]] = [
+        {"item": "campaign", "text": report.campaign},
+        {"item": "previous campaign", "text": report.previous_campaign},
+        {"item": "survey", "text": f"{report.survey} v{report.survey_version}"},
+        {"item": "point scale", "text": report.point_scale},
+        {"item": "points per level",
+         "text": ", ".join(f"{k}: {v:g}" for k, v in sorted(report.points.items()))},
+        {"item": "invited", "count": response.invited},
+        {"item": "completed", "count": response.completed},
+        {"item": "partial", "count": response.partial},
+        {"item": "representative", "text": yes_no(report.representative, lang)},
+        {"item": "customers", "count": summary.n_customers},
+        {"item": "respondents", "count": summary.n_respondents},
+        {"item": "answers", "count": summary.n_answers},
+        {"item": "unable to comment", "count": summary.n_unable_to_comment},
+        {"item": "grade", "text": word(GRADE_WORDS, summary.grade, lang)},
         _mean("mean score", summary.mean_score, targets.score),
         _rate("response rate", response.rate, targets.response_rate),
         _rate("satisfaction rate", summary.satisfaction_rate, targets.satisfaction_rate),
@@ -83,31 +92,45 @@ def summary_table(report: CampaignReport) -> Table:
         _rate("favourable rate, weighted", summary.favourable_weighted, None),
         _rate("top-3-box rate", summary.top3_rate, None),
         _rate("top-3-box rate, weighted", summary.top3_weighted, None),
-        ("NPS", summary.nps.value, summary.nps.ci_low, summary.nps.ci_high, summary.nps.n),
-        ("Cronbach's alpha", summary.cronbach_alpha),
-        ("tickets", summary.tickets),
-        ("opinion tickets", summary.opinion_tickets),
-        ("internal memos", summary.internal_memos),
-        *(("note", note) for note in report.notes),
-    ]
-    padded = [row + (None,) * (len(SUMMARY_COLUMNS) - len(row)) for row in rows]
-    return Table("summary", pd.DataFrame(padded, columns=list(SUMMARY_COLUMNS), dtype=object))
+        {"item": "NPS", "nps": nps.value, "nps_ci_low": nps.ci_low, "nps_ci_high": nps.ci_high,
+         "n": nps.n},
+        {"item": "Cronbach's alpha", "coefficient": summary.cronbach_alpha},
+        {"item": "tickets", "count": summary.tickets},
+        {"item": "opinion tickets", "count": summary.opinion_tickets},
+        {"item": "internal memos", "count": summary.internal_memos},
+        *({"item": "note", "text": note} for note in report.notes),
+    ]  # fmt: skip
+    frame = pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
+    for name in SUMMARY_COLUMNS[2:]:  # typed columns, so each gets its unit's format
+        frame[name] = frame[name].astype("Int64" if name in _COUNTS else float)
+    return Table("summary", frame)
 
 
-def _mean(name: str, mean: Mean, target: float) -> tuple[Any, ...]:
-    return (name, mean.value, mean.ci_low, mean.ci_high, mean.n, target)
+def _mean(name: str, mean: Mean, target: float) -> dict[str, Any]:
+    return {"item": name, "score": mean.value, "score_ci_low": mean.ci_low,
+            "score_ci_high": mean.ci_high, "n": mean.n, "score_target": target}  # fmt: skip
 
 
-def _rate(name: str, rate: Rate, target: float | None) -> tuple[Any, ...]:
-    return (name, rate.value, rate.ci_low, rate.ci_high, rate.n_eff or rate.n, target)
+def _rate(name: str, rate: Rate, target: float | None) -> dict[str, Any]:
+    """A rate as a fraction: the report keeps some (loyalty) in percent points (``scale``)."""
+
+    def fraction(x: float | None) -> float | None:
+        return None if x is None else x / rate.scale
+
+    return {"item": name, "rate": fraction(rate.value), "rate_ci_low": fraction(rate.ci_low),
+            "rate_ci_high": fraction(rate.ci_high), "n": round(rate.n),
+            "rate_target": fraction(target)}  # fmt: skip
 
 
 def workbook_tables(
-    report: CampaignReport, answers: pd.DataFrame, tickets: pd.DataFrame
+    report: CampaignReport,
+    answers: pd.DataFrame,
+    tickets: pd.DataFrame,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> list[Table]:
     """The sheets of the full workbook, in reading order (the trend chart goes on its own)."""
     return [
-        summary_table(report),
+        summary_table(report, lang),
         *(scores_table(report, by) for by in SCORE_TABLES),
         tickets_table(tickets),
         answers_table(answers),

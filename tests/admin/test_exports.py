@@ -232,9 +232,12 @@ async def test_workbook_has_every_sheet_and_the_trend_chart(sessions) -> None:
     assert len(book["trend chart"]._images) == 1
     summary = {row[0].value: row for row in book["summary"].iter_rows(min_row=2)}
     assert summary["campaign"][1].value == "2026-Q4"
-    assert summary["representative"][1].value is False  # 3 of 4 answered, under 80 %
-    assert summary["response rate"][1].value == 0.75 and summary["response rate"][5].value == 0.8
-    nps = summary["NPS"][1]  # 1 promoter, 2 detractors: a negative number, not text
+    header = [c.value for c in book["summary"][1]]
+    assert summary["representative"][1].value == "否"  # 3 of 4 answered, under 80 %; zh-CN
+    rate = summary["response rate"]
+    assert rate[header.index("rate")].value == 0.75
+    assert rate[header.index("rate_target")].value == 0.8
+    nps = summary["NPS"][header.index("nps")]  # 1 promoter, 2 detractors: a negative number
     assert nps.data_type == "n" and nps.value == pytest.approx(-100 / 3)
     _, ticket_rows = xlsx_rows(response.content, "tickets")
     assert len(ticket_rows) == len(tickets) == 3
