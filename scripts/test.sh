@@ -7,6 +7,28 @@ cd "$(dirname "$0")/.."
 
 CHROMIUM=/usr/bin/chromium
 
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; return; fi
+  if ! command -v sudo >/dev/null 2>&1; then
+    echo "Installing $* needs root: run this as root, or install it first" >&2
+    exit 1
+  fi
+  sudo "$@"
+}
+
+# Chinese glyphs for the browser tests' screenshots (Debian's Noto CJK): without a CJK font
+# Chromium draws every Chinese character as a box.
+install_cjk_font() {
+  echo "No CJK font (fc-list :lang=zh is empty): installing Debian's fonts-noto-cjk"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-noto-cjk \
+    || { as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q \
+         && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-noto-cjk; }
+  if [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then
+    echo "fonts-noto-cjk is installed but fontconfig finds no Chinese font" >&2
+    exit 1
+  fi
+}
+
 install_chromium() {
   local as_root=()
   if [ "$(id -u)" -ne 0 ]; then
@@ -31,6 +53,7 @@ install_chromium() {
 }
 
 [ -x "$CHROMIUM" ] || install_chromium
+[ -n "$(fc-list :lang=zh 2>/dev/null)" ] || install_cjk_font
 
 python3 -m venv .venv
 # uv installs the same packages as pip does, in seconds instead of a minute and a half; pip
