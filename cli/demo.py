@@ -2,8 +2,10 @@
 
 The Bot API simulator stands in for Telegram; the real app (admin API, bot, scheduler) serves on
 a local port. The manager plans, invites, closes and exports over the admin API; simulated
-respondents answer in chat; staff take the alerts in their department groups; reminders go out
-on the 3rd working day (the scheduler's clock is moved forward for that); then the report.
+respondents answer in chat, or on the web form over HTTP (those without a chat, at the web
+link their account owner handed out); staff take the alerts in their department groups;
+reminders go out on the 3rd working day (the scheduler's clock is moved forward for that); then
+the report.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import typer
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cli.common import console, database_errors
@@ -33,15 +36,18 @@ from scoring.wording import counted
 from simulator import BotApiSimulator, Limits, SimChat
 from storage.engine import create_engine, create_sessionmaker, transaction
 from storage.migrate import upgrade_async
+from storage.models import Answer
 from storage.outbox import pending_count
 from storage.types import utcnow
 from survey.loader import load_template
 from survey.settings import Settings
+from survey.vocabulary import Channel
 
 WEBHOOK_SECRET = "demo-secret"
 FALLBACK_STAFF_CHAT = -100_900
 # Simulated people tap instantly; Telegram's overall 30 msg/s and group limits stay enforced.
 DEMO_LIMITS = Limits(chat_burst=10_000)
+CHANNEL_NAMES = {Channel.TELEGRAM: "chat", Channel.WEB: "web"}  # as the answers line says
 
 
 def demo(
@@ -123,6 +129,8 @@ def _settings(url: str, sim: BotApiSimulator, department_chats: dict[str, int]) 
     port = _free_port()
     return Settings(
         database_url=url,
+        # The web links handed out point at the demo's own app (plain http: no Mini App button).
+        public_url=f"http://127.0.0.1:{port}",
         telegram_token=sim.token,
         telegram_api_url=sim.api_root,
         bot_username="csat_demo_bot",
@@ -154,9 +162,13 @@ async def _run_campaign(
     desk = StaffDesk(sim, groups)
     stop = asyncio.Event()
     watching = asyncio.create_task(desk.watch(stop))
-    outcomes, personas = await answer_all(sim, population, invited, links, draws.answers)
+    async with httpx.AsyncClient(timeout=60) as browser:  # the respondents' phones
+        outcomes, personas = await answer_all(
+            sim, browser, population, invited, links, draws.answers
+        )
     await _drain(sessions)
-    console.print(f"answers: {dict(Counter(outcomes.values()).most_common())}")
+    split = ", ".join(f"{name} {n}" for name, n in (await _answered_in(sessions)).items())
+    console.print(f"answers: {dict(Counter(outcomes.values()).most_common())} ({split})")
     staff_api = httpx.AsyncClient(
         base_url=str(api.base_url), headers={"Authorization": f"Bearer {population.staff_key}"}
     )
@@ -182,6 +194,16 @@ async def _run_campaign(
     await manager.chase()  # before closing: whom the account owners chase by hand
     await manager.close()
     await manager.export(out)
+
+
+async def _answered_in(sessions: async_sessionmaker[AsyncSession]) -> dict[str, int]:
+    """How many respondents have given answers in each channel (``answers.channel``)."""
+    query = select(Answer.channel, func.count(Answer.respondent_id.distinct())).group_by(
+        Answer.channel
+    )
+    async with transaction(sessions) as session:
+        counts = dict((await session.execute(query)).tuples().all())
+    return {name: counts.get(channel, 0) for channel, name in CHANNEL_NAMES.items()}
 
 
 async def _drain(sessions: async_sessionmaker[AsyncSession], timeout: float = 120) -> None:

@@ -11,6 +11,7 @@ import httpx
 
 from cli.common import console
 from scoring.wording import counted
+from survey.vocabulary import InvitationState
 
 CAMPAIGN: Final = "demo"
 # The seeds' sampling rules (SPEC §6): a third of key accounts, 30 % of main customers at
@@ -49,23 +50,26 @@ class Manager:
         await self._post(f"{self.path}/plan", plan | {"apply": True})
 
     async def invite(self) -> tuple[int, dict[str, str]]:
-        """Send the invitations: (how many went to chat, respondent → token handed out)."""
+        """Send the invitations: (how many went to chat, respondent → web link handed out to
+        those the bot cannot write to)."""
         sent = await self._post(f"{self.path}/invite")
         console.print(
-            f"invitations: {sent['queued']} sent in chat, {len(sent['handoff'])} deep links "
+            f"invitations: {sent['queued']} sent in chat, {len(sent['handoff'])} web links "
             "handed to account owners"
         )
-        return sent["queued"], {h["respondent_id"]: h["token"] for h in sent["handoff"]}
+        return sent["queued"], {h["respondent_id"]: h["web_link"] for h in sent["handoff"]}
 
     async def chase(self) -> None:
-        """Whom the account owners chase by hand (the bot cannot write to people who never
-        opened their link). The admin key covers the staff role."""
+        """Whom the account owners chase by hand: the unfinished respondents the bot cannot
+        write to (no chat). The admin key covers the staff role."""
         chase = await self.api.get(f"{self.path}/chase", params={"limit": 500})
         chase.raise_for_status()
         owners = Counter(c["account_owner"] for c in chase.json()["data"])
+        unopened = sum(c["state"] == InvitationState.SENT for c in chase.json()["data"])
         console.print(
-            f"to chase by hand: {counted(chase.json()['count'], 'respondent')} who never "
-            f"opened their link, for {counted(len(owners), 'account owner')}"
+            f"to chase by hand: {counted(chase.json()['count'], 'respondent')} without a chat "
+            f"who did not finish ({unopened} never opened their link), for "
+            f"{counted(len(owners), 'account owner')}"
         )
 
     async def close(self) -> None:

@@ -1,30 +1,38 @@
 """The demo's respondents as a crowd: they wait for their chat invitations, open their links
-and answer (``personas``), and a week later some come back after a reminder."""
+and answer, in chat (``personas``) or, those without a chat, on the web form at the web link
+their account owner handed them (``web_persona``); a week later some come back after a
+reminder in chat."""
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import random
 import time
 from datetime import timedelta
 from urllib.parse import parse_qs, urlparse
 
+import httpx
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 
 from bot.scheduler import Scheduler
 from cli.common import console
-from cli.demo_seed import Population
+from cli.demo_seed import FIRST_USER_ID, Population
 from cli.personas import Persona, answer_survey, make_persona
+from cli.web_persona import answer_on_web
 from simulator import BotApiSimulator, SimUser
 from storage.types import utcnow
 from survey.settings import Settings
 
-CONCURRENT_RESPONDENTS = 8
+CONCURRENT_RESPONDENTS = 8  # in chat
+CONCURRENT_BROWSERS = 4  # on the web form: answered at once, nothing to wait for
 INVITATIONS_TIMEOUT = 300.0  # seconds the respondents wait for their chat invitations
 IGNORE_SHARE = 0.06  # never open their link
 RETURN_SHARE = 0.5  # reminded respondents who come back and finish
+# Where the web respondents' phones are: the benchmarking range (RFC 2544), one each.
+PHONES = ipaddress.IPv4Network("198.18.0.0/15")
 
 
 def link_token(link: str) -> str:
@@ -48,6 +56,12 @@ async def chat_invited(sim: BotApiSimulator, population: Population, queued: int
     return got
 
 
+def phone_address(population: Population, respondent: str) -> str:
+    """The address a web respondent's phone asks from (each their own: the app limits
+    requests per address)."""
+    return str(PHONES[population.user_ids[respondent] - FIRST_USER_ID])
+
+
 def _invitation_link(user: SimUser) -> str | None:
     for message in reversed(user.messages):
         for row in message.raw.get("reply_markup", {}).get("inline_keyboard", []):
@@ -69,16 +83,20 @@ def _person(
 
 async def answer_all(
     sim: BotApiSimulator,
+    web: httpx.AsyncClient,
     population: Population,
     invited: set[str],
     links: dict[str, str],
     rng: random.Random,
 ) -> tuple[dict[str, str], dict[str, Persona]]:
-    """Every invited respondent opens their link (from the chat invitation or the account
-    owner) and answers like a person would; some never open it, some leave half-way."""
+    """Every invited respondent opens their link and answers like a person would: in chat
+    from the chat invitation, or on the web form (``web``, the app's client) at the web link
+    in ``links`` that their account owner handed them; some never open it, some leave
+    half-way."""
     outcomes: dict[str, str] = {}
     personas: dict[str, Persona] = {}
-    semaphore = asyncio.Semaphore(CONCURRENT_RESPONDENTS)
+    in_chat = asyncio.Semaphore(CONCURRENT_RESPONDENTS)
+    on_web = asyncio.Semaphore(CONCURRENT_BROWSERS)
     columns = (TextColumn("answering"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console) as progress:
         task = progress.add_task("respondents", total=len(invited))
@@ -87,12 +105,16 @@ async def answer_all(
             # Their own generator: how the concurrent conversations interleave changes nothing.
             persona = make_persona(own, population.moods[respondent])
             personas[respondent] = persona
-            user = _person(sim, population, respondent, persona)
-            token = links.get(respondent) or link_token(_invitation_link(user) or "")
-            async with semaphore:
+            web_link = links.get(respondent)
+            async with on_web if web_link else in_chat:
                 if own.random() < IGNORE_SHARE:
                     outcomes[respondent] = "ignored"
+                elif web_link:
+                    address = phone_address(population, respondent)
+                    outcomes[respondent] = await answer_on_web(web, web_link, persona, own, address)
                 else:
+                    user = _person(sim, population, respondent, persona)
+                    token = link_token(_invitation_link(user) or "")
                     outcomes[respondent] = await answer_survey(
                         user, token, persona, own, sim.redeliver
                     )

@@ -145,25 +145,25 @@ async def answer_survey(
             action = user.press(_pick_level(levels, persona, rng))
             answered += 1
         elif causes := _buttons(message, ev.ToggleCause):
-            for text, _ in rng.sample(causes, k=min(len(causes), rng.randint(1, 2))):
-                if not await taken(user.press(text)):
+            for index in choose_causes(len(causes), rng):
+                if not await taken(user.press(causes[index][0])):
                     return "stuck"
             done = _buttons(await _prompt(user), ev.CausesDone)
             if not done:
                 return "stuck"
             action = user.press(done[0][0])
         elif _buttons(message, ev.GiveNps):
-            nps = round(min(10, max(0, (persona.mood - 1) * 2.5 + rng.gauss(0, 1.2))))
+            nps = choose_nps(persona, rng)
             skip_nps = _buttons(message, ev.Skip, NPS_CURSOR)[0][0]
-            action = user.press(str(nps) if rng.random() > 0.1 else skip_nps)
+            action = user.press(str(nps) if nps is not None else skip_nps)
         elif skip_comment := _buttons(message, ev.Skip, COMMENT_CURSOR):
-            if persona.talkative:
-                action = user.send_text(rng.choice(COMMENTS))
+            if (comment := choose_comment(persona, rng)) is not None:
+                action = user.send_text(comment)
             else:
                 action = user.press(skip_comment[0][0])
         elif skip := _buttons(message, ev.Skip):  # what happened, after a 1–2
-            if persona.talkative:
-                action = user.send_text(rng.choice(WHAT_HAPPENED))
+            if (story := choose_what_happened(persona, rng)) is not None:
+                action = user.send_text(story)
             else:
                 action = user.press(skip[0][0])
         elif submit := _buttons(message, ev.Submit):
@@ -178,7 +178,37 @@ async def answer_survey(
 
 
 def _pick_level(levels: list[tuple[str, str]], persona: Persona, rng: random.Random) -> str:
+    level = choose_level(persona, rng)
+    suffix = ":n" if level is None else f":{level}"
+    return next(text for text, data in levels if data.endswith(suffix))
+
+
+# What a persona answers, drawn the same way whichever channel asks (chat or web form).
+
+
+def choose_level(persona: Persona, rng: random.Random) -> int | None:
+    """A level 1–5, or None for "unable to judge"."""
     if rng.random() < persona.na_rate:
-        return next(text for text, data in levels if data.endswith(":n"))
-    level = round(min(5, max(1, rng.gauss(persona.mood, 0.8))))
-    return next(text for text, data in levels if data.endswith(f":{level}"))
+        return None
+    return round(min(5, max(1, rng.gauss(persona.mood, 0.8))))
+
+
+def choose_causes(count: int, rng: random.Random) -> list[int]:
+    """One or two of the ``count`` causes offered after a 1–2, by index."""
+    return rng.sample(range(count), k=min(count, rng.randint(1, 2)))
+
+
+def choose_nps(persona: Persona, rng: random.Random) -> int | None:
+    """A 0–10 recommendation score, or None to skip it."""
+    nps = round(min(10, max(0, (persona.mood - 1) * 2.5 + rng.gauss(0, 1.2))))
+    return nps if rng.random() > 0.1 else None
+
+
+def choose_comment(persona: Persona, rng: random.Random) -> str | None:
+    """The closing comment, or None to skip it."""
+    return rng.choice(COMMENTS) if persona.talkative else None
+
+
+def choose_what_happened(persona: Persona, rng: random.Random) -> str | None:
+    """What happened, after a 1–2, or None to skip it."""
+    return rng.choice(WHAT_HAPPENED) if persona.talkative else None

@@ -23,14 +23,15 @@ from cli.demo_seed import daytime_zone
 from cli.main import app
 from storage.engine import create_engine, create_sessionmaker
 from storage.frames import ANSWER_COLUMNS
-from storage.models import Campaign, Invitation, Respondent, Ticket, TicketEvent
+from storage.models import Answer, Campaign, Invitation, Respondent, Ticket, TicketEvent
+from survey.vocabulary import Channel
 
 TEMPORARY = re.compile(r"database: (\S+) \(temporary, removed at the end\)")
 # The lines a seed decides, whatever the hour and however fast the machine is.
 FIGURES = {
     "plan": r"plan preview \(seed 2026\): .*",
-    "invitations": r"invitations: \d+ sent in chat, \d+ deep links handed to account owners",
-    "answers": r"answers: \{.*\}",
+    "invitations": r"invitations: \d+ sent in chat, \d+ web links handed to account owners",
+    "answers": r"answers: \{.*\} \(chat \d+, web \d+\)",
     "response rate": r"Response rate\s+[\d.]+ %.*? \d+ invitations",
     "reminders": r"a week later: \d+ reminders?",
     "split": r"tickets classified 20/80: .*",
@@ -93,8 +94,8 @@ async def test_the_demo_runs_a_whole_campaign_and_tells_the_same_story_at_night(
         demo("--database", url, "--out", str(out), hour=15),
         demo("--out", str(tmp_path / "night"), hour=3),
     )
-    invited = re.search(r"invitations: (\d+) sent in chat, (\d+) deep links", text)
-    assert invited is not None and int(invited[1]) > 0 and int(invited[2]) > 0
+    sent = re.search(r"invitations: (\d+) sent in chat, (\d+) web links", text)
+    assert sent is not None and int(sent[1]) > 0 and int(sent[2]) > 0
     taken = re.search(r"staff: (\d+) alerts in 4 department groups, (\d+) tickets taken", text)
     assert taken is not None and int(taken[1]) >= int(taken[2]) > 0
     week = re.search(r"a week later: .* staff took (\d+) more tickets \((\d+) in all\)", text)
@@ -129,6 +130,19 @@ async def test_the_demo_runs_a_whole_campaign_and_tells_the_same_story_at_night(
                 select(func.count()).select_from(Invitation).where(Invitation.state == "completed")
             )
             reminded = await session.scalar(select(func.sum(Invitation.reminder_count)))
+            # Who answered in which channel, and whether the bot knows them (a Telegram id)
+            channels = (
+                await session.execute(
+                    select(Answer.channel, Respondent.telegram_user_id.is_not(None))
+                    .join(Respondent, Respondent.id == Answer.respondent_id)
+                    .group_by(Answer.channel, Answer.respondent_id, Respondent.telegram_user_id)
+                )
+            ).all()
+            ticket_channels = set(
+                await session.scalars(
+                    select(Answer.channel).join(Ticket, Ticket.answer_id == Answer.id)
+                )
+            )
     finally:
         await engine.dispose()
     assert campaign is not None and campaign.status == "closed" and campaign.plan["seed"] == 2026
@@ -141,6 +155,20 @@ async def test_the_demo_runs_a_whole_campaign_and_tells_the_same_story_at_night(
     assert int(chase[1]) == unreached
     assert all(t.owner and t.kind in ("opinion_ticket", "internal_memo") for t in tickets)
     assert {t.status for t in tickets} <= {"acknowledged", "in_progress"}
+    # The respondents without a chat answered on the web form at their web link; the others
+    # in chat, and some of those again after a reminder (after the answers line was printed)
+    split = re.search(r"answers: \{.*\} \(chat (\d+), web (\d+)\)", text)
+    resumed = re.search(r"sent; (\d+) respondents? came back and finished", text)
+    assert split is not None and resumed is not None
+    chat, web = int(split[1]), int(split[2])
+    assert chat > 0 and web > 0
+    assert {channel for channel, _ in channels} == {Channel.TELEGRAM, Channel.WEB}
+    assert sum(channel == Channel.WEB for channel, _ in channels) == web
+    in_chat = sum(channel == Channel.TELEGRAM for channel, _ in channels)
+    assert chat <= in_chat <= chat + int(resumed[1])
+    assert all(known == (channel == Channel.TELEGRAM) for channel, known in channels)
+    assert web <= int(sent[2])  # the web links handed out
+    assert ticket_channels == {Channel.TELEGRAM, Channel.WEB}  # web low scores open tickets
 
     with (out / "demo-answers.csv").open(encoding="utf-8-sig", newline="") as handle:
         header = next(csv.reader(handle))
