@@ -23,6 +23,7 @@ in that one case and exactly-once otherwise.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from dataclasses import dataclass
@@ -91,6 +92,16 @@ class Dispatcher:
         self._lease = lease
         self._calendar = WorkingCalendar(settings.holidays, settings.timezone)
         self._last_sent: dict[int, float] = {}  # chat id → monotonic time of the last send
+        self._stopping = asyncio.Event()
+
+    def stop(self) -> None:
+        """Send nothing more: the message being sent is recorded, the rest of the batch is
+        given back to the queue (its leases released) instead of waiting its turn."""
+        self._stopping.set()
+
+    def resume(self) -> None:
+        """Send again after ``stop`` (the scheduler started again)."""
+        self._stopping.clear()
 
     async def dispatch(self, now: datetime) -> int:
         """Send what is due at ``now``; returns how many messages were delivered."""
@@ -106,6 +117,9 @@ class Dispatcher:
             )
         self.last_claimed = len(rows)
         if not rows:
+            return 0
+        if self._stopping.is_set():
+            await self._release(rows)
             return 0
         deadline = time.monotonic() + self._lease.total_seconds() * LEASE_SAFETY
         by_chat: dict[int, list[_Ready]] = {}
@@ -146,7 +160,12 @@ class Dispatcher:
                 break
             chat_id = ready.outgoing.chat_id
             wait = self._last_sent.get(chat_id, -PER_CHAT_INTERVAL) + PER_CHAT_INTERVAL
-            await asyncio.sleep(max(0.0, wait - time.monotonic()))
+            # The chat's pace, cut short by a stop: the process must not wait out its queue.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), max(0.0, wait - time.monotonic()))
+            if self._stopping.is_set():
+                await self._release([r.row for r in queue[index:]])
+                break
             try:
                 message = await self.bot.send_message(
                     chat_id, ready.outgoing.text, reply_markup=ready.outgoing.reply_markup
@@ -231,6 +250,11 @@ class Dispatcher:
             await outbox.retry_later(
                 session, row.id, worker=self.worker, error=error, not_before=not_before
             )
+
+    async def _release(self, rows: list[OutboundMessage]) -> None:
+        async with transaction(self._sessions) as session:
+            for row in rows:
+                await outbox.release(session, row.id, worker=self.worker)
 
     async def _give_back(self, queue: list[_Ready], not_before: datetime, error: str) -> None:
         async with transaction(self._sessions) as session:

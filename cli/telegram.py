@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import signal
+from types import FrameType
+from typing import TYPE_CHECKING
+
 import typer
-import uvicorn
-from telegram import Bot
 
-import simulator.__main__ as sim_cli
-from admin.app import create_app
-from bot.application import ALLOWED_UPDATES, BotService, build_application
 from cli.common import console, run_async, settings
-from mailing.hosting import mail_channel, mail_problem
-from simulator.simulator import DEFAULT_BOT_USERNAME, DEFAULT_TOKEN
-from survey.settings import Settings
-from web.install import install as install_web
 
-_SIM_HELP = {option.flag: option.help for option in sim_cli.OPTIONS}
+if TYPE_CHECKING:
+    from telegram import Bot
+
+    from survey.settings import Settings
+
+# Seconds uvicorn gives a webhook request in flight to finish once told to stop; then the bot
+# (bot.scheduler.STOP_GRACE_SECONDS) stops: together within 3 s of SIGTERM.
+GRACEFUL_SHUTDOWN_SECONDS = 1
+# `python -m simulator`'s options (simulator/__main__.py OPTIONS), written out here: importing
+# the simulator costs every csat command a quarter of a second. tests/cli/test_help.py checks
+# that both commands have the same options, defaults and help.
+SIM_HOST, SIM_PORT = "127.0.0.1", 8081
+SIM_TOKEN, SIM_BOT_USERNAME = "123456:TEST-token", "csat_test_bot"
 webhook_app = typer.Typer(
     help="Register the webhook with the Bot API (once, not per worker).", no_args_is_help=True
 )
@@ -24,6 +31,11 @@ webhook_app = typer.Typer(
 def make_app(config: Settings):  # type: ignore[no-untyped-def]
     """The FastAPI app with the bot in it when a token is set, and the e-mail sender when
     SMTP is configured."""
+    from admin.app import create_app
+    from bot.application import BotService, build_application
+    from mailing.hosting import mail_channel
+    from web.install import install as install_web
+
     factory = None
     if config.token:
 
@@ -41,6 +53,10 @@ def serve(
     port: int | None = typer.Option(None, help="Defaults to CSAT_PORT"),
 ) -> None:
     """Run the admin API, the bot (webhook or long polling) and the scheduler in one process."""
+    import uvicorn
+
+    from mailing.hosting import mail_problem
+
     config = settings()
     if not config.token:
         console.print(
@@ -54,10 +70,25 @@ def serve(
         console.print(f"[yellow]{problem}.[/yellow]")
     elif config.smtp_host:
         console.print(f"e-mail invitations and reminders via {config.smtp_host}:{config.smtp_port}")
-    uvicorn.run(make_app(config), host=host or config.host, port=port or config.port)
+    app = make_app(config)
+    signal.signal(signal.SIGTERM, _stopped)
+    uvicorn.run(
+        app,
+        host=host or config.host,
+        port=port or config.port,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+    )
+
+
+def _stopped(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM is how a service is told to stop: once uvicorn has shut down (it raises the
+    signal again then), the process exits 0 rather than dying of it."""
+    raise SystemExit(0)
 
 
 def _bot(config: Settings) -> Bot:
+    from telegram import Bot
+
     if not config.token:
         raise ValueError("CSAT_TELEGRAM_TOKEN is not set")
     return Bot(config.token, base_url=f"{config.telegram_api_url}/bot")
@@ -67,6 +98,8 @@ def _bot(config: Settings) -> Bot:
 @run_async
 async def webhook_set(drop_pending: bool = typer.Option(False, help="Drop queued updates")) -> None:
     """setWebhook to CSAT_WEBHOOK_URL with CSAT_WEBHOOK_SECRET."""
+    from bot.application import ALLOWED_UPDATES
+
     config = settings()
     if not config.webhook_url or not config.secret:
         raise ValueError("set CSAT_WEBHOOK_URL and CSAT_WEBHOOK_SECRET first")
@@ -103,12 +136,16 @@ async def webhook_info() -> None:
 
 
 def simulator(
-    host: str = typer.Option(sim_cli.DEFAULT_HOST, help=_SIM_HELP["--host"]),
-    port: int = typer.Option(sim_cli.DEFAULT_PORT, help=_SIM_HELP["--port"]),
-    token: str = typer.Option(DEFAULT_TOKEN, help=_SIM_HELP["--token"]),
-    bot_username: str = typer.Option(DEFAULT_BOT_USERNAME, help=_SIM_HELP["--bot-username"]),
-    no_limits: bool = typer.Option(False, "--no-limits", help=_SIM_HELP["--no-limits"]),
+    host: str = typer.Option(SIM_HOST, help="Address to listen on"),
+    port: int = typer.Option(SIM_PORT, help="Port to listen on (0 picks a free port)"),
+    token: str = typer.Option(SIM_TOKEN, help="Bot token it accepts"),
+    bot_username: str = typer.Option(SIM_BOT_USERNAME, help="Username of the simulated bot"),
+    no_limits: bool = typer.Option(
+        False, "--no-limits", help="Disable flood control (Telegram's rate limits)"
+    ),
 ) -> None:
     """Run the local Bot API simulator (offline Telegram) until interrupted, with a chat page
     at http://HOST:PORT/ to answer surveys by hand: the same as `python -m simulator`."""
+    import simulator.__main__ as sim_cli
+
     sim_cli.run(host, port, token, bot_username, no_limits)

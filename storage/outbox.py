@@ -153,6 +153,14 @@ async def hold(
     )
 
 
+async def release(session: AsyncSession, message_id: int, *, worker: str) -> bool:
+    """End the lease without sending (the worker is stopping): due as before for the next
+    worker, and no attempt counted."""
+    return await _finish(
+        session, message_id, worker, claimed_by=None, attempts=OutboundMessage.attempts - 1
+    )
+
+
 async def mark_failed(session: AsyncSession, message_id: int, *, worker: str, error: str) -> bool:
     """Stop trying: the chat is unknown, blocked the bot, or the message was refused."""
     return await _finish(session, message_id, worker, state=OutboxState.FAILED, error=error[:500])
