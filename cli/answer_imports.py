@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from campaigns.answer_imports import import_answers
 from cli.common import console, db_session, err_console, run_async
-from scoring.wording import counted
-from storage.answer_imports import AnswerImportResult
-from survey.keys import check_campaign_key
+
+if TYPE_CHECKING:
+    from storage.answer_imports import AnswerImportResult
 
 REJECTED_EXIT = 2  # as the customers and respondents imports: some lines were not imported
 
@@ -26,6 +26,9 @@ async def import_answers_command(
     Imported answers open no tickets and alert nobody; channel keeps paper, phone or visit,
     anything else is recorded as import.
     """
+    from campaigns.answer_imports import import_answers
+    from survey.keys import check_campaign_key
+
     key = check_campaign_key(campaign)
     try:
         data = file.read_bytes()
@@ -38,6 +41,8 @@ async def import_answers_command(
 
 def report(file: Path, campaign: str, result: AnswerImportResult) -> None:
     """The counts, then each rejected line; exit 2 if any (the good lines are kept)."""
+    from scoring.wording import counted
+
     console.print(
         f"{file}: {counted(result.created, 'answer')} created, {result.updated} updated, "
         f"{result.unchanged} unchanged, {counted(len(result.errors), 'line')} rejected; "

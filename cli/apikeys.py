@@ -5,8 +5,7 @@ from __future__ import annotations
 import typer
 
 from cli.common import console, db_session, err_console, run_async
-from storage.apikeys import ROLES, create_api_key, list_api_keys, revoke_api_key
-from survey.errors import NotFound, Resource
+from survey.vocabulary import ApiKeyRole
 
 apikey_app = typer.Typer(help="Admin API keys (roles: admin, staff, viewer).", no_args_is_help=True)
 
@@ -14,10 +13,12 @@ apikey_app = typer.Typer(help="Admin API keys (roles: admin, staff, viewer).", n
 @apikey_app.command("create")
 @run_async
 async def apikey_create(
-    role: str = typer.Option(..., help=f"One of {', '.join(ROLES)}"),
+    role: str = typer.Option(..., help=f"One of {', '.join(ApiKeyRole)}"),
     name: str | None = typer.Option(None, help="Who uses it; tickets' history shows it"),
 ) -> None:
     """Create a key and print it once: only its hash is stored."""
+    from storage.apikeys import create_api_key
+
     async with db_session() as session:
         row, key = await create_api_key(session, name=name or f"{role} key", role=role)
     # The key alone on stdout, so `KEY=$(csat apikey create …)` captures just it.
@@ -34,6 +35,8 @@ async def apikey_create(
 @run_async
 async def apikey_list() -> None:
     """List keys: id, prefix, name, role, last use, revocation (never the keys themselves)."""
+    from storage.apikeys import list_api_keys
+
     async with db_session() as session:
         rows = await list_api_keys(session)
     for row in rows:
@@ -48,6 +51,9 @@ async def apikey_list() -> None:
 @run_async
 async def apikey_revoke(key_id: int = typer.Argument(..., metavar="ID")) -> None:
     """Revoke a key by id: requests with it answer 401 from now on."""
+    from storage.apikeys import revoke_api_key
+    from survey.errors import NotFound, Resource
+
     async with db_session() as session:
         revoked = await revoke_api_key(session, key_id)
     if not revoked:

@@ -5,17 +5,11 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import typer
 
-from campaigns.closing import close_campaign
-from campaigns.invitations import chase, invite_customers
-from campaigns.lookup import campaign_of
-from campaigns.opening import open_campaign
-from campaigns.planning import apply_plan, preview_plan, stored_rules
-from campaigns.qr_codes import write_qr_codes
 from cli.common import (
     CampaignKeyArg,
     SurveyKeyOption,
@@ -24,13 +18,13 @@ from cli.common import (
     run_async,
     settings,
 )
-from cli.plan_output import print_close, print_plan
-from scoring.sampling import SamplingRules
-from storage.campaigns import deep_link, web_link
-from storage.chasing import Chase, Reason
-from storage.reminders import InvitationBatch, ReminderPolicy
-from storage.types import utcnow
 from survey.vocabulary import CampaignPeriod
+
+# The services (and pandas, through scoring) are imported by the commands that use them.
+if TYPE_CHECKING:
+    from scoring.sampling import SamplingRules
+    from storage.chasing import Chase, Reason
+    from storage.reminders import InvitationBatch
 
 NO_USERNAME_FOR_LINKS = (
     "the last column is the invitation token, not a link: set CSAT_BOT_USERNAME (the bot's "
@@ -63,6 +57,8 @@ async def campaign_create(
     closes: datetime | None = typer.Option(None, help="Closing date (UTC), e.g. 2026-12-31"),
 ) -> None:
     """Open a campaign of a loaded survey."""
+    from campaigns.opening import open_campaign
+
     closes_at = closes.replace(tzinfo=UTC) if closes and closes.tzinfo is None else closes
     async with db_session() as session:
         opened = await open_campaign(
@@ -93,6 +89,11 @@ async def campaign_invite(
     those with an e-mail address get the web link by e-mail; the others' links are for their
     account owners to pass on. Running it again sends nothing twice and prints the same links.
     """
+    from campaigns.invitations import invite_customers
+    from campaigns.qr_codes import write_qr_codes
+    from storage.reminders import ReminderPolicy
+    from storage.types import utcnow
+
     config = settings()
     username = bot_username or config.bot_username
     if not username and not config.public_url:
@@ -123,6 +124,8 @@ async def campaign_invite(
 def links_of(token: str, bot_username: str | None, public_url: str | None) -> list[str]:
     """An invitation's links as printed: the deep link (``-`` without a bot username), then
     the web link when there is a public URL."""
+    from storage.campaigns import deep_link, web_link
+
     links = [deep_link(bot_username, token) if bot_username else NO_LINK]
     if public_url:
         links.append(web_link(public_url, token))
@@ -160,6 +163,11 @@ async def campaign_chase(
     "due" marks who has waited as long as the bot waits before its first reminder. Each line
     ends with the deep link, then the web link when CSAT_PUBLIC_URL is set.
     """
+    from campaigns.invitations import chase
+    from storage.campaigns import deep_link, web_link
+    from storage.reminders import ReminderPolicy
+    from storage.types import utcnow
+
     config = settings()
     username = bot_username or config.bot_username
     async with db_session() as session:
@@ -213,6 +221,11 @@ async def campaign_plan(
     rules stored by the last --apply are used, else the seeds' rules: 1/3 of KA/A, 30 %
     random, 60 % of each BU's revenue with 2 per product line, and a 10 % call-back check.
     """
+    from campaigns.lookup import campaign_of
+    from campaigns.planning import apply_plan, preview_plan, stored_rules
+    from cli.plan_output import print_plan
+    from scoring.sampling import SamplingRules
+
     choosing = (key_accounts, random_share, revenue_coverage, min_per_line)
     chosen: SamplingRules | None = None
     if everyone or any(value is not None for value in choosing):
@@ -247,6 +260,10 @@ async def campaign_plan(
 @run_async
 async def campaign_close(key: CampaignKeyArg) -> None:
     """Close a campaign: expire unfinished invitations and split its tickets 20/80."""
+    from campaigns.closing import close_campaign
+    from cli.plan_output import print_close
+    from storage.types import utcnow
+
     async with db_session() as session:
         summary = await close_campaign(session, key, now=utcnow())
     print_close(summary)

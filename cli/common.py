@@ -3,26 +3,23 @@ error printer every command goes through."""
 
 from __future__ import annotations
 
-import asyncio
 import functools
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, TypeVar
 
-import asyncpg  # type: ignore[import-untyped]
 import typer
 from rich.console import Console
 from rich.markup import escape
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram.error import TelegramError
 
-from storage.engine import create_engine, create_sessionmaker
-from survey.errors import SurveyError
-from survey.keys import check_campaign_key, check_survey_key
-from survey.settings import Settings
+# Every csat command imports this module, so it imports no database, Bot API or settings code
+# at the top: each function imports what it uses (`csat --help` stays fast, issue 12).
+if TYPE_CHECKING:
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+    from survey.settings import Settings
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
@@ -47,11 +44,15 @@ class DatabaseFailure(Exception):
 
 def settings() -> Settings:
     """Settings from the environment, read once per command."""
+    from survey.settings import Settings
+
     return Settings()
 
 
 def safe_url(url: str) -> str:
     """``url`` as it may be printed: without its password."""
+    from sqlalchemy.engine import make_url
+
     return make_url(url).render_as_string(hide_password=True)
 
 
@@ -59,6 +60,8 @@ def safe_url(url: str) -> str:
 async def database(url: str | None = None) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
     """Sessions on the configured database once it answers; its errors become one
     ``DatabaseFailure`` naming it."""
+    from storage.engine import create_engine, create_sessionmaker
+
     url = url or settings().database_url
     with database_errors(url, connecting=True):
         engine = create_engine(url)
@@ -83,6 +86,9 @@ async def db_session(url: str | None = None) -> AsyncIterator[AsyncSession]:
 def database_errors(url: str, *, connecting: bool = False) -> Iterator[None]:
     """Turn the database's own errors raised inside into a ``DatabaseFailure`` for ``url``;
     while ``connecting``, a socket or driver error means it is unreachable too."""
+    import asyncpg  # type: ignore[import-untyped]
+    from sqlalchemy.exc import ArgumentError, DBAPIError
+
     if connecting and (missing := _missing_directory(url)):
         # Said before connecting: SQLite would only say "unable to open database file", and
         # aiosqlite (0.22) can print a thread's traceback when its connection fails.
@@ -131,6 +137,9 @@ def _first_line(exc: BaseException | None) -> str:
 
 def _missing_directory(url: str) -> str | None:
     """For a SQLite file in a directory that does not exist, say so."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -151,15 +160,31 @@ def printed_errors() -> Iterator[None]:
     """
     try:
         yield
-    except DBAPIError as exc:  # raised outside ``database()``: which database is not known
-        _print_error(str(database_failure(exc, None)))
+    except Exception as exc:
+        message = _user_error(exc)
+        if message is None:
+            raise
+        _print_error(message)
         raise typer.Exit(1) from None
-    except (SurveyError, DatabaseFailure, ValueError, OSError) as exc:
-        _print_error(str(exc))
-        raise typer.Exit(1) from None
-    except TelegramError as exc:
-        _print_error(f"the Bot API failed: {exc}")
-        raise typer.Exit(1) from None
+
+
+def _user_error(exc: Exception) -> str | None:
+    """The line ``printed_errors`` prints for ``exc``; None for a bug (its traceback shows).
+
+    The classes are imported here, when something failed, not by every command's start.
+    """
+    from sqlalchemy.exc import DBAPIError
+    from telegram.error import TelegramError
+
+    from survey.errors import SurveyError
+
+    if isinstance(exc, DBAPIError):  # raised outside ``database()``: which one is not known
+        return str(database_failure(exc, None))
+    if isinstance(exc, SurveyError | DatabaseFailure | ValueError | OSError):
+        return str(exc)
+    if isinstance(exc, TelegramError):
+        return f"the Bot API failed: {exc}"
+    return None
 
 
 def _print_error(message: str) -> None:
@@ -171,6 +196,8 @@ def run_async(func: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, T]:
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        import asyncio  # here: importing it costs every command's start, --help too
+
         with printed_errors():
             return asyncio.run(func(*args, **kwargs))
 
@@ -204,25 +231,38 @@ def _key_checked(check: Callable[[str], str]) -> Callable[[str], str]:
     return callback
 
 
+# survey.keys brings pydantic: imported when a command line is parsed, not by --help.
+def _campaign_key(value: str) -> str:
+    from survey.keys import check_campaign_key
+
+    return check_campaign_key(value)
+
+
+def _survey_key(value: str) -> str:
+    from survey.keys import check_survey_key
+
+    return check_survey_key(value)
+
+
 # The admin API's key rules (survey/keys.py), checked before the command runs.
 CampaignKeyArg = Annotated[
     str,
-    typer.Argument(
-        metavar="CAMPAIGN", help="A campaign key", callback=_key_checked(check_campaign_key)
-    ),
+    typer.Argument(metavar="CAMPAIGN", help="A campaign key", callback=_key_checked(_campaign_key)),
 ]
 SurveyKeyOption = Annotated[
     str,
     typer.Option(
         "--survey",
         help="Key of a loaded survey (its newest version is used)",
-        callback=_key_checked(check_survey_key),
+        callback=_key_checked(_survey_key),
     ),
 ]
 
 
 async def gather_limited(jobs: list[Awaitable[T]], limit: int) -> list[T]:
     """Await jobs with at most ``limit`` running at once."""
+    import asyncio
+
     semaphore = asyncio.Semaphore(limit)
 
     async def one(job: Awaitable[T]) -> T:

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from campaigns.imports import CUSTOMERS, RESPONDENTS, Importer, import_records
 from cli.answer_imports import import_answers_command
 from cli.common import console, db_session, err_console, run_async
-from storage.surveys import save_survey
-from survey.errors import ImportFileError
-from survey.import_files import ImportFormat, ImportResult
-from survey.loader import load_survey, load_template, template_names
-from survey.records import R
+
+if TYPE_CHECKING:
+    from campaigns.imports import Importer
+    from survey.import_files import ImportFormat, ImportResult
+    from survey.records import R
 
 survey_app = typer.Typer(help="Questionnaires.", no_args_is_help=True)
 import_app = typer.Typer(
@@ -29,6 +29,9 @@ async def survey_load(
     source: str = typer.Argument(..., help="A YAML/JSON file or a template name"),
 ) -> None:
     """Load a questionnaire from a file, or a shipped template by name."""
+    from storage.surveys import save_survey
+    from survey.loader import load_survey, load_template
+
     survey = load_survey(source) if Path(source).exists() else load_template(source)
     async with db_session() as session:
         row, created = await save_survey(session, survey)
@@ -42,6 +45,8 @@ async def survey_load(
 @survey_app.command("templates")
 def survey_templates() -> None:
     """List the shipped questionnaire templates."""
+    from survey.loader import load_template, template_names
+
     for name in template_names():
         survey = load_template(name)
         console.print(f"{name}: {survey.title.get('en', '')} ({len(survey.questions())} questions)")
@@ -53,6 +58,8 @@ async def import_customers(
     file: Path = typer.Argument(..., help="A CSV file, or a JSON list of rows (.json)"),
 ) -> None:
     """Customers: external_id,name,customer_class,weight,business_unit,product_line,…"""
+    from campaigns.imports import CUSTOMERS
+
     await _import(file, CUSTOMERS)
 
 
@@ -62,11 +69,17 @@ async def import_respondents(
     file: Path = typer.Argument(..., help="A CSV file, or a JSON list of rows (.json)"),
 ) -> None:
     """Respondents: external_id,customer_id,name,role,language,timezone,telegram_user_id"""
+    from campaigns.imports import RESPONDENTS
+
     await _import(file, RESPONDENTS)
 
 
 async def _import(file: Path, importer: Importer[R]) -> None:
     """Import ``file`` (CSV, or a JSON list when its name ends in ``.json``) and report."""
+    from campaigns.imports import import_records
+    from survey.errors import ImportFileError
+    from survey.import_files import ImportFormat
+
     fmt = ImportFormat.JSON if file.suffix.lower() == ".json" else ImportFormat.CSV
     try:
         text = file.read_text(encoding="utf-8-sig")

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from campaigns.reports import analyse_campaign
 from cli.common import CampaignKeyArg, console, database, run_async
-from scoring import CampaignReport, render_tables, write_trend_chart
-from scoring.report import write_report_json
+
+# pandas, SciPy and matplotlib (scoring) are imported when a report is made.
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+    from scoring import CampaignReport
 
 
 async def load_report(sessions: async_sessionmaker[AsyncSession], key: str) -> CampaignReport:
@@ -18,6 +21,8 @@ async def load_report(sessions: async_sessionmaker[AsyncSession], key: str) -> C
 
     Analysing a campaign applies the 20/80 split to its tickets (SPEC §4.7), as closing does.
     """
+    from campaigns.reports import analyse_campaign
+
     async with sessions() as session, session.begin():
         return await analyse_campaign(session, key)
 
@@ -26,6 +31,9 @@ async def print_campaign_report(
     sessions: async_sessionmaker[AsyncSession], key: str, out: Path | None = None
 ) -> CampaignReport:
     """Print the report's tables; with ``out``, also write its JSON and trend chart there."""
+    from scoring import render_tables, write_trend_chart
+    from scoring.report import write_report_json
+
     report = await load_report(sessions, key)
     console.print(render_tables(report), highlight=False, markup=False)
     if out is not None:

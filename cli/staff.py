@@ -9,8 +9,6 @@ from __future__ import annotations
 import typer
 
 from cli.common import console, db_session, run_async
-from storage.staff import add_staff_member, list_staff_members, remove_staff_member
-from survey.errors import NotFound, Resource
 
 staff_app = typer.Typer(
     help="Staff who may take and open tickets in a private chat with the bot.",
@@ -53,6 +51,8 @@ async def staff_add(
     ),
 ) -> None:
     """Register a staff member (or change their name or department)."""
+    from storage.staff import add_staff_member
+
     async with db_session() as session:
         member, added = await add_staff_member(
             session, telegram_user_id=telegram_id, name=name, department=department
@@ -66,6 +66,8 @@ async def staff_add(
 @run_async
 async def staff_list() -> None:
     """Registered staff: Telegram id, name, department."""
+    from storage.staff import list_staff_members
+
     async with db_session() as session:
         members = await list_staff_members(session)
     for member in members:
@@ -82,6 +84,9 @@ async def staff_remove(
     ),
 ) -> None:
     """Unregister a staff member: their presses outside the staff groups are refused again."""
+    from storage.staff import remove_staff_member
+    from survey.errors import NotFound, Resource
+
     async with db_session() as session:
         removed = await remove_staff_member(session, telegram_id)
     if not removed:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from cli.common import console, db_session, run_async
-from storage.models import Ticket
-from storage.ticket_lists import list_tickets, ticket_names
 from survey.vocabulary import TicketStatus
+
+if TYPE_CHECKING:
+    from storage.models import Ticket
 
 tickets_app = typer.Typer(help="Corrective-action tickets (纠正预防措施).", no_args_is_help=True)
 DEFAULT_SHOWN = 200
@@ -42,6 +45,8 @@ async def tickets_list(
 
     The last column says where the staff alert went, or why no staff chat has received it.
     """
+    from storage.ticket_lists import list_tickets, ticket_names
+
     async with db_session() as session:
         tickets, total = await list_tickets(
             session, status=status, undelivered=undelivered, limit=limit

@@ -14,8 +14,9 @@ from storage.models import ApiKey
 from storage.storable import HAS_NUL, MAX_INTEGER, NUL, column_length
 from storage.types import utcnow
 from survey.errors import InvalidValue
+from survey.vocabulary import ApiKeyRole
 
-ROLES: Final = ("admin", "staff", "viewer")
+ROLES: Final = tuple(ApiKeyRole)
 KEY_PREFIX: Final = "csat_"
 
 

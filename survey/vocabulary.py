@@ -117,3 +117,11 @@ class CampaignPeriod(StrEnum):
     HALF_YEARLY = "half_yearly"
     YEARLY = "yearly"
     AD_HOC = "ad_hoc"
+
+
+class ApiKeyRole(StrEnum):
+    """What an admin API key may do (SPEC §7): everything; work tickets; read."""
+
+    ADMIN = "admin"
+    STAFF = "staff"
+    VIEWER = "viewer"
