@@ -22,7 +22,7 @@ from storage.models import Base
 from tests.chromium import CHROMIUM, LAUNCH_ARGS
 from tests.databases import PG_ADMIN_URL as PG_ADMIN_URL  # imported from here by test modules
 from tests.databases import pg_admin, scratch_postgres
-from tests.support import make_settings
+from tests.support import STAFF_CHAT, make_settings
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser
@@ -209,6 +209,18 @@ FAST_TAPPING = Limits(chat_burst=10_000)
 async def sim() -> AsyncIterator[BotApiSimulator]:
     async with BotApiSimulator(limits=FAST_TAPPING) as simulator:
         yield simulator
+
+
+@pytest.fixture
+async def staff_app(db_url: str, sim: BotApiSimulator) -> AsyncIterator[AppServer]:
+    """The app with a staff chat for alerts (``tests.support.STAFF_CHAT``, English) and a
+    quick scheduler."""
+    changes = {"staff_chat_id": STAFF_CHAT, "staff_language": "en", "scheduler_interval": 1.0}
+    server = AppServer(make_settings(db_url, sim).model_copy(update=changes))
+    await server.start()
+    await server.register_webhook()
+    yield server
+    await server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -25,6 +25,7 @@ from survey.records import CustomerRecord, RespondentRecord
 from survey.settings import Settings
 
 WEBHOOK_SECRET = "test-secret_123"
+STAFF_CHAT = -1009876543210  # the staff group of the ``staff_app`` fixture (tests/conftest.py)
 
 
 async def begin(

@@ -18,21 +18,9 @@ from cli.hosting import AppServer
 from simulator import BotApiSimulator
 from simulator.page import STATIC
 from tests.browsing import sqlite_only
-from tests.support import make_settings, seed_campaign
+from tests.support import STAFF_CHAT, seed_campaign
 
-STAFF_CHAT = -1009876543210
 SOON = 20_000  # ms: at most, for a step of the bot (scheduler passes of 1 s, a loaded machine)
-
-
-@pytest.fixture
-async def staff_app(db_url: str, sim: BotApiSimulator) -> AsyncIterator[AppServer]:
-    """The app on the simulator with a staff chat for alerts and a quick scheduler."""
-    changes = {"staff_chat_id": STAFF_CHAT, "staff_language": "en", "scheduler_interval": 1.0}
-    server = AppServer(make_settings(db_url, sim).model_copy(update=changes))
-    await server.start()
-    await server.register_webhook()
-    yield server
-    await server.stop()
 
 
 @pytest.fixture

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
 from playwright.async_api import Browser, expect
 from sqlalchemy import select
 
@@ -25,22 +23,10 @@ from storage.models import Answer, Invitation, Ticket
 from survey.loader import load_template
 from survey.vocabulary import AnswerKind, Channel, InvitationState, TicketStatus
 from tests.browsing import SOON, Shots, heading, phone_tab, press, sqlite_only
-from tests.support import make_settings, seed_campaign
+from tests.support import STAFF_CHAT, seed_campaign
 
-STAFF_CHAT = -1004444
 SURVEY = load_template("ecss-5")
 QUESTIONS = SURVEY.questions()
-
-
-@pytest.fixture
-async def staff_app(db_url: str, sim: BotApiSimulator) -> AsyncIterator[AppServer]:
-    """The app on the simulator with a staff chat for alerts and a quick scheduler."""
-    changes = {"staff_chat_id": STAFF_CHAT, "staff_language": "en", "scheduler_interval": 1.0}
-    server = AppServer(make_settings(db_url, sim).model_copy(update=changes))
-    await server.start()
-    await server.register_webhook()
-    yield server
-    await server.stop()
 
 
 @sqlite_only

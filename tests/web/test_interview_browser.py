@@ -7,10 +7,8 @@ simulator's staff chat."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
 from playwright.async_api import Browser, expect
 from sqlalchemy import select
 
@@ -21,20 +19,9 @@ from storage.models import Answer, Invitation, Ticket
 from survey.loader import load_template
 from survey.vocabulary import AnswerKind, Channel, InvitationState, TicketStatus
 from tests.browsing import SOON, Shots, heading, phone_tab, press, sqlite_only
-from tests.support import make_settings, seed_campaign
+from tests.support import STAFF_CHAT, seed_campaign
 
-STAFF_CHAT = -1005555
 QUESTIONS = load_template("ecss-5").questions()
-
-
-@pytest.fixture
-async def staff_app(db_url: str, sim: BotApiSimulator) -> AsyncIterator[AppServer]:
-    changes = {"staff_chat_id": STAFF_CHAT, "staff_language": "en", "scheduler_interval": 1.0}
-    server = AppServer(make_settings(db_url, sim).model_copy(update=changes))
-    await server.start()
-    await server.register_webhook()
-    yield server
-    await server.stop()
 
 
 @sqlite_only

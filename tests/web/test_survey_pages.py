@@ -16,26 +16,14 @@ from simulator import BotApiSimulator
 from storage.models import Answer, Invitation, Ticket
 from survey.loader import load_template
 from survey.vocabulary import AnswerKind, Channel, InvitationState, TicketStatus
-from tests.support import make_settings, seed_campaign
+from tests.support import STAFF_CHAT, seed_campaign
 from tests.web.webform import WebRespondent
 
 SURVEY = load_template("ecss-5")
 QUESTIONS = SURVEY.questions()
-STAFF_CHAT = -1003333
 SOON = 10.0
 
 Sessions = async_sessionmaker[AsyncSession]
-
-
-@pytest.fixture
-async def staff_app(db_url: str, sim: BotApiSimulator) -> AsyncIterator[AppServer]:
-    """The app with a staff chat for alerts and a quick scheduler."""
-    changes = {"staff_chat_id": STAFF_CHAT, "staff_language": "en", "scheduler_interval": 1.0}
-    server = AppServer(make_settings(db_url, sim).model_copy(update=changes))
-    await server.start()
-    await server.register_webhook()
-    yield server
-    await server.stop()
 
 
 @pytest.fixture
