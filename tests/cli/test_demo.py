@@ -211,6 +211,9 @@ def test_an_interrupted_demo_removes_its_database(tmp_path: Path) -> None:
         stderr=subprocess.STDOUT,
         text=True,
         env=os.environ | {"COLUMNS": "200"},
+        # Ctrl-C as a terminal sends it: a shell that started this run in the background
+        # (without job control) left SIGINT ignored, and the demo would inherit that.
+        preexec_fn=_default_sigint,
     )
     assert demo.stdout is not None
     lines = []
@@ -224,6 +227,10 @@ def test_an_interrupted_demo_removes_its_database(tmp_path: Path) -> None:
     assert temporary is not None, "".join(lines) + rest
     assert not Path(temporary[1]).parent.exists(), rest
     assert "Traceback" not in rest
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def test_an_unreachable_database_is_one_line_naming_it() -> None:
