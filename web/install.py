@@ -12,7 +12,8 @@ from fastapi.staticfiles import StaticFiles
 from survey.vocabulary import Channel
 from web.interview import INTERVIEW, interview_router
 from web.mini_app import install as install_mini_app
-from web.site import STATIC_PATH, FormSite, survey_router
+from web.rendering import STATIC_PATH
+from web.site import FormSite, survey_router
 
 STATIC = Path(__file__).parent / "static"
 # mini_app.js binds the form to a Telegram user when Telegram opened it as a Mini App.

@@ -17,21 +17,13 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.apikeys import find_api_key
 from storage.models import ApiKey
 from survey.vocabulary import Channel
-from web.rendering import accepted_language, render
-from web.site import (
-    PAGE_HEADERS,
-    STATIC_PATH,
-    TOKEN_SHAPE,
-    Asking,
-    FormSite,
-    read_fields,
-    web_state,
-)
+from web.rendering import page
+from web.requests import language_hint, read_fields, sessions_of
+from web.site import TOKEN_SHAPE, Asking, FormSite, web_state
 
 PREFIX = "/interview"
 COOKIE = "csat_interviewer"
@@ -93,7 +85,7 @@ async def ask(request: Request, token: str) -> Asking | Response:
     payload = read_pass(request, request.cookies.get(COOKIE), time.time())
     if payload is None:
         return sign_in_page(request, token, status=401)
-    async with _sessions(request)() as session:
+    async with sessions_of(request)() as session:
         key = await session.get(ApiKey, payload.key_id)
     if key is None or key.revoked_at is not None or key.role not in ROLES:
         return sign_in_page(request, token, notice="key_refused", status=401)
@@ -112,11 +104,12 @@ def sign_in_page(
     name: str = "",
     channel: Channel = Channel.PHONE,
 ) -> HTMLResponse:
-    lang = _lang(request)
+    lang = language_hint(request)
     form = web_state(request.app).signer.new(LOGIN_SCOPE, token)
-    html = render(
+    return page(
         "sign_in.html",
         lang,
+        status,
         action=f"{PREFIX}/{token}/sign-in",
         form=form,
         notice=notice,
@@ -124,9 +117,7 @@ def sign_in_page(
         name=name,
         channel=channel.value,
         channels=[c.value for c in CHANNELS],
-        static=STATIC_PATH,
     )
-    return HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)
 
 
 def interview_router() -> APIRouter:
@@ -139,7 +130,7 @@ def interview_router() -> APIRouter:
         client = request.client.host if request.client else "unknown"
         if shared.per_ip.take(client) or not TOKEN_SHAPE.fullmatch(token):
             return sign_in_page(request, token, notice="key_refused", status=429)
-        fields = await _fields(request)
+        fields = await read_fields(request) or {}
         name = " ".join(fields.get("name", "").split())
         try:
             channel = Channel(fields.get("channel", ""))
@@ -153,7 +144,7 @@ def interview_router() -> APIRouter:
         key = fields.get("api_key", "").strip()
         row = None
         if 0 < len(key) <= MAX_KEY:
-            async with _sessions(request)() as session, session.begin():
+            async with sessions_of(request)() as session, session.begin():
                 row = await find_api_key(session, key)
         if row is None or row.role not in ROLES:
             return sign_in_page(request, token, notice="key_refused", status=401, name=name,
@@ -172,21 +163,3 @@ def interview_router() -> APIRouter:
         return response
 
     return router
-
-
-async def _fields(request: Request) -> dict[str, str]:
-    return await read_fields(request) or {}  # the same reading as the questionnaire's posts
-
-
-def _lang(request: Request) -> str | None:
-    lang = request.query_params.get("lang")
-    return (
-        lang
-        if lang in ("zh-CN", "en")
-        else accepted_language(request.headers.get("accept-language"))
-    )
-
-
-def _sessions(request: Request) -> async_sessionmaker[AsyncSession]:
-    sessions: async_sessionmaker[AsyncSession] = request.app.state.sessions
-    return sessions

@@ -18,7 +18,6 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from starlette.exceptions import HTTPException
 
 from storage.campaigns import open_invitation
 from storage.engine import is_transient, transaction
@@ -33,6 +32,7 @@ from survey.errors import (
 )
 from survey.settings import Settings
 from web.initdata import InitDataRefused, MiniAppUser, validate
+from web.requests import read_fields
 from web.site import TOKEN_SHAPE, web_state
 from web.texts import w
 
@@ -133,16 +133,10 @@ async def _bind(sessions: async_sessionmaker[AsyncSession], token: str, user: Mi
 
 
 async def _fields(request: Request) -> dict[str, str]:
-    """The posted form's text fields (a body the parser cannot read has none)."""
-    try:
-        form = await request.form()
-    except (ValueError, KeyError, AssertionError, HTTPException):  # a broken multipart body
-        return {}
-    return {
-        name: value
-        for name, value in form.items()
-        if isinstance(value, str) and len(value) <= MAX_FIELD_CHARS
-    }
+    """The posted form's text fields (a body the parser cannot read has none), each at most
+    MAX_FIELD_CHARS long."""
+    fields = await read_fields(request) or {}
+    return {name: value for name, value in fields.items() if len(value) <= MAX_FIELD_CHARS}
 
 
 def _refusal(

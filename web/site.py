@@ -11,15 +11,13 @@ hidden fields, the answers are in the database, so any device resumes where the 
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from starlette.exceptions import HTTPException
 
 from survey import events as ev
 from survey.errors import (
@@ -30,6 +28,7 @@ from survey.errors import (
 )
 from survey.events import Refusal
 from survey.flow import Progress
+from survey.schema import SUPPORTED_LANGUAGES
 from survey.settings import Settings
 from survey.vocabulary import Channel
 from surveying.service import Outcome, handle, request_number, visit
@@ -37,18 +36,10 @@ from web.csrf import Signer
 from web.forms import Posted, Problem, progress_of, query_of, read
 from web.limits import PER_IP, PER_TOKEN, Limiter
 from web.pages import step_page
-from web.rendering import accepted_language, render
+from web.rendering import message_page, page
+from web.requests import is_preview, language_hint, read_fields, sessions_of, wake_scheduler
 
-# Link previews (Telegram's, WhatsApp's, …) fetch a link pasted in a chat: nobody opened it.
-PREVIEW_AGENTS = re.compile(r"bot\b|crawler|spider|preview|facebookexternalhit|whatsapp", re.I)
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what storage.campaigns.new_token makes
-STATIC_PATH = "/s/static"
-# A page names its invitation's token, the credential: no cache keeps it, no referrer sends it.
-PAGE_HEADERS = {
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
-}
 REFUSAL_NOTICES = {Refusal.STALE: "stale_web", Refusal.FIRST_QUESTION: "first_question"}
 PROBLEM_STATUS = {Problem.INCOMPLETE: 422, Problem.BAD_CHOICE: 422, Problem.EMPTY_TEXT: 422,
                   Problem.TOO_LONG: 422}  # fmt: skip
@@ -112,8 +103,9 @@ def survey_router(site: FormSite) -> APIRouter:
         progress = progress_of(request.query_params)
         submitted = request.query_params.get("submitted") == "1"
         try:
+            opening = not is_preview(request)
             outcome = await visit(
-                _sessions(request), token=token, progress=progress, opening=not _preview(request)
+                sessions_of(request), token=token, progress=progress, opening=opening
             )
         except (InvitationError, TemporarilyUnavailable) as exc:
             return _problem_page(request, site, token, progress, exc)
@@ -137,7 +129,7 @@ def survey_router(site: FormSite) -> APIRouter:
                 status = PROBLEM_STATUS[problem]
                 return await _again(request, site, token, posted, problem.value, status, asking)
             outcome = await handle(
-                _sessions(request),
+                sessions_of(request),
                 request_id=request_number(site.channel, f"{token}:{fields['nonce']}"),
                 token=token,
                 progress=posted.progress,
@@ -153,7 +145,7 @@ def survey_router(site: FormSite) -> APIRouter:
             notice = REFUSAL_NOTICES.get(outcome.refused, "bad_form")
             return _step(request, site, token, outcome, notice=notice, status=409, asking=asking)
         if outcome.opened_tickets or outcome.alerts_due:
-            _wake(request)  # the staff alert goes out now, not at the scheduler's next pass
+            wake_scheduler(request)  # the staff alert goes now, not at the scheduler's next pass
         extra = {"submitted": "1"} if isinstance(outcome.event, ev.Submit) else {}
         return RedirectResponse(site.url(token, outcome.progress, **extra), status_code=303)
 
@@ -165,34 +157,20 @@ async def _gate(
 ) -> Asking | Response | None:
     """The checks before any work: the rate limits, the token's shape, the asker. Returns who
     is interviewing (None for a respondent's own link) or the page refusing."""
-    lang = _hint(request)
+    lang = language_hint(request)
     client = request.client.host if request.client else "unknown"
     wait = shared.per_ip.take(client)
     if not wait and post:
         wait = shared.per_token.take(token)
     if wait:
-        html = render("too_many.html", lang, seconds=wait, retry=str(request.url), **_chrome())
-        headers = {**PAGE_HEADERS, "Retry-After": str(wait)}
-        return HTMLResponse(html, status_code=429, headers=headers)
+        refusal = page("too_many.html", lang, 429, seconds=wait, retry=str(request.url))
+        refusal.headers["Retry-After"] = str(wait)
+        return refusal
     if not TOKEN_SHAPE.fullmatch(token):
-        return _message(lang, "not_found_title", "invitation_not_found", 404)
+        return message_page(lang, "not_found_title", "invitation_not_found", 404)
     if site.asker is None:
         return None
     return await site.asker(request, token)
-
-
-async def read_fields(request: Request) -> dict[str, str] | None:
-    """The posted fields (a file or a repeated field: the first text value), None when the
-    body is not a form at all."""
-    try:
-        form = await request.form()
-    except (HTTPException, ValueError, KeyError, AssertionError):  # a body it cannot read
-        return None
-    fields: dict[str, str] = {}
-    for name, value in form.multi_items():
-        if isinstance(value, str):
-            fields.setdefault(name, value)
-    return fields
 
 
 async def _again(
@@ -205,7 +183,7 @@ async def _again(
     asking: Asking | None,
 ) -> Response:
     """The page as it is now, with what went wrong and nothing stored."""
-    outcome = await visit(_sessions(request), token=token, progress=posted.progress)
+    outcome = await visit(sessions_of(request), token=token, progress=posted.progress)
     limit = web_state(request.app).settings.max_text
     length = len((await read_fields(request) or {}).get("text", "").strip())
     return _step(
@@ -227,17 +205,18 @@ def _step(
     asking: Asking | None = None,
     **notice_values: Any,
 ) -> HTMLResponse:
-    lang = outcome.state.language or _hint(request)
+    lang = outcome.state.language or language_hint(request)
     state = replace(outcome.state, language=lang)
-    page = step_page(outcome.survey, state, outcome.step, outcome.name, text=text,
-                     submitted=submitted)  # fmt: skip
+    shown = step_page(outcome.survey, state, outcome.step, outcome.name, text=text,
+                      submitted=submitted)  # fmt: skip
     form = web_state(request.app).signer.new(site.prefix, token)
     progress = outcome.progress
-    html = render(
-        page.template,
+    return page(
+        shown.template,
         lang,
+        status,
         action=f"{site.prefix}/{token}",
-        key=page.key,
+        key=shown.key,
         hidden=query_of(progress),
         form=form,
         notice=notice,
@@ -247,60 +226,26 @@ def _step(
         asking=asking,
         respondent=outcome.name,
         max_text=web_state(request.app).settings.max_text,
-        **page.values,
-        **_chrome(),
+        **shown.values,
     )
-    return HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)
 
 
 def _switch(site: FormSite, token: str, progress: Progress) -> list[dict[str, str]]:
     """The language links: the same page in the other language."""
     return [
         {"code": code, "url": site.url(token, replace(progress, language=code))}
-        for code in ("zh-CN", "en")
+        for code in SUPPORTED_LANGUAGES
     ]
 
 
 def _problem_page(
     request: Request, site: FormSite, token: str, progress: Progress, exc: Exception
 ) -> HTMLResponse:
-    lang = progress.language or _hint(request)
+    lang = progress.language or language_hint(request)
     if isinstance(exc, InvitationExpired):
-        return _message(lang, "expired_title", "expired_web", 410)
+        return message_page(lang, "expired_title", "expired_web", 410)
     if isinstance(exc, CampaignClosed):
-        return _message(lang, "closed_title", "closed_web", 410)
+        return message_page(lang, "closed_title", "closed_web", 410)
     if isinstance(exc, TemporarilyUnavailable):
-        return _message(lang, "unavailable_title", "unavailable_web", 503)
-    return _message(lang, "not_found_title", "invitation_not_found", 404)
-
-
-def _message(lang: str | None, title: str, body: str, status: int) -> HTMLResponse:
-    html = render("message.html", lang, title=title, body=body, **_chrome())
-    return HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)
-
-
-def _chrome() -> dict[str, Any]:
-    return {"static": STATIC_PATH}
-
-
-def _hint(request: Request) -> str | None:
-    query: Mapping[str, str] = request.query_params
-    lang = query.get("lang")
-    if lang in ("zh-CN", "en"):
-        return lang
-    return accepted_language(request.headers.get("accept-language"))
-
-
-def _preview(request: Request) -> bool:
-    return bool(PREVIEW_AGENTS.search(request.headers.get("user-agent", "")))
-
-
-def _sessions(request: Request) -> async_sessionmaker[AsyncSession]:
-    sessions: async_sessionmaker[AsyncSession] = request.app.state.sessions
-    return sessions
-
-
-def _wake(request: Request) -> None:
-    wake = getattr(request.app.state, "wake_scheduler", None)
-    if wake is not None:
-        wake()
+        return message_page(lang, "unavailable_title", "unavailable_web", 503)
+    return message_page(lang, "not_found_title", "invitation_not_found", 404)
