@@ -52,8 +52,19 @@ install_chromium() {
   fi
 }
 
+# Debian packages the review report needs: pango for WeasyPrint's PDF, and pdftoppm (poppler) for
+# the tests that render the PDF to PNG and read its title back.
+install_debs() {
+  echo "Installing Debian's $*"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" \
+    || { as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q \
+         && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@"; }
+}
+
 [ -x "$CHROMIUM" ] || install_chromium
 [ -n "$(fc-list :lang=zh 2>/dev/null)" ] || install_cjk_font
+command -v pdftoppm >/dev/null 2>&1 || install_debs poppler-utils
+ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || install_debs libpango-1.0-0 libpangoft2-1.0-0
 
 python3 -m venv .venv
 # uv installs the same packages as pip does, in seconds instead of a minute and a half; pip
