@@ -1,0 +1,475 @@
+"""Respondents answering at once: ``csat serve`` (webhook mode, real subprocesses) against the
+Bot API simulator, side by side with a bare python-telegram-bot echo bot on the same simulator.
+
+    .venv/bin/python bench/conversation.py [--respondents 200] [--backend sqlite|postgresql]
+                                           [--processes 1|2] [--survey service-14]
+
+Each respondent opens its deep link and presses Begin (warm-up, not measured), then answers
+every Likert question with a 5 as fast as the bot lets it: the next press waits until the
+webhook answered, by which time the next question has been sent. Measured over those answers:
+
+- answers/s of the whole run (all respondents at once, one or two server processes);
+- press → next question: from the moment the respondent pressed (the simulator makes the
+  update) to the arrival at the simulator of the ``sendMessage`` carrying the next question,
+  p50/p95/p99; and press → webhook answered;
+- server CPU per answer: user + system time of the ``csat serve`` processes (/proc/PID/stat)
+  over the measured phase, divided by the answers;
+- Bot API calls and their methods per answer.
+
+The echo bot (this file with ``--echo-bot PORT``: Starlette + uvicorn + PTB's
+``Application.process_update``, one ``sendMessage`` per text) gets the same number of
+updates from the same simulated people, as texts, and gives updates/s, CPU per update and
+its latency. The ratio lines come last, with the targets of issue 12.
+
+The simulator applies no flood limits here (``Limits.unlimited()``): this measures our code,
+not Telegram's limits (bench/group_rate.py and bench/sending.py do those). With two
+processes on SQLite both write one file, so they take turns at its lock (a deployment with
+several processes uses PostgreSQL); updates refused with 503 are delivered again, as Telegram
+does, and counted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# Run as a script from the repository root: make the project's packages importable.
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SECRET = "bench-secret_1"
+FIRST_USER = 7_000_001
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+REDELIVERY_DELAY = 0.2  # seconds before the simulator pushes a refused update again
+MAX_DELIVERIES = 20
+STARTUP_SECONDS = 60.0
+FIVE = "5"  # the label of the top Likert button begins so (bot/render.py likert_keyboard)
+
+
+# --- the echo bot (a subprocess of this script) --------------------------------------------
+
+
+def run_echo_bot(port: int, api_root: str, token: str) -> None:
+    """A bare PTB echo bot behind a webhook: what any PTB bot costs per update."""
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+    from telegram import Update
+    from telegram.ext import Application, ContextTypes, MessageHandler, filters
+
+    application = Application.builder().token(token).base_url(f"{api_root}/bot").updater(None)
+    ptb = application.build()
+
+    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_message is not None
+        await update.effective_message.reply_text(update.effective_message.text or "")
+
+    ptb.add_handler(MessageHandler(filters.TEXT, echo))
+
+    async def webhook(request: Request) -> JSONResponse:
+        if request.headers.get("X-Telegram-Bot-Api-Secret-Token") != SECRET:
+            return JSONResponse({"ok": False}, status_code=403)
+        update = Update.de_json(await request.json(), ptb.bot)
+        await ptb.process_update(update)
+        return JSONResponse({"ok": True})
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with ptb:
+            yield
+
+    app = Starlette(
+        routes=[Route("/telegram/webhook", webhook, methods=["POST"])], lifespan=lifespan
+    )
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+
+
+# --- measuring ------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+@dataclass
+class Figures:
+    """One measured phase."""
+
+    name: str
+    events: int = 0
+    seconds: float = 0.0
+    cpu: float = 0.0
+    latencies: list[float] = field(default_factory=list)  # press -> next question (s)
+    round_trips: list[float] = field(default_factory=list)  # press -> webhook answered (s)
+    redeliveries: int = 0
+    calls: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def rate(self) -> float:
+        return self.events / self.seconds
+
+    @property
+    def cpu_ms(self) -> float:
+        return self.cpu / self.events * 1000
+
+    def lines(self, unit: str) -> list[str]:
+        ms = [x * 1000 for x in self.latencies]
+        trips = [x * 1000 for x in self.round_trips]
+        per = ", ".join(f"{m} {n / self.events:.2f}" for m, n in sorted(self.calls.items()))
+        return [
+            f"{self.name}: {self.events} {unit}s in {self.seconds:.1f} s = {self.rate:.1f} {unit}s/s",
+            f"  press -> reply   p50 {percentile(ms, 0.5):.0f} ms  p95 {percentile(ms, 0.95):.0f} ms"
+            f"  p99 {percentile(ms, 0.99):.0f} ms  max {max(ms):.0f} ms",
+            f"  press -> webhook answered  p50 {percentile(trips, 0.5):.0f} ms"
+            f"  p99 {percentile(trips, 0.99):.0f} ms  (mean {statistics.fmean(trips):.0f} ms)",
+            f"  server CPU {self.cpu:.2f} s = {self.cpu_ms:.2f} ms per {unit}",
+            f"  Bot API calls per {unit}: {per}; redelivered updates: {self.redeliveries}",
+        ]
+
+
+# --- the people ------------------------------------------------------------------------------
+
+
+def newest_keyboard(user: Any) -> Any:
+    """The bot's newest message with a keyboard in the user's chat. SimChat.keyboard_message
+    snapshots (deep-copies) the whole history on each call; with hundreds of people pressing
+    that would be the bench's own CPU, so the newest messages are looked at first."""
+    chat = user.chat._chat  # the simulator's ChatState
+    from simulator import SimMessage
+
+    for message in reversed(chat.messages.values()):
+        if message.get("reply_markup") and message["from"]["id"] != user.id:
+            return SimMessage.from_json(message, message["from"]["id"])
+    raise LookupError(f"no keyboard in chat {user.id}")
+
+
+async def delivered(sim: Any, figures: Figures | None, delivery: Any) -> None:
+    """Deliver again until the webhook took the update (Telegram retries non-2xx)."""
+    for _ in range(MAX_DELIVERIES):
+        if delivery.status_code is not None and 200 <= delivery.status_code < 300:
+            return
+        if figures is not None:
+            figures.redeliveries += 1
+        await asyncio.sleep(REDELIVERY_DELAY)
+        delivery = await sim.redeliver(delivery.update_id)
+    raise RuntimeError(f"update {delivery.update_id} was refused {MAX_DELIVERIES} times")
+
+
+async def answer_survey(sim: Any, user: Any, questions: int, figures: Figures) -> list[float]:
+    """Press 5 on each Likert question; the times of the presses."""
+    presses = []
+    for _ in range(questions):
+        message = newest_keyboard(user)
+        _, data = message.button(FIVE)
+        pressed = time.time()
+        presses.append(pressed)
+        await delivered(sim, figures, await user.press_data(data, message_id=message.message_id))
+        figures.round_trips.append(time.time() - pressed)
+    return presses
+
+
+async def echo_texts(sim: Any, user: Any, count: int, figures: Figures) -> list[float]:
+    presses = []
+    for n in range(count):
+        pressed = time.time()
+        presses.append(pressed)
+        await delivered(sim, figures, await user.send_text(f"echo {n}"))
+        figures.round_trips.append(time.time() - pressed)
+    return presses
+
+
+def reply_latencies(sim: Any, presses: dict[int, list[float]], *, keyboard: bool) -> list[float]:
+    """For each press, how long until the next sendMessage (with a keyboard, for the survey)
+    to that chat arrived at the simulator."""
+    arrivals: dict[int, list[float]] = {}
+    for call in sim.calls("sendMessage"):
+        if call.ok and (not keyboard or call.params.get("reply_markup")):
+            arrivals.setdefault(int(call.params["chat_id"]), []).append(call.at)
+    out = []
+    for chat_id, times in presses.items():
+        sent = sorted(arrivals.get(chat_id, []))
+        for pressed in times:
+            out.append(next(at for at in sent if at >= pressed) - pressed)
+    return out
+
+
+def method_counts(sim: Any, since: int) -> Counter[str]:
+    return Counter(call.method for call in sim.calls()[since:] if call.method != "getUpdates")
+
+
+# --- the servers -----------------------------------------------------------------------------
+
+
+def start_csat(
+    url: str, api_root: str, token: str, port: int, log: Path
+) -> subprocess.Popen[bytes]:
+    env = os.environ | {
+        "CSAT_DATABASE_URL": url,
+        "CSAT_TELEGRAM_TOKEN": token,
+        "CSAT_TELEGRAM_API_URL": api_root,
+        "CSAT_BOT_USERNAME": "csat_bench_bot",
+        "CSAT_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram/webhook",
+        "CSAT_WEBHOOK_SECRET": SECRET,
+        "CSAT_PORT": str(port),
+    }
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [str(ROOT / ".venv/bin/csat"), "serve"], env=env, stdout=out, stderr=out, cwd=ROOT
+        )
+
+
+def start_echo(api_root: str, token: str, port: int, log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [sys.executable, __file__, "--echo-bot", str(port), api_root, token],
+            stdout=out,
+            stderr=out,
+            cwd=ROOT,
+        )
+
+
+async def wait_listening(ports: list[int], processes: list[subprocess.Popen[bytes]]) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    for port, process in zip(ports, processes, strict=True):
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"the server on port {port} exited with {process.returncode}")
+            with contextlib.suppress(OSError):
+                _, writer = await asyncio.open_connection("127.0.0.1", port)
+                writer.close()
+                break
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"nothing listens on port {port}")
+            await asyncio.sleep(0.1)
+
+
+@contextlib.contextmanager
+def running(processes: list[subprocess.Popen[bytes]]) -> Iterator[None]:
+    try:
+        yield
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+async def point_webhook(sim: Any, ports: list[int]) -> None:
+    """setWebhook as ``csat webhook set`` does; with two processes the simulator pushes to
+    each in turn (a load balancer)."""
+    import httpx
+
+    urls = [f"http://127.0.0.1:{port}/telegram/webhook" for port in ports]
+    async with httpx.AsyncClient() as client:
+        answer = await client.post(
+            f"{sim.base_url}{sim.token}/setWebhook",
+            json={
+                "url": urls[0],
+                "secret_token": SECRET,
+                "allowed_updates": ["message", "callback_query"],
+            },
+        )
+        answer.raise_for_status()
+    sim.webhook_targets = urls if len(urls) > 1 else None
+
+
+# --- the database ---------------------------------------------------------------------------
+
+
+@contextlib.asynccontextmanager
+async def database(backend: str) -> AsyncIterator[str]:
+    from storage.migrate import upgrade_async
+
+    if backend == "sqlite":
+        url = f"sqlite+aiosqlite:///{Path(tempfile.mkdtemp(prefix='csat-bench-')) / 'csat.db'}"
+        await upgrade_async(url)
+        yield url
+        return
+    from tests.databases import scratch_postgres
+
+    async with scratch_postgres("csat_bench") as url:
+        yield url
+
+
+async def seed(url: str, template: str, count: int) -> tuple[list[str], int]:
+    """A survey, ``count`` respondents of as many customers, one campaign inviting them all;
+    the invitation tokens and the number of Likert questions."""
+    from sqlalchemy import select
+
+    from storage.campaigns import create_campaign, invite
+    from storage.engine import create_engine, create_sessionmaker, transaction
+    from storage.models import Respondent
+    from storage.people import upsert_customers, upsert_respondents
+    from storage.surveys import save_survey
+    from survey.loader import load_template
+    from survey.records import CustomerRecord, RespondentRecord
+
+    survey = load_template(template)
+    engine = create_engine(url)
+    sessions = create_sessionmaker(engine)
+    async with transaction(sessions) as session:
+        row, _ = await save_survey(session, survey)
+        customers = [
+            (n + 2, CustomerRecord(external_id=f"C{n}", name=f"Customer {n}", customer_class="B"))
+            for n in range(count)
+        ]
+        await upsert_customers(session, customers)
+        people = [
+            (
+                n + 2,
+                RespondentRecord(
+                    external_id=f"R{n}", customer_id=f"C{n}", name=f"R{n}", language="en"
+                ),
+            )
+            for n in range(count)
+        ]
+        await upsert_respondents(session, people)
+        campaign = await create_campaign(session, key="bench", survey_row=row)
+        respondents = list(await session.scalars(select(Respondent).order_by(Respondent.id)))
+        tokens = [i.token for i in await invite(session, campaign, respondents)]
+    await engine.dispose()
+    return tokens, len(survey.questions())
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+async def phase(
+    sim: Any, users: list[Any], name: str, pids: list[int], work: Any, *, keyboard: bool
+) -> Figures:
+    """Run ``work(user, figures)`` for every user at once; CPU of ``pids`` over it."""
+    figures = Figures(name)
+    since = len(sim.calls())
+    cpu = sum(cpu_seconds(pid) for pid in pids)
+    began = time.perf_counter()
+    presses = await asyncio.gather(*(work(user, figures) for user in users))
+    figures.seconds = time.perf_counter() - began
+    figures.cpu = sum(cpu_seconds(pid) for pid in pids) - cpu
+    figures.events = sum(len(p) for p in presses)
+    figures.calls = method_counts(sim, since)
+    by_chat = {user.id: list(p) for user, p in zip(users, presses, strict=True)}
+    figures.latencies = reply_latencies(sim, by_chat, keyboard=keyboard)
+    return figures
+
+
+async def main(respondents: int, backend: str, processes: int, template: str) -> None:
+    from simulator import BotApiSimulator, Limits
+
+    print(
+        f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} cores)"
+    )
+    print(
+        f"{respondents} respondents at once, {backend}, {processes} csat serve process(es), "
+        f"survey {template}"
+    )
+    logs = Path(tempfile.mkdtemp(prefix="csat-bench-logs-"))
+    async with database(backend) as url, BotApiSimulator(limits=Limits.unlimited()) as sim:
+        tokens, questions = await seed(url, template, respondents)
+        users = [sim.user(FIRST_USER + n, first_name=f"R{n}") for n in range(respondents)]
+
+        # The echo bot first: the baseline of the same run.
+        port = free_port()
+        echo = [start_echo(sim.api_root, sim.token, port, logs / "echo.log")]
+        with running(echo):
+            await wait_listening([port], echo)
+            await point_webhook(sim, [port])
+
+            async def greeting(user: Any) -> None:
+                await delivered(sim, None, await user.send_text("hi"))
+
+            await asyncio.gather(*(greeting(u) for u in users))
+
+            async def texting(user: Any, figures: Figures) -> list[float]:
+                return await echo_texts(sim, user, questions, figures)
+
+            baseline = await phase(
+                sim, users, "echo bot", [p.pid for p in echo], texting, keyboard=False
+            )
+
+        ports = [free_port() for _ in range(processes)]
+        servers = [
+            start_csat(url, sim.api_root, sim.token, p, logs / f"csat-{p}.log") for p in ports
+        ]
+        with running(servers):
+            await wait_listening(ports, servers)
+            await point_webhook(sim, ports)
+
+            async def opening(user: Any, token: str) -> None:
+                await delivered(sim, None, await user.send_text(f"/start {token}"))
+                message = newest_keyboard(user)
+                _, data = message.button("Begin")
+                await delivered(
+                    sim, None, await user.press_data(data, message_id=message.message_id)
+                )
+
+            await asyncio.gather(*(opening(u, t) for u, t in zip(users, tokens, strict=True)))
+
+            async def answering(user: Any, figures: Figures) -> list[float]:
+                return await answer_survey(sim, user, questions, figures)
+
+            name = f"csat serve ×{processes} ({backend})"
+            measured = await phase(
+                sim, users, name, [p.pid for p in servers], answering, keyboard=True
+            )
+
+    for line in baseline.lines("update") + measured.lines("answer"):
+        print(line)
+    print(f"logs: {logs}")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    p99 = percentile(measured.latencies, 0.99) * 1000
+    cpu_ratio = measured.cpu_ms / baseline.cpu_ms
+    rate_ratio = measured.rate / baseline.rate
+    print(f"p99 press -> next question: {p99:.0f} ms (target <= 500 ms)")
+    print(f"CPU per answer / echo CPU per update: {cpu_ratio:.2f} (target <= 3)")
+    print(f"answers/s / echo updates/s: {rate_ratio:.2f} (target >= 0.33)")
+
+
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--respondents", type=int, default=200)
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--processes", type=int, choices=[1, 2], default=1)
+    parser.add_argument("--survey", default="service-14", help="a template (csat survey templates)")
+    return parser.parse_args()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 5 and sys.argv[1] == "--echo-bot":
+        run_echo_bot(int(sys.argv[2]), sys.argv[3], sys.argv[4])
+    else:
+        args = arguments()
+        asyncio.run(main(args.respondents, args.backend, args.processes, args.survey))
