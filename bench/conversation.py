@@ -116,6 +116,10 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
 
 
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -147,8 +151,10 @@ class Figures:
         trips = [x * 1000 for x in self.round_trips]
         per = ", ".join(f"{m} {n / self.events:.2f}" for m, n in sorted(self.calls.items()))
         return [
-            f"{self.name}: {self.events} {unit}s in {self.seconds:.1f} s = {self.rate:.1f} {unit}s/s",
-            f"  press -> reply   p50 {percentile(ms, 0.5):.0f} ms  p95 {percentile(ms, 0.95):.0f} ms"
+            f"{self.name}: {self.events} {unit}s in {self.seconds:.1f} s"
+            f" = {self.rate:.1f} {unit}s/s",
+            f"  press -> reply   p50 {percentile(ms, 0.5):.0f} ms"
+            f"  p95 {percentile(ms, 0.95):.0f} ms"
             f"  p99 {percentile(ms, 0.99):.0f} ms  max {max(ms):.0f} ms",
             f"  press -> webhook answered  p50 {percentile(trips, 0.5):.0f} ms"
             f"  p99 {percentile(trips, 0.99):.0f} ms  (mean {statistics.fmean(trips):.0f} ms)",
@@ -389,9 +395,7 @@ async def phase(
 async def main(respondents: int, backend: str, processes: int, template: str) -> None:
     from simulator import BotApiSimulator, Limits
 
-    print(
-        f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} cores)"
-    )
+    print(f"load average before: {load()} ({os.cpu_count()} cores)")
     print(
         f"{respondents} respondents at once, {backend}, {processes} csat serve process(es), "
         f"survey {template}"
@@ -449,7 +453,7 @@ async def main(respondents: int, backend: str, processes: int, template: str) ->
     for line in baseline.lines("update") + measured.lines("answer"):
         print(line)
     print(f"logs: {logs}")
-    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"load average after: {load()}")
     p99 = percentile(measured.latencies, 0.99) * 1000
     cpu_ratio = measured.cpu_ms / baseline.cpu_ms
     rate_ratio = measured.rate / baseline.rate
