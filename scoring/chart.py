@@ -1,5 +1,6 @@
 """The trend chart: factor scores and headline indices, this campaign against the previous one
-and the targets, as a PNG (matplotlib's Agg canvas, no pyplot global state)."""
+and the targets, as a PNG (matplotlib's Agg canvas, no pyplot global state), in the chart font
+(scoring/charts/fonts.py) so that Chinese factor names render."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from pathlib import Path
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from scoring.charts.canvas import chart_style, new_figure, save_png
 from scoring.formatting import as_float
 from scoring.report import CampaignReport
 
@@ -44,8 +45,13 @@ def _bars(
 
 def write_trend_chart(report: CampaignReport, path: str | Path) -> Path:
     """Write the chart to ``path`` (PNG) and return the path."""
-    figure = Figure(figsize=(11, 4.8), layout="constrained")
-    FigureCanvasAgg(figure)
+    with chart_style():
+        figure = _trend_figure(report)
+        return save_png(figure, path)
+
+
+def _trend_figure(report: CampaignReport) -> Figure:
+    figure = new_figure(11, 4.8)
     left, right = figure.subplots(1, 2, width_ratios=(3, 2))
     previous_label = report.previous_campaign or "previous (none)"
 
@@ -94,6 +100,4 @@ def write_trend_chart(report: CampaignReport, path: str | Path) -> Path:
         f"{report.survey} — campaign {report.campaign}"
         + ("" if report.response.representative is not False else " (not representative)")
     )
-    out = Path(path)
-    figure.savefig(out, format="png", dpi=110)
-    return out
+    return figure
