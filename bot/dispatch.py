@@ -14,10 +14,11 @@ no transaction open; its outcome is then committed:
   a refused invitation or reminder also makes its invitation ``undelivered``, so that the
   chase list hands its link to the account owner.
 
-Telegram's limits: the bot's AIORateLimiter keeps ~30 msg/s overall and 20/min per group; this
-module paces each chat to one message a second. A timeout after Telegram accepted a message
-can still lead to a repeat: the Bot API has no idempotency key, so delivery is at-least-once
-in that one case and exactly-once otherwise.
+Telegram's limits: every send is marked as bulk (``rate_limit_args=BULK``), so the bot's rate
+limiter (bot/rate_limits.py) keeps 30 msg/s overall and 20/min per group for these and lets
+replies to button presses pass at once; this module paces each chat to one message a second.
+A timeout after Telegram accepted a message can still lead to a repeat: the Bot API has no
+idempotency key, so delivery is at-least-once in that one case and exactly-once otherwise.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from bot.alerts import NoStaffChat, render_alert, render_overdue
 from bot.invitations import RENDERERS
 from bot.outgoing import Outgoing, Renderer, Skip
-from bot.rate_limits import retry_after_seconds
+from bot.rate_limits import BULK, SlidingWindowRateLimiter, retry_after_seconds
 from storage import outbox
 from storage.engine import transaction
 from storage.models import OutboundMessage
@@ -93,6 +94,10 @@ class Dispatcher:
         self._calendar = WorkingCalendar(settings.holidays, settings.timezone)
         self._last_sent: dict[int, float] = {}  # chat id → monotonic time of the last send
         self._stopping = asyncio.Event()
+        # The marker is ours: a plain Bot takes no rate_limit_args, PTB's AIORateLimiter
+        # reads them as a retry count (both only in tests and benchmarks).
+        ours = isinstance(getattr(bot, "rate_limiter", None), SlidingWindowRateLimiter)
+        self._bulk: dict[str, object] = {"rate_limit_args": BULK} if ours else {}
 
     def stop(self) -> None:
         """Send nothing more: the message being sent is recorded, the rest of the batch is
@@ -168,7 +173,10 @@ class Dispatcher:
                 break
             try:
                 message = await self.bot.send_message(
-                    chat_id, ready.outgoing.text, reply_markup=ready.outgoing.reply_markup
+                    chat_id,
+                    ready.outgoing.text,
+                    reply_markup=ready.outgoing.reply_markup,
+                    **self._bulk,  # type: ignore[arg-type]
                 )
             except RetryAfter as exc:
                 later = now + timedelta(seconds=retry_after_seconds(exc))

@@ -5,13 +5,17 @@ messages into a group at once and refills while they go, so one 60-second window
 nearly 40. Here each limit is a window counted exactly: at most ``limit`` requests in any
 ``period`` seconds (Telegram: 20 a minute into one group, 30 a second overall).
 
-Which requests count is ``AIORateLimiter``'s contract: one with a ``chat_id`` counts in the
-overall window; one whose ``chat_id`` is negative or an ``@username`` (a group, supergroup or
-channel) in that chat's window too; one with ``allow_paid_broadcast`` only in the paid
-broadcast window (1000 a second). Methods without a ``chat_id`` (getUpdates, answering a
-button) are not held back. A ``RetryAfter`` pauses every request for the time Telegram asked
-plus 0.1 s and is retried up to ``max_retries`` times (a call's ``rate_limit_args`` overrides
-it). One message a second per private chat is the outbox dispatcher's job (bot/dispatch.py).
+Only bulk sends are held back: a request whose ``rate_limit_args`` is a ``Bulk`` marker (the
+outbox dispatcher's invitations, reminders and alerts, bot/dispatch.py). Telegram's limits are
+on broadcasting; a reply to a person who just pressed a button (answering the callback query,
+editing the question, sending the next one) goes out at once and never queues behind a bulk
+send. Of the bulk requests, one with a ``chat_id`` counts in the overall window; one whose
+``chat_id`` is negative or an ``@username`` (a group, supergroup or channel) in that chat's
+window too; one with ``allow_paid_broadcast`` only in the paid broadcast window (1000 a
+second). A ``RetryAfter`` (on any request) pauses every request for the time Telegram asked
+plus 0.1 s and is retried up to ``max_retries`` times (``Bulk.retries``, or an int as
+``rate_limit_args``, overrides it). One message a second per private chat is the outbox
+dispatcher's job (bot/dispatch.py).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import time
 import warnings
 from collections import deque
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Final
 
@@ -42,6 +47,18 @@ DEFAULT_GROUP_PERIOD: Final = 60.0
 PAID_BROADCAST_LIMIT: Final = int(constants.FloodLimit.PAID_MESSAGES_PER_SECOND)  # 1000
 RETRY_MARGIN: Final = 0.1  # seconds waited beyond Telegram's retry_after, as AIORateLimiter
 MAX_IDLE_GROUPS: Final = 512  # beyond this many group windows, idle ones are forgotten
+
+
+@dataclass(frozen=True)
+class Bulk:
+    """The ``rate_limit_args`` of a bulk send: it waits for room in Telegram's limits;
+    ``retries`` overrides the limiter's ``max_retries`` for it."""
+
+    retries: int | None = None
+
+
+BULK: Final = Bulk()
+RateLimitArgs = Bulk | int  # an int alone: a reply's RetryAfter retries, never held back
 
 
 class SlidingWindow:
@@ -129,9 +146,10 @@ class _Gate:
         return not self._queue.locked() and self.window.idle()
 
 
-class SlidingWindowRateLimiter(BaseRateLimiter[int]):
-    """Holds requests back until they fit Telegram's limits (see the module docstring);
-    ``rate_limit_args`` is a call's number of ``RetryAfter`` retries."""
+class SlidingWindowRateLimiter(BaseRateLimiter[RateLimitArgs]):
+    """Holds bulk requests back until they fit Telegram's limits (see the module docstring);
+    ``rate_limit_args``: ``BULK`` (or a ``Bulk`` with its retries) for a bulk send, an int for
+    a reply's number of ``RetryAfter`` retries, None for a reply with ``max_retries``."""
 
     def __init__(
         self,
@@ -164,11 +182,17 @@ class SlidingWindowRateLimiter(BaseRateLimiter[int]):
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
-        rate_limit_args: int | None,
+        rate_limit_args: RateLimitArgs | None,
     ) -> Result:
-        """Send once the request fits its windows; retry after a ``RetryAfter``."""
-        retries = self.max_retries if rate_limit_args is None else rate_limit_args
-        gates = self._gates(data)
+        """Send a bulk request once it fits its windows, anything else at once; retry after a
+        ``RetryAfter``."""
+        bulk = isinstance(rate_limit_args, Bulk)
+        retries = self.max_retries
+        if isinstance(rate_limit_args, int):
+            retries = rate_limit_args
+        elif isinstance(rate_limit_args, Bulk) and rate_limit_args.retries is not None:
+            retries = rate_limit_args.retries
+        gates = self._gates(data) if bulk else []
         for attempt in range(retries + 1):
             try:
                 return await self._send(gates, callback, args, kwargs)

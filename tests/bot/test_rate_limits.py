@@ -15,7 +15,7 @@ from telegram.error import RetryAfter
 from telegram.ext import ExtBot
 
 from bot.application import RATE_LIMIT_RETRIES, build_application
-from bot.rate_limits import SlidingWindow, SlidingWindowRateLimiter
+from bot.rate_limits import BULK, Bulk, SlidingWindow, SlidingWindowRateLimiter
 from simulator import BotApiSimulator, Limits
 from storage.engine import create_engine, create_sessionmaker
 from tests.support import make_settings
@@ -123,9 +123,10 @@ def test_no_period_ever_holds_more_than_the_limit(
 
 
 async def record_calls(
-    limiter: SlidingWindowRateLimiter, requests: list[dict[str, Any]]
+    limiter: SlidingWindowRateLimiter, requests: list[dict[str, Any]], marker: Any = BULK
 ) -> list[float]:
-    """Run ``requests`` (their data) through the limiter at once; when each was sent."""
+    """Run ``requests`` (their data, as bulk sends by default) through the limiter at once;
+    when each was sent."""
     sent: list[float] = []
 
     async def call() -> bool:
@@ -133,7 +134,7 @@ async def record_calls(
         return True
 
     await asyncio.gather(
-        *(limiter.process_request(call, (), {}, "sendMessage", data, None) for data in requests)
+        *(limiter.process_request(call, (), {}, "sendMessage", data, marker) for data in requests)
     )
     return sent
 
@@ -172,7 +173,7 @@ async def test_a_flood_wait_pauses_every_request_and_is_retried() -> None:
 
     began = time.monotonic()
     first = asyncio.create_task(
-        limiter.process_request(flooded, (), {}, "sendMessage", {"chat_id": 1}, None)
+        limiter.process_request(flooded, (), {}, "sendMessage", {"chat_id": 1}, BULK)
     )
     await asyncio.sleep(0.2)
     assert await limiter.process_request(other, (), {}, "sendMessage", {"chat_id": 2}, None)
@@ -194,6 +195,26 @@ async def test_a_flood_wait_beyond_the_retries_is_raised() -> None:
     with pytest.raises(RetryAfter):  # rate_limit_args: this call's retries
         await limiter.process_request(flooded, (), {}, "sendMessage", {"chat_id": 1}, 1)
     assert attempts == 2
+    attempts = 0
+    with pytest.raises(RetryAfter):  # a bulk send's own retries
+        await limiter.process_request(flooded, (), {}, "sendMessage", {"chat_id": 1}, Bulk(2))
+    assert attempts == 3
+
+
+async def test_replies_are_not_held_back_only_bulk_sends_are() -> None:
+    """The same requests without the bulk marker (replies to a press) go out at once, and
+    while bulk sends queue for a full window, a reply into the same chats does not wait."""
+    limiter = SlidingWindowRateLimiter(overall_limit=2, overall_period=1.0, group_limit=1)
+    began = time.monotonic()
+    replies = await record_calls(limiter, [{"chat_id": n} for n in range(1, 9)], None)
+    groups = await record_calls(limiter, [{"chat_id": -100_1}] * 4, 3)  # retries only
+    assert max(replies + groups) - began < 0.3
+    bulk = asyncio.create_task(record_calls(limiter, [{"chat_id": n} for n in range(1, 7)]))
+    await asyncio.sleep(0.1)  # two sent, four waiting for the window
+    reply_at = await record_calls(limiter, [{"chat_id": 1}, {"callback_query_id": "7"}], None)
+    assert max(reply_at) - began < 0.4
+    sent = await bulk
+    assert most_in_any_window(sent, 1.0) == 2 and max(sent) - min(sent) >= 2.0
 
 
 GROUP = -100_555
@@ -207,7 +228,9 @@ async def test_a_burst_into_a_group_keeps_the_window_through_telegram() -> None:
         limiter = SlidingWindowRateLimiter(group_limit=5, group_period=0.5)
         async with ExtBot(sim.token, base_url=sim.base_url, rate_limiter=limiter) as bot:
             began = time.monotonic()
-            await asyncio.gather(*(bot.send_message(GROUP, f"alert {n}") for n in range(45)))
+            await asyncio.gather(
+                *(bot.send_message(GROUP, f"alert {n}", rate_limit_args=BULK) for n in range(45))
+            )
             took = time.monotonic() - began
         arrivals = [c.at for c in sim.calls("sendMessage", chat_id=GROUP) if c.ok]
     assert len(arrivals) == 45
