@@ -41,7 +41,10 @@ log = logging.getLogger(__name__)
 
 DEFAULT_BATCH = 20
 LEASE_SAFETY = 0.75  # stop sending once this share of the lease has passed: no double sends
-STOP_GRACE_SECONDS = 10.0  # a pass in flight may finish (an SMTP timeout is 30 s: then cancel)
+# On stop, the e-mail being handed to the server may finish; the rest of the batch goes back at
+# once. A server slower than this (its timeout is 30 s) is cancelled: that row keeps its lease
+# and is tried again when the lease ends, since the server may have taken it.
+STOP_GRACE_SECONDS = 1.5
 
 
 @dataclass(frozen=True)
@@ -103,11 +106,25 @@ class MailSender:
         deadline = time.monotonic() + self._lease.total_seconds() * LEASE_SAFETY
         sent = 0
         for index, row in enumerate(rows):
+            if self._stopping:
+                await self._release(rows[index:])
+                break
             if time.monotonic() > deadline:
                 await self._give_back(rows[index:], now)
                 break
-            sent += await self._send(row, now)
+            try:
+                sent += await self._send(row, now)
+            except asyncio.CancelledError:  # stop() gave up waiting on a slow server
+                await asyncio.shield(self._release(rows[index + 1 :]))
+                raise
         return sent
+
+    async def _release(self, rows: list[OutboundMessage]) -> None:
+        """Hand unsent rows back as they were, for the next worker (this one is stopping)."""
+        if rows:
+            async with transaction(self._sessions) as session:
+                for row in rows:
+                    await outbox.release(session, row.id, worker=self.worker)
 
     async def _give_back(self, rows: list[OutboundMessage], now: datetime) -> None:
         async with transaction(self._sessions) as session:

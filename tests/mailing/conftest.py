@@ -3,6 +3,8 @@ every message it accepts and refusing the recipients a test names."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -26,6 +28,9 @@ class Mailbox:
 
     refused: set[str] = field(default_factory=set)
     messages: list[EmailMessage] = field(default_factory=list)
+    # While ``stall`` is set, DATA waits (``stalled`` says one is waiting): a slow server.
+    stall: threading.Event = field(default_factory=threading.Event)
+    stalled: bool = False
 
     async def handle_RCPT(  # aiosmtpd's hook names
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
@@ -36,6 +41,9 @@ class Mailbox:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        while self.stall.is_set():  # the server's own loop, in its own thread
+            self.stalled = True
+            await asyncio.sleep(0.02)
         message = message_from_bytes(envelope.content, policy=policy.default)
         assert isinstance(message, EmailMessage)
         self.messages.append(message)

@@ -6,6 +6,7 @@ done, and a refused or unreachable server is recorded where the account owner se
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -349,3 +350,41 @@ async def test_e_mails_a_lease_cannot_cover_go_back_to_the_queue(
         "lease ran short; not sent",
     )
     assert (await sender_for(sessions, settings).run_once(THURSDAY)).sent == 1
+
+
+async def test_stopping_during_a_slow_server_returns_fast_and_hands_the_rest_back(
+    db_url: str, sessions, smtp: SmtpServer
+) -> None:
+    """``csat serve`` stops within seconds even while the SMTP server dawdles: the e-mail being
+    handed over keeps its lease (the server may have taken it), the rest of the batch goes back
+    to the queue at once with no attempt counted, and nothing is lost."""
+    await seed_campaign(sessions)
+    await give_addresses(sessions, {"r1": ALICE, "r2": "bob@example.com", "r4": DAN})
+    settings = mail_settings(db_url, smtp.port)
+    await invite_all(sessions, settings, THURSDAY)
+    smtp.mailbox.stall.set()  # every DATA now waits until the test lets it go
+    config = SmtpConfig.from_settings(settings)
+    assert config is not None
+    sender = MailSender(sessions, settings, config, clock=lambda: THURSDAY)
+    sender.start()
+    try:
+        for _ in range(200):
+            if smtp.mailbox.stalled:
+                break
+            await asyncio.sleep(0.05)
+        assert smtp.mailbox.stalled, "the first e-mail never reached the server"
+        started = time.monotonic()
+        await sender.stop()
+        stopped_in = time.monotonic() - started
+    finally:
+        smtp.mailbox.stall.clear()
+    assert stopped_in < 3.0, stopped_in
+    rows = await mail_rows(sessions)
+    held = [row for row in rows if row.claimed_by == sender.worker]
+    released = [row for row in rows if row.claimed_by is None]
+    assert len(held) == 1 and held[0].attempts == 1  # in flight when the stop gave up on it
+    assert len(released) == 2 and all(
+        (r.state, r.attempts) == (OutboxState.PENDING, 0) for r in released
+    )
+    again = sender_for(sessions, settings)
+    assert (await again.run_once(THURSDAY)).sent == 2  # the two handed back, at once
