@@ -88,6 +88,34 @@ def is_overdue(ticket: Ticket, now: datetime) -> bool:
     return plan_late or (ticket.due_at is not None and ticket.due_at < now)
 
 
+def ticket_filters(
+    *,
+    campaign_id: int | None = None,
+    status: str | None = None,
+    kind: str | None = None,
+    department: str | None = None,
+    owner: str | None = None,
+    overdue_at: datetime | None = None,
+    undelivered: bool = False,
+) -> list[ColumnElement[bool]]:
+    """SQL for every given filter of a ticket list (None: not filtered on), which the lists
+    and the dashboard's board counts share."""
+    wanted: list[ColumnElement[bool]] = []
+    columns: list[tuple[Any, object]] = [
+        (Ticket.campaign_id, campaign_id),
+        (Ticket.status, status),
+        (Ticket.kind, kind),
+        (Ticket.department, department),
+        (Ticket.owner, owner),
+    ]
+    wanted.extend(column == value for column, value in columns if value is not None)
+    if overdue_at is not None:
+        wanted.append(overdue_clause(overdue_at))
+    if undelivered:
+        wanted.append(undelivered_clause())
+    return wanted
+
+
 async def list_tickets(
     session: AsyncSession,
     *,
@@ -102,19 +130,15 @@ async def list_tickets(
     offset: int = 0,
 ) -> tuple[list[Ticket], int]:
     """One page of tickets matching every given filter (oldest first) and the total count."""
-    wanted: list[ColumnElement[bool]] = []
-    columns: list[tuple[Any, object]] = [
-        (Ticket.campaign_id, campaign_id),
-        (Ticket.status, status),
-        (Ticket.kind, kind),
-        (Ticket.department, department),
-        (Ticket.owner, owner),
-    ]
-    wanted.extend(column == value for column, value in columns if value is not None)
-    if overdue_at is not None:
-        wanted.append(overdue_clause(overdue_at))
-    if undelivered:
-        wanted.append(undelivered_clause())
+    wanted = ticket_filters(
+        campaign_id=campaign_id,
+        status=status,
+        kind=kind,
+        department=department,
+        owner=owner,
+        overdue_at=overdue_at,
+        undelivered=undelivered,
+    )
     total = await session.scalar(select(func.count()).select_from(Ticket).where(*wanted))
     rows = await session.scalars(
         select(Ticket).where(*wanted).order_by(Ticket.id).limit(limit).offset(offset)
