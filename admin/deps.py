@@ -16,12 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.apikeys import find_api_key
 from storage.engine import transaction
 from storage.models import ApiKey
+from survey.vocabulary import ApiKeyRole
 
-# Which roles each required role admits: admin does everything, staff works tickets.
+# Which roles each required role admits (the rule is ApiKeyRole.admits, shared with the dashboard).
 ADMITS: Final[dict[str, frozenset[str]]] = {
-    "viewer": frozenset({"viewer", "staff", "admin"}),
-    "staff": frozenset({"staff", "admin"}),
-    "admin": frozenset({"admin"}),
+    needed.value: frozenset(role.value for role in ApiKeyRole if needed.admits(role))
+    for needed in ApiKeyRole
 }
 MISSING_KEY: Final = "an API key is required: send 'Authorization: Bearer <key>'"
 UNKNOWN_KEY: Final = "this API key is unknown or revoked"

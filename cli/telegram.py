@@ -33,6 +33,7 @@ def make_app(config: Settings):  # type: ignore[no-untyped-def]
     SMTP is configured."""
     from admin.app import create_app
     from bot.application import BotService, build_application
+    from dashboard.install import install as install_dashboard
     from mailing.hosting import mail_channel
     from web.install import install as install_web
 
@@ -44,7 +45,7 @@ def make_app(config: Settings):  # type: ignore[no-untyped-def]
             return BotService(application, scheduler=config.scheduler)
 
     mail = mail_channel(config)
-    channels = [install_web, *([mail] if mail else [])]
+    channels = [install_web, install_dashboard, *([mail] if mail else [])]
     return create_app(config, bot_factory=factory, channels=channels)
 
 

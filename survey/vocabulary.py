@@ -125,3 +125,9 @@ class ApiKeyRole(StrEnum):
     ADMIN = "admin"
     STAFF = "staff"
     VIEWER = "viewer"
+
+    def admits(self, role: str) -> bool:
+        """Whether a key of ``role`` may do what this role may: admin does everything, staff
+        works tickets and reads, viewer reads. The admin API and the dashboard share this rule."""
+        ranks = {ApiKeyRole.VIEWER: 0, ApiKeyRole.STAFF: 1, ApiKeyRole.ADMIN: 2}
+        return role in ranks and ranks[ApiKeyRole(role)] >= ranks[self]
