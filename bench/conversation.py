@@ -5,16 +5,19 @@ Bot API simulator, side by side with a bare python-telegram-bot echo bot on the 
                                            [--processes 1|2] [--survey service-14]
 
 Each respondent opens its deep link and presses Begin (warm-up, not measured), then answers
-every Likert question with a 5 as fast as the bot lets it: the next press waits until the
-webhook answered, by which time the next question has been sent. Measured over those answers:
+the Likert questions with a 5, in two phases:
 
-- answers/s of the whole run (all respondents at once, one or two server processes);
-- press → next question: from the moment the respondent pressed (the simulator makes the
-  update) to the arrival at the simulator of the ``sendMessage`` carrying the next question,
-  p50/p95/p99; and press → webhook answered;
-- server CPU per answer: user + system time of the ``csat serve`` processes (/proc/PID/stat)
-  over the measured phase, divided by the answers;
-- Bot API calls and their methods per answer.
+- latency: the first half of the questions, each after a pause as a person reads (uniform
+  between half and one and a half times ``--think`` seconds, 3 by default, seeded), so the
+  load is what that many people answering at once make;
+- throughput: the rest, each pressed as soon as the next question is there (the bot is
+  saturated: this gives answers/s and CPU per answer).
+
+As Telegram does, the simulator pushes at most ``max_connections`` (40, setWebhook's default)
+updates to the webhook at once; a press waits its turn and the wait counts in its latency.
+A press is timed from the moment it is made to the arrival at the simulator of the
+``sendMessage`` carrying the next question (p50/p95/p99); press -> webhook answered too.
+Server CPU is user + system time of the server processes (/proc/PID/stat) over a phase.
 
 The echo bot (this file with ``--echo-bot PORT``: Starlette + uvicorn + PTB's
 ``Application.process_update``, one ``sendMessage`` per text) gets the same number of
@@ -34,6 +37,7 @@ import argparse
 import asyncio
 import contextlib
 import os
+import random
 import signal
 import socket
 import statistics
@@ -44,6 +48,7 @@ import time
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +59,7 @@ sys.path.insert(0, str(ROOT))
 SECRET = "bench-secret_1"
 FIRST_USER = 7_000_001
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+WEBHOOK_CONNECTIONS = 40  # setWebhook's max_connections by default: pushed at once at most
 REDELIVERY_DELAY = 0.2  # seconds before the simulator pushes a refused update again
 MAX_DELIVERIES = 20
 STARTUP_SECONDS = 60.0
@@ -166,6 +172,36 @@ class Figures:
 # --- the people ------------------------------------------------------------------------------
 
 
+class People:
+    """How the simulated people press: Telegram's cap on updates pushed at once, and the
+    pauses of people reading."""
+
+    def __init__(self, sim: Any, think: float, seed: int = 12) -> None:
+        self.sim = sim
+        self.think = think
+        self.pushes = asyncio.Semaphore(WEBHOOK_CONNECTIONS)
+        self.random = random.Random(seed)
+
+    async def pause(self) -> None:
+        if self.think > 0:
+            await asyncio.sleep(self.think * self.random.uniform(0.5, 1.5))
+
+    async def deliver(self, figures: Figures | None, make: Any) -> None:
+        """Make an update (``make()`` returns the delivery coroutine) and push it again until
+        the webhook took it (Telegram retries non-2xx)."""
+        async with self.pushes:
+            delivery = await make()
+        for _ in range(MAX_DELIVERIES):
+            if delivery.status_code is not None and 200 <= delivery.status_code < 300:
+                return
+            if figures is not None:
+                figures.redeliveries += 1
+            await asyncio.sleep(REDELIVERY_DELAY)
+            async with self.pushes:
+                delivery = await self.sim.redeliver(delivery.update_id)
+        raise RuntimeError(f"update {delivery.update_id} was refused {MAX_DELIVERIES} times")
+
+
 def newest_keyboard(user: Any) -> Any:
     """The bot's newest message with a keyboard in the user's chat. SimChat.keyboard_message
     snapshots (deep-copies) the whole history on each call; with hundreds of people pressing
@@ -179,37 +215,28 @@ def newest_keyboard(user: Any) -> Any:
     raise LookupError(f"no keyboard in chat {user.id}")
 
 
-async def delivered(sim: Any, figures: Figures | None, delivery: Any) -> None:
-    """Deliver again until the webhook took the update (Telegram retries non-2xx)."""
-    for _ in range(MAX_DELIVERIES):
-        if delivery.status_code is not None and 200 <= delivery.status_code < 300:
-            return
-        if figures is not None:
-            figures.redeliveries += 1
-        await asyncio.sleep(REDELIVERY_DELAY)
-        delivery = await sim.redeliver(delivery.update_id)
-    raise RuntimeError(f"update {delivery.update_id} was refused {MAX_DELIVERIES} times")
-
-
-async def answer_survey(sim: Any, user: Any, questions: int, figures: Figures) -> list[float]:
-    """Press 5 on each Likert question; the times of the presses."""
+async def answer_survey(people: People, user: Any, questions: int, figures: Figures) -> list[float]:
+    """Press 5 on ``questions`` Likert questions; the times of the presses."""
     presses = []
     for _ in range(questions):
+        await people.pause()
         message = newest_keyboard(user)
         _, data = message.button(FIVE)
         pressed = time.time()
         presses.append(pressed)
-        await delivered(sim, figures, await user.press_data(data, message_id=message.message_id))
+        await people.deliver(figures, partial(user.press_data, data, message_id=message.message_id))
         figures.round_trips.append(time.time() - pressed)
     return presses
 
 
-async def echo_texts(sim: Any, user: Any, count: int, figures: Figures) -> list[float]:
+async def echo_texts(people: People, user: Any, count: int, figures: Figures) -> list[float]:
+    """Send ``count`` texts, each once the echo of the one before is there."""
     presses = []
     for n in range(count):
+        await people.pause()
         pressed = time.time()
         presses.append(pressed)
-        await delivered(sim, figures, await user.send_text(f"echo {n}"))
+        await people.deliver(figures, partial(user.send_text, f"echo {n}"))
         figures.round_trips.append(time.time() - pressed)
     return presses
 
@@ -392,18 +419,35 @@ async def phase(
     return figures
 
 
-async def main(respondents: int, backend: str, processes: int, template: str) -> None:
+async def main(respondents: int, backend: str, processes: int, template: str, think: float) -> None:
     from simulator import BotApiSimulator, Limits
 
     print(f"load average before: {load()} ({os.cpu_count()} cores)")
     print(
         f"{respondents} respondents at once, {backend}, {processes} csat serve process(es), "
-        f"survey {template}"
+        f"survey {template}, pauses of {think:g} s on average in the latency phase"
     )
     logs = Path(tempfile.mkdtemp(prefix="csat-bench-logs-"))
+    reading, hurrying = People(sim=None, think=think), People(sim=None, think=0)
     async with database(backend) as url, BotApiSimulator(limits=Limits.unlimited()) as sim:
+        reading.sim = hurrying.sim = sim
         tokens, questions = await seed(url, template, respondents)
+        first = questions // 2
         users = [sim.user(FIRST_USER + n, first_name=f"R{n}") for n in range(respondents)]
+
+        def phases(work: Any, pids: list[int], name: str, *, keyboard: bool) -> Any:
+            async def run() -> tuple[Figures, Figures]:
+                slow = await phase(
+                    sim, users, f"{name}, latency", pids,
+                    lambda u, f: work(reading, u, first, f), keyboard=keyboard,
+                )  # fmt: skip
+                fast = await phase(
+                    sim, users, f"{name}, throughput", pids,
+                    lambda u, f: work(hurrying, u, questions - first, f), keyboard=keyboard,
+                )  # fmt: skip
+                return slow, fast
+
+            return run()
 
         # The echo bot first: the baseline of the same run.
         port = free_port()
@@ -411,17 +455,11 @@ async def main(respondents: int, backend: str, processes: int, template: str) ->
         with running(echo):
             await wait_listening([port], echo)
             await point_webhook(sim, [port])
-
-            async def greeting(user: Any) -> None:
-                await delivered(sim, None, await user.send_text("hi"))
-
-            await asyncio.gather(*(greeting(u) for u in users))
-
-            async def texting(user: Any, figures: Figures) -> list[float]:
-                return await echo_texts(sim, user, questions, figures)
-
-            baseline = await phase(
-                sim, users, "echo bot", [p.pid for p in echo], texting, keyboard=False
+            await asyncio.gather(
+                *(hurrying.deliver(None, lambda u=u: u.send_text("hi")) for u in users)
+            )
+            echo_slow, echo_fast = await phases(
+                echo_texts, [p.pid for p in echo], "echo bot", keyboard=False
             )
 
         ports = [free_port() for _ in range(processes)]
@@ -433,33 +471,34 @@ async def main(respondents: int, backend: str, processes: int, template: str) ->
             await point_webhook(sim, ports)
 
             async def opening(user: Any, token: str) -> None:
-                await delivered(sim, None, await user.send_text(f"/start {token}"))
+                await hurrying.deliver(None, lambda: user.send_text(f"/start {token}"))
                 message = newest_keyboard(user)
                 _, data = message.button("Begin")
-                await delivered(
-                    sim, None, await user.press_data(data, message_id=message.message_id)
+                await hurrying.deliver(
+                    None, lambda: user.press_data(data, message_id=message.message_id)
                 )
 
             await asyncio.gather(*(opening(u, t) for u, t in zip(users, tokens, strict=True)))
+            name = f"csat serve x{processes} ({backend})"
+            slow, fast = await phases(answer_survey, [p.pid for p in servers], name, keyboard=True)
 
-            async def answering(user: Any, figures: Figures) -> list[float]:
-                return await answer_survey(sim, user, questions, figures)
-
-            name = f"csat serve ×{processes} ({backend})"
-            measured = await phase(
-                sim, users, name, [p.pid for p in servers], answering, keyboard=True
-            )
-
-    for line in baseline.lines("update") + measured.lines("answer"):
-        print(line)
+    for figures, unit in [
+        (echo_slow, "update"),
+        (echo_fast, "update"),
+        (slow, "answer"),
+        (fast, "answer"),
+    ]:
+        for line in figures.lines(unit):
+            print(line)
     print(f"logs: {logs}")
     print(f"load average after: {load()}")
-    p99 = percentile(measured.latencies, 0.99) * 1000
-    cpu_ratio = measured.cpu_ms / baseline.cpu_ms
-    rate_ratio = measured.rate / baseline.rate
-    print(f"p99 press -> next question: {p99:.0f} ms (target <= 500 ms)")
-    print(f"CPU per answer / echo CPU per update: {cpu_ratio:.2f} (target <= 3)")
-    print(f"answers/s / echo updates/s: {rate_ratio:.2f} (target >= 0.33)")
+    p99 = percentile(slow.latencies, 0.99) * 1000
+    echo_p99 = percentile(echo_slow.latencies, 0.99) * 1000
+    print(f"p99 press -> next question: {p99:.0f} ms (echo {echo_p99:.0f} ms; target <= 500 ms)")
+    print(
+        f"CPU per answer / echo CPU per update: {fast.cpu_ms / echo_fast.cpu_ms:.2f} (target <= 3)"
+    )
+    print(f"answers/s / echo updates/s: {fast.rate / echo_fast.rate:.2f} (target >= 0.33)")
 
 
 def arguments() -> argparse.Namespace:
@@ -467,6 +506,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--respondents", type=int, default=200)
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--processes", type=int, choices=[1, 2], default=1)
+    parser.add_argument("--think", type=float, default=3.0, help="mean pause (s), latency phase")
     parser.add_argument("--survey", default="service-14", help="a template (csat survey templates)")
     return parser.parse_args()
 
@@ -476,4 +516,4 @@ if __name__ == "__main__":
         run_echo_bot(int(sys.argv[2]), sys.argv[3], sys.argv[4])
     else:
         args = arguments()
-        asyncio.run(main(args.respondents, args.backend, args.processes, args.survey))
+        asyncio.run(main(args.respondents, args.backend, args.processes, args.survey, args.think))
