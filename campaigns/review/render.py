@@ -5,6 +5,7 @@ callers run ``html_to_pdf`` in a thread (``campaigns.review.review_pdf`` does)."
 from __future__ import annotations
 
 import functools
+import logging
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -46,5 +47,8 @@ def html_to_pdf(html: str) -> bytes:
         from weasyprint import HTML  # loads Pango through cffi: may fail on a bare machine
     except (ImportError, OSError) as exc:
         raise PdfUnavailable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
+    # WeasyPrint warns of every SVG presentation property in a style attribute (matplotlib
+    # writes them so) though it draws them: a review would print hundreds of lines.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
     pdf: bytes = HTML(string=html).write_pdf()
     return pdf
