@@ -22,11 +22,13 @@ from dashboard.rendering import PREFIX, STATIC_PATH, message_page
 from dashboard.report_cache import ReportCache
 from dashboard.sign_in import sign_in_router, sign_in_url
 from dashboard.signing import Signatures
+from dashboard.tickets_routes import tickets_router
 
 STATIC = Path(__file__).parent / "static"
 ROUTERS: Final[tuple[Callable[[], APIRouter], ...]] = (
     sign_in_router,
     campaign_list_router,
+    tickets_router,  # D2: the ticket board, ticket pages, funnel and chase list
 )
 
 

@@ -14,10 +14,13 @@ from enum import StrEnum
 
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
-from storage.models import Ticket
+from storage.models import Campaign, Ticket
+from storage.surveys import get_survey
 from storage.ticket_lists import overdue_clause
 from survey.calendar import WorkingCalendar
+from survey.schema import Survey
 from survey.tickets import ACTIVE
 from survey.vocabulary import TicketStatus
 
@@ -99,3 +102,43 @@ def next_deadline(ticket: Ticket, now: datetime, calendar: WorkingCalendar) -> D
     if at < now:
         return Deadline(kind, at, True, calendar.working_days_between(at, now))
     return Deadline(kind, at, False, calendar.working_days_between(now, at))
+
+
+@dataclass(frozen=True)
+class BoardChoices:
+    """What the board's filters offer: the campaigns with tickets, departments and owners."""
+
+    campaigns: list[str]
+    departments: list[str]
+    owners: list[str]
+
+
+async def board_choices(session: AsyncSession) -> BoardChoices:
+    """Every campaign key, department and owner some ticket has, sorted."""
+    keys = await session.scalars(
+        select(Campaign.key)
+        .where(select(Ticket.id).where(Ticket.campaign_id == Campaign.id).exists())
+        .order_by(Campaign.key)
+    )
+
+    async def distinct(column: InstrumentedAttribute[str | None]) -> list[str]:
+        rows = await session.scalars(
+            select(column).where(column.is_not(None)).distinct().order_by(column)
+        )
+        return [value for value in rows if value is not None]
+
+    return BoardChoices(list(keys), await distinct(Ticket.department), await distinct(Ticket.owner))
+
+
+async def campaign_surveys(session: AsyncSession, campaign_ids: set[int]) -> dict[int, Survey]:
+    """The questionnaire of each of these campaigns, each survey version parsed once."""
+    rows = await session.execute(
+        select(Campaign.id, Campaign.survey_id).where(Campaign.id.in_(sorted(campaign_ids)))
+    )
+    parsed: dict[int, Survey] = {}
+    out: dict[int, Survey] = {}
+    for campaign_id, survey_id in rows.tuples():
+        if survey_id not in parsed:
+            parsed[survey_id] = await get_survey(session, survey_id)
+        out[campaign_id] = parsed[survey_id]
+    return out

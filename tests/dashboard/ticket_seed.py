@@ -35,7 +35,7 @@ class Seeded:
 
     @property
     def overdue(self) -> int:
-        """Quality's ticket, alerted 20 days ago, nobody took it, no plan: overdue."""
+        """Quality's ticket (r2 answered 20 days ago), nobody took it, no plan: overdue."""
         return self.tickets["QU.product"]
 
     @property
@@ -57,8 +57,9 @@ class Seeded:
 async def seed_tickets(
     sessions: async_sessionmaker[AsyncSession], *, now: datetime | None = None
 ) -> Seeded:
-    """The campaign ``KEY`` with four tickets (see ``Seeded``) and a chase list: r2 (Wang
-    Lei's), r3 (刘芳's) and r4 (nobody's) have no chat; r1 answered in chat."""
+    """The campaign ``KEY`` with four tickets (see ``Seeded``) and a chase list: r3 (刘芳's,
+    half answered) and r4 (nobody's) have no chat; r1 answered in chat, r2 (Wang Lei's) long
+    ago."""
     now = now or utcnow()
     sent_at = now - LONG_AGO
     tokens = await seed_campaign(sessions, key=KEY)
@@ -75,16 +76,21 @@ async def seed_tickets(
         await send_invitations(session, campaign, now=sent_at, policy=POLICY)
     async with sessions() as session, session.begin():
         await open_invitation(session, tokens["r1"], 1001, now=sent_at + timedelta(hours=1))
-    levels: dict[str, int | None] = {"GI": 4, "QU.product": 1, "SP.delivery": 2, "TS.response": 2}
+    levels: dict[str, int | None] = {"GI": 4, "SP.delivery": 2, "TS.response": 2}
     follow_up = (["late"], "Two deliveries came a week late")
     ids = await respond(sessions, tokens["r1"], levels, follow_up=follow_up, nps=4, now=now)
-    tickets = dict(zip(["QU.product", "SP.delivery", "TS.response"], ids, strict=True))
+    tickets = dict(zip(["SP.delivery", "TS.response"], ids, strict=True))
+    answered_long_ago = sent_at + timedelta(hours=2)
+    [tickets["QU.product"]] = await respond(
+        sessions, tokens["r2"], {"GI": 3, "QU.product": 1}, now=answered_long_ago
+    )
     [tickets["GI"]] = await respond(sessions, tokens["r3"], {"GI": 1}, complete=False, now=now)
+    alerted_now = utcnow()  # after the follow-ups: the alert waits for them
     async with sessions() as session, session.begin():
         for question, alerted in (
-            ("QU.product", sent_at),
-            ("SP.delivery", now),
-            ("TS.response", now),
+            ("QU.product", answered_long_ago + timedelta(minutes=5)),
+            ("SP.delivery", alerted_now),
+            ("TS.response", alerted_now),
         ):
             await record_alert(
                 session,
