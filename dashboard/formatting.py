@@ -35,3 +35,20 @@ def change(value: float | None, digits: int = 1, *, points: bool = False) -> str
     assert value is not None
     scaled = value * 100 if points else value
     return f"{scaled:+.{digits}f}" + (" pp" if points else "")
+
+
+def show(value: float | None, unit: str, digits: int = 1) -> str:
+    """A figure in its unit (``campaign_view.Unit``): a share as a percentage, else points."""
+    return percent(value, digits) if unit == "share" else number(value, digits)
+
+
+def interval(low: float | None, high: float | None, unit: str, digits: int = 1) -> str:
+    """``72.1–81.4`` (``45.5%–78.1%``); a dash when either end is missing."""
+    if _missing(low) or _missing(high):
+        return DASH
+    return f"{show(low, unit, digits)}–{show(high, unit, digits)}"
+
+
+def shift(value: float | None, unit: str, digits: int = 1) -> str:
+    """A change in its unit: percentage points for a share, else points."""
+    return change(value, digits, points=unit == "share")

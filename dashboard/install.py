@@ -17,7 +17,9 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from dashboard.campaign_list import campaign_list_router
+from dashboard.campaign_page import campaign_router
 from dashboard.deps import DashboardState, FormRefused, RoleTooShort, SignInNeeded, signed_in
+from dashboard.drill_down import drill_down_router
 from dashboard.rendering import PREFIX, STATIC_PATH, message_page
 from dashboard.report_cache import ReportCache
 from dashboard.sign_in import sign_in_router, sign_in_url
@@ -28,6 +30,8 @@ STATIC = Path(__file__).parent / "static"
 ROUTERS: Final[tuple[Callable[[], APIRouter], ...]] = (
     sign_in_router,
     campaign_list_router,
+    campaign_router,
+    drill_down_router,
     tickets_router,  # D2: the ticket board, ticket pages, funnel and chase list
 )
 
@@ -59,9 +63,13 @@ def install(app: FastAPI) -> None:
     async def role_too_short(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RoleTooShort)
         return message_page(
-            request, "forbidden_title", "forbidden_body", status=403,
-            role=exc.needed.value, have=exc.have.value,
-        )  # fmt: skip
+            request,
+            "forbidden_title",
+            "forbidden_body",
+            status=403,
+            role=exc.needed.value,
+            have=exc.have.value,
+        )
 
     async def form_refused(request: Request, exc: Exception) -> Response:
         return message_page(request, "bad_form_title", "bad_form_body", status=403)

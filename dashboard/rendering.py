@@ -42,7 +42,12 @@ _ENVIRONMENT = Environment(
     lstrip_blocks=True,
 )
 _ENVIRONMENT.globals.update(
-    percent=formatting.percent, number=formatting.number, change=formatting.change
+    percent=formatting.percent,
+    number=formatting.number,
+    change=formatting.change,
+    show=formatting.show,
+    interval=formatting.interval,
+    shift=formatting.shift,
 )
 
 
@@ -88,7 +93,7 @@ def render_text(request: Request, template: str, context: Mapping[str, Any] | No
     lang = language_of(request)
     signed = signed_of(request)
 
-    def phrase(key: str, **filled: Any) -> str:
+    def phrase(key: str, /, **filled: Any) -> str:
         return t(key, lang, **filled)
 
     switch = [

@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +23,7 @@ from scoring import CampaignReport
 from storage.campaigns import previous_campaign
 from storage.models import Answer, Campaign, Invitation
 
+T = TypeVar("T")
 KEPT: Final = 8  # reports kept per process (the 1 M-answer one is some 100 MB)
 
 
@@ -54,8 +56,11 @@ async def fingerprint(session: AsyncSession, campaign: Campaign) -> tuple[Any, .
     before = await previous_campaign(session, campaign)
     previous: tuple[Any, ...] = ()
     if before is not None:
-        previous = (before.id, await _answers_mark(session, before.id),
-                    await _invitations_mark(session, before.id))  # fmt: skip
+        previous = (
+            before.id,
+            await _answers_mark(session, before.id),
+            await _invitations_mark(session, before.id),
+        )
     return (
         campaign.status,
         json.dumps(campaign.targets, sort_keys=True, default=str),
@@ -76,6 +81,8 @@ class ReportCache:
     )
     _locks: dict[int, asyncio.Lock] = field(default_factory=dict)
     builds: int = 0  # how many reports were built (the tests and the bench read it)
+    # What pages made from a report (charts, by name and language), dropped with the report.
+    _derived: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     def cached(self, campaign_id: int) -> CampaignReport | None:
         """The last report built for the campaign, however old (the list's quick look)."""
@@ -93,7 +100,22 @@ class ReportCache:
             report = await load_campaign_report(session, campaign)
             self.builds += 1
             self._reports[campaign.id] = (mark, report)
+            self._derived[campaign.id] = {}
             self._reports.move_to_end(campaign.id)
             while len(self._reports) > self.kept:
-                self._reports.popitem(last=False)
+                dropped, _ = self._reports.popitem(last=False)
+                self._derived.pop(dropped, None)
             return report
+
+    def derived(
+        self, campaign_id: int, report: CampaignReport, name: str, make: Callable[[], T]
+    ) -> T:
+        """``make()`` once per report: a chart drawn for it is kept until the report goes."""
+        entry = self._reports.get(campaign_id)
+        if entry is None or entry[1] is not report:
+            return make()  # a report this cache no longer holds: nothing to keep it by
+        kept = self._derived.setdefault(campaign_id, {})
+        if name not in kept:
+            kept[name] = make()
+        value: T = kept[name]
+        return value

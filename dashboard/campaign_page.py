@@ -1,0 +1,173 @@
+"""``/dashboard/campaigns/{key}``: the campaign's page — index cards, factor and item scores
+beside the previous campaign, the importance–performance quadrant, the breakdowns, the lowest
+items and largest changes, the customers, the notes and methods — from the cached report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Final
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dashboard.campaign_view import (
+    Scope,
+    cards,
+    chart_rows,
+    drivers,
+    factor_label,
+    grade_word,
+    group_label,
+    item_label,
+    methods_used,
+    score_lines,
+    trend_rows,
+)
+from dashboard.deps import Db, Viewer, dashboard_state
+from dashboard.rendering import PREFIX, language_of, message_page, render
+from dashboard.texts import t as phrase
+from scoring import CampaignReport
+from scoring.charts.quadrant import quadrant_svg
+from scoring.charts.scores import scores_svg
+from scoring.methods import Interval
+from scoring.notes import satisfaction_rule
+from storage.campaigns import campaign_by_key
+from storage.models import Campaign
+from storage.surveys import get_survey
+from survey.schema import Survey
+
+MAX_KEY: Final = 80  # campaigns.key
+BREAKDOWNS: Final = (
+    ("by_business_unit", Scope.BUSINESS_UNIT, "business_units"),
+    ("by_role", Scope.ROLE, "roles"),
+    ("by_customer_class", Scope.CUSTOMER_CLASS, "customer_classes"),
+)
+
+
+async def find_campaign(request: Request, session: AsyncSession, key: str) -> Campaign | Response:
+    """The campaign ``key``, or the polite 404 page."""
+    campaign = await campaign_by_key(session, key) if 0 < len(key) <= MAX_KEY else None
+    if campaign is None:
+        return message_page(
+            request, "not_found_title", "not_found_campaign", status=404, key=key[:MAX_KEY]
+        )
+    return campaign
+
+
+def _charts(
+    report: CampaignReport, survey: Survey, lang: str, t: Callable[..., str], page: dict[str, Any]
+) -> dict[str, str]:
+    """The page's SVGs, drawn once per report and language."""
+    previous = report.previous_campaign
+    common = {
+        "current_label": t("this_campaign", key=report.campaign),
+        "previous_label": t("previous_campaign", key=previous) if previous else None,
+        "target": report.targets.score,
+        "target_label": t("score_target", target=f"{report.targets.score:g}"),
+    }
+    out = {
+        "factors": scores_svg(
+            chart_rows(page["factor_lines"]),
+            title=t("scores_chart", what=t("section_factors")),
+            **common,
+        ),
+        "items": scores_svg(
+            chart_rows(page["item_lines"]),
+            title=t("scores_chart", what=t("section_items")),
+            **common,
+        ),
+    }
+    points = drivers(report, survey, lang)
+    if points:
+        out["quadrant"] = quadrant_svg(
+            points,
+            title=t("quadrant_chart"),
+            importance_label=t("importance"),
+            performance_label=t("performance"),
+            quadrant_names={
+                q: t(f"quadrant_{q}")
+                for q in ("improve", "maintain", "low_priority", "possible_overkill")
+            },
+        )
+    return out
+
+
+def page_context(
+    report: CampaignReport, survey: Survey, campaign: Campaign, lang: str, t: Callable[..., str]
+) -> dict[str, Any]:
+    """Everything the template shows but the charts, read off ``report``."""
+    trends = trend_rows(report)
+    lines: dict[str, Any] = {
+        "factors": score_lines(
+            report.factors, Scope.FACTOR, trends, lambda k: factor_label(survey, k, lang)
+        ),
+        "items": score_lines(
+            report.items, Scope.ITEM, trends, lambda k: item_label(survey, k, lang)
+        ),
+    }
+    breakdowns = [
+        (
+            title,
+            score_lines(
+                getattr(report, table), scope, trends, lambda k, s=scope: group_label(s, k, lang)
+            ),
+        )
+        for title, scope, table in BREAKDOWNS
+    ]
+    index_cards = cards(report)
+    figures = [c.figure for c in index_cards] + [line.score for line in lines["factors"]]
+
+    def labelled(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{**r, "label": item_label(survey, str(r["item"]), lang)} for r in rows]
+
+    driver_rows = [
+        {**r, "label": factor_label(survey, str(r["factor"]), lang)}
+        for r in report.drivers.to_dict("records")
+    ]
+    return {
+        "campaign": campaign,
+        "report": report,
+        "cards": index_cards,
+        "factor_lines": lines["factors"],
+        "item_lines": lines["items"],
+        "breakdowns": breakdowns,
+        "lowest": labelled(report.lowest_items.to_dict("records")),
+        "rises": labelled(report.largest_rises.to_dict("records")),
+        "falls": labelled(report.largest_falls.to_dict("records")),
+        "drivers": driver_rows,
+        "customers": report.customers.to_dict("records"),
+        "methods": methods_used(figures) + ([Interval.BOOTSTRAP.value] if driver_rows else []),
+        "grade_word": lambda grade: grade_word(grade, lang),
+        "satisfaction_rule": satisfaction_rule(report.grade_bands),
+    }
+
+
+def campaign_router() -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+
+    @router.get(PREFIX + "/campaigns/{key}", response_class=HTMLResponse)
+    async def campaign_page(request: Request, key: str, signed: Viewer, session: Db) -> Response:
+        found = await find_campaign(request, session, key)
+        if not isinstance(found, Campaign):
+            return found
+        campaign = found
+        cache = dashboard_state(request).reports
+        report = await cache.report(session, campaign)
+        survey = await get_survey(session, campaign.survey_id)
+        lang = language_of(request)
+
+        def t(name: str, /, **values: Any) -> str:
+            return phrase(name, lang, **values)
+
+        context = page_context(report, survey, campaign, lang, t)
+        context["charts"] = cache.derived(
+            campaign.id,
+            report,
+            f"charts:{lang}",
+            lambda: _charts(report, survey, lang, t, context),
+        )
+        context.update(nav="campaigns", funnel=None)
+        return render(request, "campaign.html", context)
+
+    return router
