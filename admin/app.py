@@ -24,6 +24,7 @@ from admin.routes import (
     customers,
     exports,
     respondents,
+    review,
     surveys,
     tickets,
 )
@@ -60,6 +61,7 @@ ROUTERS = (
     tickets.router,
     answers.router,
     answer_imports.router,
+    review.router,
 )
 DESCRIPTION = """\
 The admin API of csat-bot (SPEC §7). Every route but `/healthz` needs

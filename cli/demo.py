@@ -34,6 +34,7 @@ from cli.hosting import AppServer
 from cli.reporting import print_campaign_report
 from scoring.wording import counted
 from simulator import BotApiSimulator, Limits, SimChat
+from storage.apikeys import create_api_key
 from storage.engine import create_engine, create_sessionmaker, transaction
 from storage.migrate import upgrade_async
 from storage.models import Answer
@@ -50,6 +51,26 @@ DEMO_LIMITS = Limits(chat_burst=10_000)
 CHANNEL_NAMES = {Channel.TELEGRAM: "chat", Channel.WEB: "web"}  # as the answers line says
 
 
+def _dashboard_lines(url: str, kept: bool, port: int, viewer_key: str | None) -> list[str]:
+    """Where to read the campaign on the dashboard once the demo is over, said as it is: the
+    demo's own app has stopped, and a temporary database is gone with it."""
+    lines = [f"dashboard: the demo's app served it at http://127.0.0.1:{port}/dashboard while "
+             "the demo ran; it has stopped now."]  # fmt: skip
+    if not kept:
+        lines.append(
+            "  The demo's database was temporary and is removed: run the demo with --database "
+            "URL to keep it and read this campaign on the dashboard afterwards."
+        )
+        return lines
+    lines.append(
+        f"  To read this campaign there: CSAT_DATABASE_URL={url} csat serve, then open "
+        "http://127.0.0.1:8000/dashboard and sign in with an API key"
+        + (f" (this demo's viewer key: {viewer_key})" if viewer_key else "")
+        + " — or make one with `csat apikey create --role viewer`."
+    )
+    return lines
+
+
 def demo(
     respondents: int = typer.Option(60, min=50, help="How many respondents the customers have"),
     survey: str = typer.Option("ecss-5", help="Questionnaire template"),
@@ -61,13 +82,14 @@ def demo(
 ) -> None:
     """Run a campaign of simulated respondents through the simulator and the real bot."""
     if database is not None:
-        asyncio.run(_demo(respondents, survey, seed, database, out))
+        asyncio.run(_demo(respondents, survey, seed, database, out, kept=True))
         return
     # Removed however the demo ends: finished, failed, or interrupted with Ctrl-C.
     with tempfile.TemporaryDirectory(prefix="csat-demo-") as folder:
         path = Path(folder) / "demo.db"
         console.print(f"database: {path} (temporary, removed at the end)", highlight=False)
-        asyncio.run(_demo(respondents, survey, seed, f"sqlite+aiosqlite:///{path}", out))
+        url = f"sqlite+aiosqlite:///{path}"
+        asyncio.run(_demo(respondents, survey, seed, url, out, kept=False))
 
 
 @dataclass(frozen=True)
@@ -84,7 +106,7 @@ class Draws:
         return cls(*(random.Random(rng.random()) for _ in range(3)))
 
 
-async def _demo(count: int, template: str, seed: int, url: str, out: Path) -> None:
+async def _demo(count: int, template: str, seed: int, url: str, out: Path, *, kept: bool) -> None:
     started = time.perf_counter()
     rng = random.Random(seed)
     draws = Draws.of(rng)
@@ -120,9 +142,19 @@ async def _demo(count: int, template: str, seed: int, url: str, out: Path) -> No
             finally:
                 await server.stop()
         await print_campaign_report(sessions, CAMPAIGN, out)
+        viewer_key = await _viewer_key(sessions) if kept else None
+        for line in _dashboard_lines(url, kept, settings.port, viewer_key):
+            console.print(line, highlight=False, markup=False)
     finally:
         await engine.dispose()
     console.print(f"demo finished in {time.perf_counter() - started:.0f} s", style="dim")
+
+
+async def _viewer_key(sessions: async_sessionmaker[AsyncSession]) -> str:
+    """A viewer's API key for the kept database: what a reader of the dashboard signs in with."""
+    async with transaction(sessions) as session:
+        _, key = await create_api_key(session, name="demo dashboard viewer", role="viewer")
+    return key
 
 
 def _settings(url: str, sim: BotApiSimulator, department_chats: dict[str, int]) -> Settings:
@@ -194,6 +226,7 @@ async def _run_campaign(
     await manager.chase()  # before closing: whom the account owners chase by hand
     await manager.close()
     await manager.export(out)
+    await manager.review(out)
 
 
 async def _answered_in(sessions: async_sessionmaker[AsyncSession]) -> dict[str, int]:

@@ -26,6 +26,8 @@ RULES: Final = {
 }
 PLAN_SEED: Final = 2026
 EXPORTS: Final = ("workbook.xlsx", "answers.csv", "tickets.csv", "scores.csv")
+REVIEW_LANGUAGE: Final = "zh-CN"  # the management review, as a quality manager there prints it
+PDF_UNAVAILABLE: Final = 503  # the app cannot load WeasyPrint (no Pango on this machine)
 
 
 class Manager:
@@ -91,6 +93,26 @@ class Manager:
             path.write_bytes(response.content)
             written.append(f"{path} ({len(response.content):,} bytes)")
         console.print("exports: " + ", ".join(written))
+
+    async def review(self, out: Path) -> None:
+        """The management-review document, HTML and PDF, as the manager downloads it; a
+        machine that cannot make PDFs says so and still gets the HTML."""
+        out.mkdir(parents=True, exist_ok=True)
+        written, refused = [], None
+        for extension in ("html", "pdf"):
+            response = await self.api.get(
+                f"{self.path}/review.{extension}", params={"lang": REVIEW_LANGUAGE}
+            )
+            if extension == "pdf" and response.status_code == PDF_UNAVAILABLE:
+                refused = response.json()["error"]["message"]
+                continue
+            response.raise_for_status()
+            path = out / f"{CAMPAIGN}-review-{REVIEW_LANGUAGE}.{extension}"
+            path.write_bytes(response.content)
+            written.append(f"{path} ({len(response.content):,} bytes)")
+        console.print("management review: " + ", ".join(written), highlight=False)
+        if refused is not None:
+            console.print(f"[yellow]no PDF of the review: {refused}[/yellow]", highlight=False)
 
 
 def _print_plan(preview: dict[str, Any]) -> None:

@@ -11,9 +11,8 @@ from typing import Any
 
 import pandas as pd
 
-from campaigns.exports.labels import GRADE_WORDS, word
 from campaigns.review.charts import ticket_chart, trend_chart
-from campaigns.review.figures import MISSING, num, pct, span
+from campaigns.review.figures import grade, num, pct, span
 from campaigns.review.history import HistoryPoint
 from campaigns.review.scores import (
     change_rows,
@@ -142,9 +141,7 @@ def review_context(
             rate=pct(r.rate.value), target=pct(r.target, 0)
         ),
         "summary": summary_rows(report, t),
-        "grade_line": t["grade_line"].format(
-            grade=word(GRADE_WORDS, s.grade, lang) if s.grade else MISSING
-        ),
+        "grade_line": t["grade_line"].format(grade=grade(s.grade, lang)),
         "counts_line": t["counts_line"].format(
             customers=s.n_customers,
             respondents=s.n_respondents,

@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 from typing import Final
 
+from campaigns.exports.labels import GRADE_WORDS
+
 MISSING: Final = "—"
 DASH: Final = "–"
 
@@ -51,6 +53,13 @@ def change(value: object, low: object, high: object, scale: float = 1.0) -> str:
     if as_number(low) is None or as_number(high) is None or text == MISSING:
         return text
     return f"{text} ({signed(low, scale)} … {signed(high, scale)})"
+
+
+def grade(code: object, lang: str) -> str:
+    """A grade code in words (the workbook's), "—" for a group without a score."""
+    if not isinstance(code, str) or code not in GRADE_WORDS:
+        return MISSING
+    return GRADE_WORDS[code][lang]
 
 
 def bar_width(value: object) -> float:

@@ -9,9 +9,8 @@ from typing import Any
 
 import pandas as pd
 
-from campaigns.exports.labels import GRADE_WORDS, word
 from campaigns.review.charts import factor_rows
-from campaigns.review.figures import MISSING, change, num, pct, span
+from campaigns.review.figures import MISSING, change, grade, num, pct, span
 from campaigns.review.summary import significance, trend_row
 from campaigns.review.texts import QUADRANT_WORDS, texts_for
 from scoring import CampaignReport
@@ -54,7 +53,7 @@ def score_rows(
                 "customers": f"{g['n_customers']}{'*' if bool(g['small_n']) else ''}",
                 "score": num(g["mean_score"]),
                 "interval": span(g["mean_score_ci_low"], g["mean_score_ci_high"]),
-                "grade": str(word(GRADE_WORDS, g["grade"], lang) or MISSING),
+                "grade": grade(g["grade"], lang),
                 "satisfied": pct(g["satisfaction_rate"]),
                 "previous": MISSING if trend is None else num(trend["previous"]),
                 "change": MISSING
@@ -106,7 +105,7 @@ def class_rows(report: CampaignReport, frame: pd.DataFrame, lang: str) -> list[d
             "customers": f"{g['n_customers']}{'*' if bool(g['small_n']) else ''}",
             "score": num(g["mean_score"]),
             "interval": span(g["mean_score_ci_low"], g["mean_score_ci_high"]),
-            "grade": str(word(GRADE_WORDS, g["grade"], lang) or MISSING),
+            "grade": grade(g["grade"], lang),
             "satisfied": pct(g["satisfaction_rate"]),
             "favourable": pct(g["favourable_weighted"]),
         }
@@ -123,7 +122,7 @@ def key_account_rows(report: CampaignReport, lang: str) -> list[dict[str, str]]:
             "name": str(c["customer_name"]),
             "business_unit": str(c["business_unit"]),
             "score": num(c["score"]),
-            "grade": str(word(GRADE_WORDS, c["grade"], lang) or MISSING),
+            "grade": grade(c["grade"], lang),
             "respondents": str(c["n_respondents"]),
             "favourable": pct(c["favourable_rate"]),
         }
