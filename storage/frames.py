@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Select, literal, select
+from sqlalchemy import ColumnElement, Connection, Select, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Answer, Campaign, Customer, Invitation, Respondent, SurveyRow
@@ -18,7 +18,17 @@ INVITATION_COLUMNS = list(columns.INVITATION_COLUMNS)
 SCORED_KINDS = columns.SCORED_KINDS
 
 
-def _answers_query(campaign_id: int) -> Select[Any]:
+def answer_filter(campaign_id: int) -> list[ColumnElement[bool]]:
+    """Which answers a campaign's figures and exports are made of."""
+    return [
+        Answer.campaign_id == campaign_id,
+        Answer.kind.in_(SCORED_KINDS),
+        Answer.void.is_(False),
+    ]
+
+
+def answers_query(campaign_id: int) -> Select[Any]:
+    """The answers of ``answers_frame`` as stored, oldest first (factor and item to come)."""
     return (
         select(
             Campaign.key.label("campaign"),
@@ -46,11 +56,7 @@ def _answers_query(campaign_id: int) -> Select[Any]:
         .join(SurveyRow, SurveyRow.id == Campaign.survey_id)
         .join(Respondent, Respondent.id == Answer.respondent_id)
         .join(Customer, Customer.id == Respondent.customer_id)
-        .where(
-            Answer.campaign_id == campaign_id,
-            Answer.kind.in_(SCORED_KINDS),
-            Answer.void.is_(False),
-        )
+        .where(*answer_filter(campaign_id))
         .order_by(Answer.id)
     )
 
@@ -78,10 +84,11 @@ async def _raw_frame(session: AsyncSession, statement: Select[Any]) -> pd.DataFr
 
 async def answers_frame(session: AsyncSession, campaign_id: int) -> pd.DataFrame:
     """One row per answer with the columns of SPEC §7's export plus customer weight and class."""
-    return _tidy_answers(await _raw_frame(session, _answers_query(campaign_id)))
+    return tidy_answers(await _raw_frame(session, answers_query(campaign_id)))
 
 
-def _tidy_answers(frame: pd.DataFrame) -> pd.DataFrame:
+def tidy_answers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Raw answer rows typed as scoring/ takes them: factor and item split off the question."""
     likert = frame["kind"].isin(columns.FACTOR_KINDS)
     parts = frame["question"].astype(str).str.split(".", n=1, expand=True)
     none = pd.Series(None, index=frame.index, dtype=object)

@@ -12,8 +12,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any, Final
+
+import pandas as pd
 
 from campaigns.exports.cells import Row, plain_rows
 from campaigns.exports.tables import Table
@@ -36,20 +38,63 @@ def _csv_text(rows: list[Row] | list[list[str]]) -> str:
 
 def csv_chunks(table: Table) -> Iterator[bytes]:
     """The table as CSV: BOM and header first, then a chunk per slice of rows."""
-    yield (BOM + _csv_text([[str(c) for c in table.frame.columns]])).encode()
-    for rows in plain_rows(table.frame, inert=True):
+    yield csv_header(table.frame.columns)
+    yield from csv_rows(table.frame)
+
+
+def csv_header(columns: Iterable[object]) -> bytes:
+    return (BOM + _csv_text([[str(c) for c in columns]])).encode()
+
+
+def csv_rows(frame: pd.DataFrame) -> Iterator[bytes]:
+    """Rows of a table (or of a chunk of one) as CSV, without the header."""
+    for rows in plain_rows(frame, inert=True):
         yield _csv_text(rows).encode()
 
 
 def json_chunks(table: Table) -> Iterator[bytes]:
     """The table as a JSON array of row objects, one chunk per slice of rows."""
-    columns = [str(c) for c in table.frame.columns]
-    opening = "["
-    for rows in plain_rows(table.frame, inert=False):
-        objects = (
-            json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False, allow_nan=False)
-            for row in rows
-        )
-        yield (opening + "\n" + ",\n".join(objects)).encode()
-        opening = ","
-    yield ("[]\n" if opening == "[" else "\n]\n").encode()
+    array = JsonArray()
+    yield from array.rows(table.frame)
+    yield array.end()
+
+
+class JsonArray:
+    """A JSON array of row objects written a frame at a time: the frames of one table."""
+
+    def __init__(self) -> None:
+        self._opening = "["
+
+    def rows(self, frame: pd.DataFrame) -> Iterator[bytes]:
+        columns = [str(c) for c in frame.columns]
+        for rows in plain_rows(frame, inert=False):
+            objects = (
+                json.dumps(
+                    dict(zip(columns, row, strict=True)), ensure_ascii=False, allow_nan=False
+                )
+                for row in rows
+            )
+            yield (self._opening + "\n" + ",\n".join(objects)).encode()
+            self._opening = ","
+
+    def end(self) -> bytes:
+        return ("[]\n" if self._opening == "[" else "\n]\n").encode()
+
+
+async def frames_as_csv(
+    columns: Iterable[object], frames: AsyncIterator[pd.DataFrame]
+) -> AsyncIterator[bytes]:
+    """A table streamed a frame at a time, as ``csv_chunks`` writes it whole."""
+    yield csv_header(columns)
+    async for frame in frames:
+        for chunk in csv_rows(frame):
+            yield chunk
+
+
+async def frames_as_json(frames: AsyncIterator[pd.DataFrame]) -> AsyncIterator[bytes]:
+    """A table streamed a frame at a time, as ``json_chunks`` writes it whole."""
+    array = JsonArray()
+    async for frame in frames:
+        for chunk in array.rows(frame):
+            yield chunk
+    yield array.end()

@@ -25,7 +25,8 @@ SUMMARY_COLUMNS: Final = (
     "coefficient", "n",
 )  # fmt: skip
 _COUNTS: Final = ("count", "n")
-_TICKET_ORDER: Final = (*TICKET_COLUMNS[:8], "factor", "item", *TICKET_COLUMNS[8:])
+#: The tickets export's columns: the stored ones with the question split in factor and item.
+TICKET_EXPORT_COLUMNS: Final = (*TICKET_COLUMNS[:8], "factor", "item", *TICKET_COLUMNS[8:])
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def tickets_table(tickets: pd.DataFrame) -> Table:
     frame["item"] = parts.str[1]
     # One cell per value everywhere, so CSV, XLSX and JSON carry the same rows.
     frame["causes"] = [("; ".join(map(str, c)) if c else None) for c in frame["causes"]]
-    return Table("tickets", frame[list(_TICKET_ORDER)])
+    return Table("tickets", frame[list(TICKET_EXPORT_COLUMNS)])
 
 
 def summary_table(report: CampaignReport, lang: str = DEFAULT_LANGUAGE) -> Table:

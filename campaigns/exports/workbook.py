@@ -16,9 +16,12 @@ cell object per value: a styled column reuses one ``WriteOnlyCell``, written row
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from typing import Any, Final
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO, Final
 
+import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -43,30 +46,45 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _rows(table: Table, columns: list[Column], lang: str | None) -> Iterator[list[Row]]:
+@dataclass(frozen=True)
+class SheetData:
+    """What a sheet is written from: its name, a frame whose columns give the units (the whole
+    table, or a sample of one streamed), the rows widths are measured on, how many rows there
+    are (the filter's range), and the rows themselves, a frame at a time."""
+
+    name: str
+    head: pd.DataFrame
+    sample: pd.DataFrame
+    rows: int
+    frames: Iterable[pd.DataFrame]
+
+    @classmethod
+    def of(cls, table: Table) -> SheetData:
+        return cls(table.name, table.frame, sample(table.frame), len(table.frame), [table.frame])
+
+
+def _rows(frame: pd.DataFrame, columns: list[Column], lang: str | None) -> Iterator[list[Row]]:
     if lang is None:
-        return plain_rows(table.frame, inert=True)
-    return shown_rows(table.frame, columns, lang)
+        return plain_rows(frame, inert=True)
+    return shown_rows(frame, columns, lang)
 
 
-def _columns(table: Table, lang: str | None) -> list[Column]:
+def _columns(frame: pd.DataFrame, lang: str | None) -> list[Column]:
     if lang is None:  # data as in CSV and JSON: no unit to show
-        return [Column(str(name), Unit.TEXT) for name in table.frame.columns]
-    return sheet_columns(table.frame)
+        return [Column(str(name), Unit.TEXT) for name in frame.columns]
+    return sheet_columns(frame)
 
 
-def _write_sheet(sheet: WriteOnlyWorksheet, table: Table, lang: str | None) -> None:
-    columns = _columns(table, lang)
+def _write_sheet(sheet: WriteOnlyWorksheet, data: SheetData, lang: str | None) -> None:
+    columns = _columns(data.head, lang)
     headers = [c.name for c in columns]
     # Write-only mode writes the widths before the first row: they are measured on a sample.
-    probe = [
-        row for rows in _rows(Table(table.name, sample(table.frame)), columns, lang) for row in rows
-    ]
+    probe = [row for rows in _rows(data.sample, columns, lang) for row in rows]
     for i, width in enumerate(fitted_widths(headers, [c.unit for c in columns], probe), 1):
         sheet.column_dimensions[get_column_letter(i)].width = width
     sheet.freeze_panes = "A2"
     last = get_column_letter(max(len(columns), 1))
-    sheet.auto_filter.ref = f"A1:{last}{len(table.frame) + 1}"
+    sheet.auto_filter.ref = f"A1:{last}{data.rows + 1}"
     header = []
     for name in headers:
         cell = WriteOnlyCell(sheet, value=name)
@@ -80,9 +98,10 @@ def _write_sheet(sheet: WriteOnlyWorksheet, table: Table, lang: str | None) -> N
         if cell is not None:
             cell.number_format = column.unit.value
         styled.append(cell)
-    for rows in _rows(table, columns, lang):
-        for row in rows:
-            sheet.append([_styled(styled[i], v) for i, v in enumerate(row)])
+    for frame in data.frames:
+        for rows in _rows(frame, columns, lang):
+            for row in rows:
+                sheet.append([_styled(styled[i], v) for i, v in enumerate(row)])
 
 
 def _styled(cell: WriteOnlyCell | None, value: Any) -> Any:
@@ -92,17 +111,30 @@ def _styled(cell: WriteOnlyCell | None, value: Any) -> Any:
     return cell
 
 
-def workbook_bytes(
-    tables: list[Table], *, trend_chart_png: bytes | None = None, lang: str | None = None
-) -> bytes:
+def write_workbook(
+    target: Path | BinaryIO,
+    sheets: list[SheetData],
+    *,
+    trend_chart_png: bytes | None = None,
+    lang: str | None = None,
+) -> None:
     """An XLSX file with a sheet per table and, if given, the chart; shown for people in
-    ``lang`` when one is given, else with the exports' plain values."""
+    ``lang`` when one is given, else with the exports' plain values. The rows go to openpyxl's
+    temporary files as they come, so a streamed sheet is never held whole."""
     book = Workbook(write_only=True)
-    for table in tables:
-        _write_sheet(book.create_sheet(table.name), table, lang)
+    for data in sheets:
+        _write_sheet(book.create_sheet(data.name), data, lang)
     if trend_chart_png is not None:
         sheet = book.create_sheet(CHART_SHEET)
         sheet.add_image(Image(io.BytesIO(trend_chart_png)), "A1")
+    book.save(target)
+
+
+def workbook_bytes(
+    tables: list[Table], *, trend_chart_png: bytes | None = None, lang: str | None = None
+) -> bytes:
+    """``write_workbook`` of whole tables, in memory."""
     out = io.BytesIO()
-    book.save(out)
+    sheets = [SheetData.of(table) for table in tables]
+    write_workbook(out, sheets, trend_chart_png=trend_chart_png, lang=lang)
     return out.getvalue()
