@@ -10,14 +10,16 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from campaigns.funnel import campaign_chase, campaign_funnel
+from campaigns.funnel import Funnel, campaign_chase, campaign_funnel
 from dashboard import ticket_texts as ticket_texts
 from dashboard.deps import Db, Viewer
 from dashboard.rendering import PREFIX, message_page, render
 from dashboard.tickets_view import NulFree, settings_of
 from storage.campaigns import campaign_by_key, web_link
 from storage.funnel import Route
+from storage.models import Campaign
 from storage.reminders import ReminderPolicy
 from storage.types import utcnow
 
@@ -28,6 +30,12 @@ MAX_LISTED: Final = 200  # respondents listed per account owner; the counts cove
 def funnel_path(key: str) -> str:
     """Where a campaign's funnel page is (the campaign page links to it)."""
     return f"{PREFIX}/campaigns/{quote(key, safe='')}/funnel"
+
+
+async def funnel_for_page(session: AsyncSession, campaign: Campaign) -> Funnel:
+    """The funnel the campaign page shows in its ``funnel_section.html`` (the whole funnel,
+    by route and channel, with the chase list, is on ``funnel_path(key)``)."""
+    return await campaign_funnel(session, campaign)
 
 
 def funnel_router() -> APIRouter:
