@@ -23,7 +23,7 @@ from bot.texts import t, telegram_language
 from storage.campaigns import open_invitation
 from storage.engine import transaction
 from storage.models import ChatSession
-from storage.sessions import keep_progress, lock_chat_session, progress_of
+from storage.sessions import keep_progress, lock_chat_session, progress_of, remember_prompt
 from storage.types import utcnow
 from survey import actions as act
 from survey import events as ev
@@ -210,11 +210,12 @@ class Conversation:
         return await self._run(update_id, sender, handle)
 
     async def remember_prompt(self, user_id: int, message_id: int) -> None:
-        """Note which message carries the live keyboard (typed answers close it)."""
+        """Note which message carries the live keyboard (typed answers close it). Its id is
+        known only once Telegram took the message, after the update's transaction: a short
+        one of a single UPDATE follows (holding the update's locks over a Bot API call
+        would make every other writer wait on SQLite)."""
         async with transaction(self._sessions) as session:
-            chat = await session.get(ChatSession, user_id, with_for_update=True)
-            if chat is not None:
-                chat.prompt_message_id = message_id
+            await remember_prompt(session, user_id, message_id)
 
     def _cut(self, text: str, lang: str | None) -> tuple[str, list[str]]:
         if len(text) <= self.max_text:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable
 
 from telegram import Update
 from telegram.error import BadRequest, Forbidden
@@ -75,31 +77,55 @@ async def on_unreadable(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 async def carry_out(
     update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply | None
 ) -> None:
-    """Send and edit messages for a committed transition (nothing for a duplicate update)."""
+    """Send and edit messages for a committed transition (nothing for a duplicate update).
+
+    The press is answered and the answered prompt edited while the next messages go out, so
+    a person waits for one round trip to Telegram, not three; the messages themselves go in
+    order (notices, then the prompt)."""
     query = update.callback_query
     if reply is None:
         if query is not None:
             await answer_query(query)
         return
-    if query is not None:
-        await answer_query(query, reply.callback_text)
     chat = update.effective_chat
     assert chat is not None
     bot = context.bot
+    aside: list[Awaitable[None]] = []
+    if query is not None:
+        aside.append(answer_query(query, reply.callback_text))
     if reply.close is not None:
-        await _quietly(
-            bot.edit_message_text(
-                reply.close[1], chat_id=chat.id, message_id=reply.close[0], reply_markup=None
+        aside.append(
+            _quietly(
+                bot.edit_message_text(
+                    reply.close[1], chat_id=chat.id, message_id=reply.close[0], reply_markup=None
+                )
             )
         )
     if reply.markup is not None:
-        await _quietly(
-            bot.edit_message_reply_markup(
-                chat_id=chat.id, message_id=reply.markup[0], reply_markup=reply.markup[1]
+        aside.append(
+            _quietly(
+                bot.edit_message_reply_markup(
+                    chat_id=chat.id, message_id=reply.markup[0], reply_markup=reply.markup[1]
+                )
             )
         )
+    beside = asyncio.gather(*aside)
+    try:
+        await _send(update, context, reply)
+    finally:
+        await beside
+    hook = context.application.bot_data.get("on_tickets")
+    if hook is not None and reply.opened_tickets:
+        await hook(reply.opened_tickets)
+
+
+async def _send(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
+    """The reply's new messages, in order; the prompt's id is kept when it has buttons."""
+    chat = update.effective_chat
+    assert chat is not None
+    bot = context.bot
     for notice in reply.notices:
-        if query is None or notice != reply.callback_text:
+        if update.callback_query is None or notice != reply.callback_text:
             await bot.send_message(chat.id, notice)
     if reply.prompt is not None:
         message = await bot.send_message(
@@ -107,15 +133,12 @@ async def carry_out(
         )
         if reply.prompt.keyboard is not None:
             await _conversation(context).remember_prompt(chat.id, message.message_id)
-    hook = context.application.bot_data.get("on_tickets")
-    if hook is not None and reply.opened_tickets:
-        await hook(reply.opened_tickets)
 
 
-async def _quietly(call: object) -> None:
+async def _quietly(call: Awaitable[object]) -> None:
     """Edits may fail harmlessly: the message is gone or already shows this."""
     try:
-        await call  # type: ignore[misc]
+        await call
     except BadRequest as exc:
         log.info("edit skipped: %s", exc.message)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ChatSession, ProcessedUpdate
@@ -17,7 +17,17 @@ async def claim_update(session: AsyncSession, update_id: int) -> bool:
 
 
 async def lock_chat_session(session: AsyncSession, telegram_user_id: int) -> ChatSession:
-    """The user's session row, created if new, locked until the transaction ends."""
+    """The user's session row, created if new, locked until the transaction ends. One query
+    for a chat the bot knows (every update but a person's first)."""
+    query = (
+        select(ChatSession)
+        .where(ChatSession.telegram_user_id == telegram_user_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    chat = await session.scalar(query)
+    if chat is not None:
+        return chat
     await insert_ignore(
         session,
         ChatSession,
@@ -27,14 +37,27 @@ async def lock_chat_session(session: AsyncSession, telegram_user_id: int) -> Cha
         choosing_change=False,
         version=0,
     )
-    chat = await session.scalar(
-        select(ChatSession)
-        .where(ChatSession.telegram_user_id == telegram_user_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    assert chat is not None  # inserted just above or already there
+    chat = await session.scalar(query)
+    assert chat is not None  # inserted just above, or by a concurrent first update
     return chat
+
+
+async def remember_prompt(session: AsyncSession, telegram_user_id: int, message_id: int) -> None:
+    """Note which message carries the chat's live keyboard, in one UPDATE without reading the
+    row first. Message ids grow within a chat, so an older prompt's id, written late by an
+    update that ran beside a newer one, never replaces the newer one's."""
+    await session.execute(
+        update(ChatSession)
+        .where(
+            ChatSession.telegram_user_id == telegram_user_id,
+            or_(
+                ChatSession.prompt_message_id.is_(None),
+                ChatSession.prompt_message_id < message_id,
+            ),
+        )
+        .values(prompt_message_id=message_id)
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def drop_chat_session(session: AsyncSession, telegram_user_id: int) -> None:

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from storage.answers import invitation_answers, to_flow_state
 from storage.campaigns import takes_answers
@@ -20,13 +20,29 @@ from survey.vocabulary import Channel
 _SURVEYS: dict[int, Survey] = {}
 
 
+def _cached(row: SurveyRow) -> Survey | None:
+    survey = _SURVEYS.get(row.id)
+    # The key/version check guards against ids reused by a recreated database.
+    if survey is None or survey.key != row.key or survey.version != row.version:
+        return None
+    return survey
+
+
 def survey_of(row: SurveyRow) -> Survey:
     """Parse a stored survey once per process: a stored version never changes (save_survey
     refuses other content under the same key and version)."""
-    survey = _SURVEYS.get(row.id)
-    if survey is None or survey.key != row.key or survey.version != row.version:
-        # The key/version check guards against ids reused by a recreated database.
+    survey = _cached(row)
+    if survey is None:
         survey = _SURVEYS[row.id] = parse_survey(row.definition, f"survey {row.key} v{row.version}")
+    return survey
+
+
+async def _survey(session: AsyncSession, row: SurveyRow) -> Survey:
+    """``survey_of`` a row loaded without its definition: read only when not parsed yet."""
+    survey = _cached(row)
+    if survey is None:
+        await session.refresh(row, ["definition"])
+        survey = survey_of(row)
     return survey
 
 
@@ -70,15 +86,20 @@ async def load_response(
 ) -> Response | None:
     """The response to the invitation with this id (or token), its row locked for the
     transaction; None when there is none. Two queries: the invitation with its respondent,
-    customer, campaign and survey, then the answers."""
+    campaign and survey's key and version, then the answers. Per event, only what it needs
+    is read: the survey's definition once per process (it is parsed once, ``survey_of``), the
+    campaign's plan and targets (a large sample's list) never, the customer when a ticket
+    opens (storage.tickets)."""
     query = (
         select(Invitation)
         .options(
-            joinedload(Invitation.respondent, innerjoin=True).joinedload(
-                Respondent.customer, innerjoin=True
-            ),
-            joinedload(Invitation.campaign, innerjoin=True).joinedload(
-                Campaign.survey, innerjoin=True
+            joinedload(Invitation.respondent, innerjoin=True),
+            joinedload(Invitation.campaign, innerjoin=True).options(
+                defer(Campaign.plan),
+                defer(Campaign.targets),
+                joinedload(Campaign.survey, innerjoin=True).load_only(
+                    SurveyRow.id, SurveyRow.key, SurveyRow.version
+                ),
             ),
         )
         .with_for_update(of=Invitation)
@@ -93,5 +114,5 @@ async def load_response(
     if invitation is None:
         return None
     answers = await invitation_answers(session, invitation.id)
-    survey = survey_of(invitation.campaign.survey)
+    survey = await _survey(session, invitation.campaign.survey)
     return Response(invitation, survey, answers, to_flow_state(progress, invitation, answers))
