@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from cli.common import CampaignKeyArg, db_session, err_console, run_async
+from cli.common import CampaignKeyArg, database, err_console, run_async
 
 # campaigns.exports (and pandas) is imported when a file is exported; its default language is
 # repeated here for the option's default (tests/cli/test_startup.py checks they agree).
@@ -33,8 +33,12 @@ async def export(
     check_language(lang)
     if fmt == "xlsx" and out is None:
         raise ValueError("an xlsx file is binary: give --out FILE")
-    async with db_session() as session:
-        export_file = await build_export(session, campaign, what, fmt, by=by, lang=lang)
+    async with database() as sessions:
+        # The session's transaction ends before the file is written: answers and tickets are
+        # read from a snapshot of their own, and a long export must not keep SQLite's write
+        # lock from the bot.
+        async with sessions() as session, session.begin():
+            export_file = await build_export(session, campaign, what, fmt, by=by, lang=lang)
         if out is None:
             sys.stdout.flush()
             async for chunk in export_file.chunks:

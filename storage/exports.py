@@ -32,7 +32,7 @@ from storage.export_cells import (
 )
 from storage.frames import answer_filter, answers_query, tidy_answers
 from storage.models import Answer, Campaign, Customer, Respondent, SurveyRow, Ticket
-from storage.snapshots import Snapshot
+from storage.snapshots import CHUNK, Snapshot
 from survey.columns import ANSWER_COLUMNS
 
 TICKET_COLUMNS: Final = (
@@ -121,10 +121,12 @@ async def ticket_count(snap: Snapshot, campaign_id: int) -> int:
     return int((await snap.all(query))[0][0])
 
 
-async def answer_frames(snap: Snapshot, campaign_id: int) -> AsyncIterator[pd.DataFrame]:
-    """``storage.frames.answers_frame``, a chunk of rows at a time (at least one frame)."""
+async def answer_frames(
+    snap: Snapshot, campaign_id: int, chunk: int = CHUNK
+) -> AsyncIterator[pd.DataFrame]:
+    """``storage.frames.answers_frame``, ``chunk`` rows at a time (at least one frame)."""
     empty = True
-    async for rows in snap.chunks(answers_query(campaign_id)):
+    async for rows in snap.chunks(answers_query(campaign_id), chunk):
         empty = False
         yield _answers(rows)
     if empty:

@@ -83,23 +83,100 @@ async def _raw_frame(session: AsyncSession, statement: Select[Any]) -> pd.DataFr
 
 
 async def answers_frame(session: AsyncSession, campaign_id: int) -> pd.DataFrame:
-    """One row per answer with the columns of SPEC §7's export plus customer weight and class."""
-    return tidy_answers(await _raw_frame(session, answers_query(campaign_id)))
+    """One row per answer with the columns of SPEC §7's export plus customer weight and class.
+
+    The same frame as ``tidy_answers`` of ``answers_query``'s rows, read in less time: each
+    respondent's ten columns are read once and repeated by pandas (``take``), and a question
+    is split into factor and item once, so the database hands over 8 cells per answer, not 19.
+    """
+    people = await _raw_frame(session, _people_query(campaign_id))
+    rows = await _raw_frame(session, _answer_cells(campaign_id))
+    at = pd.Index(people.pop(_PERSON)).get_indexer(rows.pop(_PERSON))
+    frame = pd.DataFrame({name: people[name].take(at).reset_index(drop=True) for name in people})
+    for name in rows:
+        frame[name] = rows[name]
+    questions, uniques = pd.factorize(frame["question"])
+    split = _factor_and_item(pd.Series(uniques, dtype=frame["question"].dtype))
+    likert = frame["kind"].isin(columns.FACTOR_KINDS)
+    for name in ("factor", "item"):
+        frame[name] = split[name].take(questions).reset_index(drop=True).where(likert)
+    return _typed(frame)[ANSWER_COLUMNS]
+
+
+_PERSON = "person"  # the respondent's database id, which joins the two reads
+
+
+def _people_query(campaign_id: int) -> Select[Any]:
+    """The answers' respondent columns (campaign to language) of everyone who answered."""
+    answered = select(Answer.respondent_id).where(*answer_filter(campaign_id))
+    return (
+        select(
+            Respondent.id.label(_PERSON),
+            Campaign.key.label("campaign"),
+            SurveyRow.key.label("survey"),
+            Customer.external_id.label("customer_id"),
+            Customer.name.label("customer_name"),
+            Customer.customer_class,
+            Customer.weight.label("customer_weight"),
+            Customer.business_unit,
+            Respondent.external_id.label("respondent_id"),
+            Respondent.role,
+            Respondent.language,
+        )
+        .select_from(Respondent)
+        .join(Customer, Customer.id == Respondent.customer_id)
+        .join(Campaign, Campaign.id == campaign_id)
+        .join(SurveyRow, SurveyRow.id == Campaign.survey_id)
+        .where(Respondent.id.in_(answered))
+    )
+
+
+def _answer_cells(campaign_id: int) -> Select[Any]:
+    """Each answer's own columns, oldest first."""
+    return (
+        select(
+            Answer.respondent_id.label(_PERSON),
+            Answer.question,
+            Answer.kind,
+            Answer.level,
+            Answer.na,
+            Answer.text,
+            Answer.answered_at,
+            Answer.channel,
+        )
+        .where(*answer_filter(campaign_id))
+        .order_by(Answer.id)
+    )
+
+
+def _factor_and_item(questions: pd.Series) -> pd.DataFrame:
+    """A question's factor (before the first dot) and item (after it, if any)."""
+    parts = questions.astype(str).str.split(".", n=1, expand=True)
+    none = pd.Series(None, index=questions.index, dtype=object)
+    # No question at all splits into no columns; no dotted one, into one.
+    return pd.DataFrame(
+        {
+            "factor": parts[0] if parts.shape[1] > 0 else none,
+            "item": parts[1] if parts.shape[1] > 1 else none,
+        }
+    )
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    frame["level"] = frame["level"].astype("Int64")
+    frame["na"] = frame["na"].astype(bool)
+    frame["customer_weight"] = frame["customer_weight"].astype(float)
+    frame["answered_at"] = pd.to_datetime(frame["answered_at"], utc=True, format="ISO8601")
+    return frame
 
 
 def tidy_answers(frame: pd.DataFrame) -> pd.DataFrame:
     """Raw answer rows typed as scoring/ takes them: factor and item split off the question."""
     likert = frame["kind"].isin(columns.FACTOR_KINDS)
-    parts = frame["question"].astype(str).str.split(".", n=1, expand=True)
-    none = pd.Series(None, index=frame.index, dtype=object)
-    # An empty campaign splits into no columns at all.
-    frame["factor"] = (parts[0] if parts.shape[1] > 0 else none).where(likert)
-    frame["item"] = (parts[1] if parts.shape[1] > 1 else none).where(likert)
-    frame["level"] = frame["level"].astype("Int64")
-    frame["na"] = frame["na"].astype(bool)
-    frame["customer_weight"] = frame["customer_weight"].astype(float)
-    frame["answered_at"] = pd.to_datetime(frame["answered_at"], utc=True, format="ISO8601")
-    return frame[ANSWER_COLUMNS]
+    split = _factor_and_item(frame["question"])
+    frame["factor"] = split["factor"].where(likert)
+    frame["item"] = split["item"].where(likert)
+    return _typed(frame)[ANSWER_COLUMNS]
 
 
 async def invitations_frame(session: AsyncSession, campaign_id: int) -> pd.DataFrame:

@@ -29,7 +29,7 @@ from storage.exports import (
     campaign_heading,
     campaign_people,
 )
-from storage.snapshots import Snapshot
+from storage.snapshots import CHUNK, Snapshot
 from survey.columns import ANSWER_COLUMNS, FACTOR_KINDS
 
 #: Respondents whose columns are kept encoded; past this the cache starts again, so a
@@ -74,16 +74,18 @@ def _split(question: str, kind: str) -> tuple[str | None, str | None]:
 class _Pieces:
     """The encoded respondent and question pieces of one export, made as rows need them."""
 
-    def __init__(self, snap: Snapshot, heading: tuple[str, str], fmt: TextFormat) -> None:
-        self.snap, self.heading, self.fmt = snap, heading, fmt
+    def __init__(
+        self, snap: Snapshot, heading: tuple[str, str], fmt: TextFormat, kept: int
+    ) -> None:
+        self.snap, self.heading, self.fmt, self.kept = snap, heading, fmt, kept
         self.people: dict[int, str] = {}
         self.questions: dict[tuple[str, str], str] = {}
         self.everyone = False  # every respondent of the export is in ``people``
 
     async def add_everyone(self, campaign_id: int) -> None:
         """Everyone who answered, in one query, unless they are too many to keep."""
-        found = await campaign_people(self.snap, campaign_id, PEOPLE_KEPT + 1)
-        if len(found) <= PEOPLE_KEPT:
+        found = await campaign_people(self.snap, campaign_id, self.kept + 1)
+        if len(found) <= self.kept:
             self._encode(found)
             self.everyone = True
 
@@ -94,7 +96,7 @@ class _Pieces:
         missing = {row[0] for row in rows} - self.people.keys()
         if not missing:
             return
-        if len(self.people) + len(missing) > PEOPLE_KEPT:
+        if len(self.people) + len(missing) > self.kept:
             self.people.clear()
             missing = {row[0] for row in rows}
         self._encode(await answer_people(self.snap, missing))
@@ -117,16 +119,23 @@ class _Pieces:
 
 
 async def answer_text_chunks(
-    snap: Snapshot, campaign_id: int, fmt: TextFormat
+    snap: Snapshot,
+    campaign_id: int,
+    fmt: TextFormat,
+    *,
+    people_kept: int = PEOPLE_KEPT,
+    chunk: int = CHUNK,
 ) -> AsyncIterator[bytes]:
-    """The answers export of the campaign as CSV (BOM and header first) or a JSON array."""
+    """The answers export of the campaign as CSV (BOM and header first) or a JSON array, a
+    chunk of ``chunk`` rows at a time, keeping at most about ``people_kept`` respondents'
+    columns encoded."""
     if fmt is TextFormat.CSV:
         yield (BOM + _csv_fields(ANSWER_COLUMNS) + CRLF).encode()
-    pieces = _Pieces(snap, await campaign_heading(snap, campaign_id), fmt)
+    pieces = _Pieces(snap, await campaign_heading(snap, campaign_id), fmt, people_kept)
     await pieces.add_everyone(campaign_id)
     question, people = pieces.question, pieces.people
     opening = "["
-    async for rows in snap.chunks(answer_cells_query(campaign_id, fmt)):
+    async for rows in snap.chunks(answer_cells_query(campaign_id, fmt), chunk):
         await pieces.add_people(rows)
         lines = [people[r] + question(q, k) + rest for r, q, k, rest in rows]
         if fmt is TextFormat.CSV:
