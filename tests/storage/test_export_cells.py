@@ -43,6 +43,7 @@ async def seed_awkward(sessions, key: str = "2026-Q4") -> int:  # type: ignore[n
     await seed_campaign(sessions, key=key)
     async with sessions() as session, session.begin():
         campaign = await campaign_by_key(session, key)
+        assert campaign is not None
         await session.execute(
             update(Customer)
             .where(Customer.external_id == "C1")
@@ -100,13 +101,15 @@ async def test_streamed_answers_are_the_whole_frame_export_byte_for_byte(session
 async def test_an_empty_campaign_streams_as_the_whole_frame_does(sessions, fmt) -> None:  # type: ignore[no-untyped-def]
     await seed_campaign(sessions)
     async with sessions() as session:
-        campaign_id = (await campaign_by_key(session, "2026-Q4")).id
+        campaign = await campaign_by_key(session, "2026-Q4")
+        assert campaign is not None
+        campaign_id = campaign.id
     encode = csv_chunks if fmt is TextFormat.CSV else json_chunks
     expected = b"".join(encode(answers_table(await _whole(sessions, campaign_id))))
     assert await _streamed(sessions, campaign_id, fmt) == expected
 
 
-async def test_fast_frame_chunked_frames_and_plain_reading_agree(sessions) -> None:
+async def test_fast_frame_chunked_frames_and_plain_reading_agree(sessions) -> None:  # type: ignore[no-untyped-def]
     campaign_id = await seed_awkward(sessions)
     fast = await _whole(sessions, campaign_id)
     async with sessions() as session:
@@ -133,7 +136,7 @@ async def test_fast_frame_chunked_frames_and_plain_reading_agree(sessions) -> No
     assert odd.loc[("a.b", "comment"), ["factor", "item"]].isna().all(axis=None)
 
 
-async def test_a_download_in_progress_does_not_hold_writers_back(sessions) -> None:
+async def test_a_download_in_progress_does_not_hold_writers_back(sessions) -> None:  # type: ignore[no-untyped-def]
     """The snapshot an export reads takes no lock a writer waits for (SQLite's write lock
     would stall every answer for as long as a slow client downloads)."""
     campaign_id = await seed_awkward(sessions)
