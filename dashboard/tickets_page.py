@@ -21,7 +21,13 @@ from dashboard.rendering import language_of, message_page, render
 from dashboard.signing import Signed
 from dashboard.texts import t
 from dashboard.tickets_board import BOARD
-from dashboard.tickets_view import calendar_of, local_time, settings_of, ticket_views
+from dashboard.tickets_view import (
+    calendar_of,
+    event_detail,
+    local_time,
+    settings_of,
+    ticket_views,
+)
 from storage.models import Ticket, TicketEvent
 from storage.ticket_lifecycle import take_ticket, update_ticket
 from storage.ticket_lists import ticket_history
@@ -135,6 +141,7 @@ async def ticket_page(
         "form": form,
         "zone": zone,
         "when": lambda moment: local_time(moment, zone),
+        "detail": lambda event: event_detail(event.action, event.detail, zone, lang),
         "board": BOARD,
     }
     return render(request, "tickets_page.html", context, status=status)
