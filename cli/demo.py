@@ -5,7 +5,7 @@ a local port. The manager plans, invites, closes and exports over the admin API;
 respondents answer in chat, or on the web form over HTTP (those without a chat, at the web
 link their account owner handed out); staff take the alerts in their department groups;
 reminders go out on the 3rd working day (the scheduler's clock is moved forward for that); then
-the report.
+the report, the management review (HTML and PDF) and where the dashboard was.
 """
 
 from __future__ import annotations

@@ -48,11 +48,11 @@ def span(low: object, high: object, scale: float = 1.0, digits: int = 1) -> str:
 
 
 def change(value: object, low: object, high: object, scale: float = 1.0) -> str:
-    """ "+4.7 (−3.2 to +12.1)": a change and its interval; the change alone without one."""
+    """ "+4.7 (−3.2…+12.1)": a change and its interval; the change alone without one."""
     text = signed(value, scale)
     if as_number(low) is None or as_number(high) is None or text == MISSING:
         return text
-    return f"{text} ({signed(low, scale)} … {signed(high, scale)})"
+    return f"{text} ({signed(low, scale)}…{signed(high, scale)})"
 
 
 def grade(code: object, lang: str) -> str:

@@ -53,5 +53,7 @@ def trend_svg(campaigns: Sequence[str], lines: Sequence[TrendLine], *, title: st
         axes.set_xlim(-0.5, max(len(campaigns) - 0.5, 0.5))
         axes.set_ylim(0, 105)
         axes.grid(axis="y", alpha=0.3)
-        axes.legend(loc="lower left", ncols=min(len(lines), 4), fontsize="small", frameon=False)
+        # Above the plot, outside it: the lines fill the axes' whole height.
+        figure.legend(loc="outside upper center", ncols=min(len(lines), 4), fontsize="small",
+                      frameon=False)  # fmt: skip
         return as_svg(figure, title=title)

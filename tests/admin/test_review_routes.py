@@ -5,8 +5,10 @@ attachment with its Chinese title."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
 from campaigns.review.texts import TEXTS
@@ -69,3 +71,28 @@ async def test_the_pdf_is_an_a4_attachment(api: Api, tmp_path: Path) -> None:
     path.write_bytes(response.content)
     assert round(page_size(path)[0]) == 595 and round(page_size(path)[1]) == 842
     assert TEXTS["title"]["zh-CN"] in pdf_text(path)
+
+
+async def test_without_weasyprint_the_pdf_is_a_503_and_the_demo_still_writes_the_html(
+    api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A machine without Pango cannot import WeasyPrint (``None`` in ``sys.modules`` makes
+    the import fail as it would): the route says so with a 503, and the demo's manager, who
+    downloads the review, says so plainly and keeps the HTML."""
+    from cli.demo_manager import CAMPAIGN, Manager
+
+    tokens = await seed_campaign(api.sessions, key=CAMPAIGN)
+    await respond(api.sessions, tokens["r1"], dict.fromkeys(QUESTIONS, 4))
+    monkeypatch.setitem(sys.modules, "weasyprint", None)
+    error = error_of(await api.get(f"/campaigns/{CAMPAIGN}/review.pdf"), 503)
+    assert error["message"].startswith("the PDF cannot be made on this machine")
+    transport = httpx.ASGITransport(app=api.app)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://admin", headers=api.auth("admin")
+    ) as client:
+        await Manager(client).review(tmp_path)
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "no PDF of the review: the PDF cannot be made on this machine" in printed
+    assert f"management review: {tmp_path / CAMPAIGN}-review-zh-CN.html" in printed
+    assert (tmp_path / f"{CAMPAIGN}-review-zh-CN.html").exists()
+    assert not list(tmp_path.glob("*.pdf"))

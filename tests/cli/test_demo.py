@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 
 from cli.demo_seed import daytime_zone
 from cli.main import app
+from storage.apikeys import find_api_key
 from storage.engine import create_engine, create_sessionmaker
 from storage.frames import ANSWER_COLUMNS
 from storage.models import Answer, Campaign, Invitation, Respondent, Ticket, TicketEvent
@@ -176,6 +177,28 @@ async def test_the_demo_runs_a_whole_campaign_and_tells_the_same_story_at_night(
     workbook = load_workbook(out / "demo-workbook.xlsx")
     assert {"summary", "factors", "customers", "tickets"} <= set(workbook.sheetnames)
     assert (out / "demo.json").exists() and (out / "demo-trend.png").exists()
+    # It ends with the management review, HTML and PDF, and where the dashboard was
+    for folder, said in ((out, text), (tmp_path / "night", night)):
+        html = (folder / "demo-review-zh-CN.html").read_text(encoding="utf-8")
+        assert "顾客满意度管理评审报告" in html and '<html lang="zh-CN">' in html
+        assert (folder / "demo-review-zh-CN.pdf").read_bytes().startswith(b"%PDF-")
+        said = " ".join(said.split())
+        assert f"management review: {folder / 'demo-review-zh-CN.html'}" in said
+        assert re.search(
+            r"dashboard: the demo's app served it at http://127\.0\.0\.1:\d+/dashboard", said
+        )
+    kept = " ".join(text.split())
+    assert f"CSAT_DATABASE_URL={url} csat serve" in kept and "/dashboard and sign in" in kept
+    viewer = re.search(r"this demo's viewer key: (csat_\S+)\)", kept)
+    assert viewer is not None and "csat apikey create --role viewer" in kept
+    engine = create_engine(url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            key = await find_api_key(session, viewer[1])
+    finally:
+        await engine.dispose()
+    assert key is not None and key.role == "viewer"  # it signs in to the kept database
+    assert "database was temporary and is removed" in " ".join(night.split())
 
     # The same seed tells the same story at 03:00 (the second demo: a temporary database)
     assert figures(night) == figures(text)
