@@ -129,19 +129,19 @@ async def answer_text_chunks(
     """The answers export of the campaign as CSV (BOM and header first) or a JSON array, a
     chunk of ``chunk`` rows at a time, keeping at most about ``people_kept`` respondents'
     columns encoded."""
-    if fmt is TextFormat.CSV:
-        yield (BOM + _csv_fields(ANSWER_COLUMNS) + CRLF).encode()
+    # The first bytes go out before the first query: a client sees the download begin.
+    yield (BOM + _csv_fields(ANSWER_COLUMNS) + CRLF if fmt is TextFormat.CSV else "[").encode()
     pieces = _Pieces(snap, await campaign_heading(snap, campaign_id), fmt, people_kept)
     await pieces.add_everyone(campaign_id)
     question, people = pieces.question, pieces.people
-    opening = "["
+    between = "\n"  # JSON: before the first object, then between chunks
     async for rows in snap.chunks(answer_cells_query(campaign_id, fmt), chunk):
         await pieces.add_people(rows)
         lines = [people[r] + question(q, k) + rest for r, q, k, rest in rows]
         if fmt is TextFormat.CSV:
             yield (CRLF.join(lines) + CRLF).encode()
         else:
-            yield (opening + "\n" + ",\n".join(lines)).encode()
-            opening = ","
+            yield (between + ",\n".join(lines)).encode()
+            between = ",\n"
     if fmt is TextFormat.JSON:
-        yield ("[]\n" if opening == "[" else "\n]\n").encode()
+        yield ("]\n" if between == "\n" else "\n]\n").encode()
