@@ -179,9 +179,9 @@ def tidy_answers(frame: pd.DataFrame) -> pd.DataFrame:
     return _typed(frame)[ANSWER_COLUMNS]
 
 
-async def invitations_frame(session: AsyncSession, campaign_id: int) -> pd.DataFrame:
-    """One row per invitation: who was invited, and whether they started and completed."""
-    statement = (
+def invitations_query(campaign_id: int) -> Select[Any]:
+    """The invitations of ``invitations_frame`` as stored, oldest first."""
+    return (
         select(
             Campaign.key.label("campaign"),
             Respondent.external_id.label("respondent_id"),
@@ -197,7 +197,11 @@ async def invitations_frame(session: AsyncSession, campaign_id: int) -> pd.DataF
         .where(Invitation.campaign_id == campaign_id)
         .order_by(Invitation.id)
     )
-    frame = await _raw_frame(session, statement)
+
+
+async def invitations_frame(session: AsyncSession, campaign_id: int) -> pd.DataFrame:
+    """One row per invitation: who was invited, and whether they started and completed."""
+    frame = await _raw_frame(session, invitations_query(campaign_id))
     for column in ("started_at", "completed_at"):
         frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
     return frame[INVITATION_COLUMNS]
