@@ -20,6 +20,7 @@ from telegram.request import HTTPXRequest
 from bot import handlers, staff
 from bot.conversation import Conversation
 from bot.failures import Retrier, collecting
+from bot.rate_budget import shared_budget
 from bot.rate_limits import SlidingWindowRateLimiter
 from bot.scheduler import Scheduler
 from bot.tls import bot_request
@@ -52,7 +53,11 @@ def build_application(
         .token(token)
         .base_url(f"{settings.telegram_api_url}/bot")
         .base_file_url(f"{settings.telegram_api_url}/file/bot")
-        .rate_limiter(SlidingWindowRateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .rate_limiter(
+            SlidingWindowRateLimiter(
+                max_retries=RATE_LIMIT_RETRIES, shared=shared_budget(settings, sessions)
+            )
+        )
         .concurrent_updates(16)
     )
     builder = builder.request(request or bot_request()).get_updates_request(

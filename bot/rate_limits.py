@@ -14,8 +14,15 @@ send. Of the bulk requests, one with a ``chat_id`` counts in the overall window;
 window too; one with ``allow_paid_broadcast`` only in the paid broadcast window (1000 a
 second). A ``RetryAfter`` (on any request) pauses every request for the time Telegram asked
 plus 0.1 s and is retried up to ``max_retries`` times (``Bulk.retries``, or an int as
-``rate_limit_args``, overrides it). One message a second per private chat is the outbox
-dispatcher's job (bot/dispatch.py).
+``rate_limit_args``, overrides it). One message a second per chat is the outbox dispatcher's
+job within a process (bot/dispatch.py).
+
+With a ``shared`` budget (storage/rate_budget.py: PostgreSQL or Redis, chosen by
+bot/rate_budget.py) a bulk request, once through this process's windows, also takes a slot in
+the windows every process of the bot shares (overall, its chat's one a second, its group's 20 a
+minute), so N processes together keep Telegram's limits. The process's requests wait for the
+shared overall window one at a time, first come first served; one whose own chat or group is
+full waits aside, letting the others go first.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 import time
 import warnings
 from collections import deque
@@ -36,6 +44,8 @@ from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
+from storage.rate_budget import OVERALL, SharedBudget, Verdict, Window
+
 log = logging.getLogger(__name__)
 Clock = Callable[[], float]
 Result = bool | dict[str, Any] | list[dict[str, Any]]
@@ -44,6 +54,8 @@ DEFAULT_OVERALL_LIMIT: Final = int(constants.FloodLimit.MESSAGES_PER_SECOND)  # 
 DEFAULT_OVERALL_PERIOD: Final = 1.0
 DEFAULT_GROUP_LIMIT: Final = int(constants.FloodLimit.MESSAGES_PER_MINUTE_PER_GROUP)  # 20
 DEFAULT_GROUP_PERIOD: Final = 60.0
+DEFAULT_CHAT_LIMIT: Final = int(constants.FloodLimit.MESSAGES_PER_SECOND_PER_CHAT)  # 1
+DEFAULT_CHAT_PERIOD: Final = 1.0
 PAID_BROADCAST_LIMIT: Final = int(constants.FloodLimit.PAID_MESSAGES_PER_SECOND)  # 1000
 RETRY_MARGIN: Final = 0.1  # seconds waited beyond Telegram's retry_after, as AIORateLimiter
 MAX_IDLE_GROUPS: Final = 512  # beyond this many group windows, idle ones are forgotten
@@ -100,6 +112,11 @@ class SlidingWindow:
             raise RuntimeError("no event to end")
         self._open -= 1
         self._ended.append(self._clock())
+
+    def used(self) -> int:
+        """Slots taken now: open, or ended within the period."""
+        self._forget()
+        return self._open + len(self._ended)
 
     def idle(self) -> bool:
         """Nothing open and nothing ended within the period: forgetting it changes nothing."""
@@ -158,12 +175,19 @@ class SlidingWindowRateLimiter(BaseRateLimiter[RateLimitArgs]):
         overall_period: float = DEFAULT_OVERALL_PERIOD,
         group_limit: int = DEFAULT_GROUP_LIMIT,
         group_period: float = DEFAULT_GROUP_PERIOD,
+        chat_limit: int = DEFAULT_CHAT_LIMIT,
+        chat_period: float = DEFAULT_CHAT_PERIOD,
         max_retries: int = 0,
+        shared: SharedBudget | None = None,
     ) -> None:
         check_limit(group_limit, group_period)
+        check_limit(chat_limit, chat_period)
         self.overall_limit, self.overall_period = overall_limit, overall_period
         self.group_limit, self.group_period = group_limit, group_period
+        self.chat_limit, self.chat_period = chat_limit, chat_period
         self.max_retries = max_retries
+        self.shared = shared
+        self._shared_turn = asyncio.Lock()  # FIFO: one request of this process at a time
         self._overall = _Gate(SlidingWindow(overall_limit, overall_period))
         self._paid = _Gate(SlidingWindow(PAID_BROADCAST_LIMIT, 1.0))
         self._groups: dict[int | str, _Gate] = {}
@@ -173,7 +197,9 @@ class SlidingWindowRateLimiter(BaseRateLimiter[RateLimitArgs]):
         """Nothing to set up."""
 
     async def shutdown(self) -> None:
-        """Nothing to release."""
+        """Close the shared budget's connections (the bot is shutting down)."""
+        if self.shared is not None:
+            await self.shared.close()
 
     async def process_request(
         self,
@@ -193,9 +219,10 @@ class SlidingWindowRateLimiter(BaseRateLimiter[RateLimitArgs]):
         elif isinstance(rate_limit_args, Bulk) and rate_limit_args.retries is not None:
             retries = rate_limit_args.retries
         gates = self._gates(data) if bulk else []
+        windows = self.windows(data) if bulk and self.shared is not None else []
         for attempt in range(retries + 1):
             try:
-                return await self._send(gates, callback, args, kwargs)
+                return await self._send(gates, windows, callback, args, kwargs)
             except RetryAfter as exc:
                 if attempt == retries:
                     log.warning("%s: flood limit hit after %d retries", endpoint, retries)
@@ -208,31 +235,91 @@ class SlidingWindowRateLimiter(BaseRateLimiter[RateLimitArgs]):
     async def _send(
         self,
         gates: list[_Gate],
+        windows: list[Window],
         callback: Callable[..., Coroutine[Any, Any, Result]],
         args: Any,
         kwargs: dict[str, Any],
     ) -> Result:
         entered: list[_Gate] = []
+        token = secrets.token_hex(12) if windows else ""
         try:
             for gate in gates:  # a group's slot first: holding it while queueing is only stricter
                 await gate.enter()
                 entered.append(gate)
+            if windows:
+                await self._take_shared(windows, token)
             while (pause := self._paused_until - time.monotonic()) > 0:
                 await asyncio.sleep(pause)
             return await callback(*args, **kwargs)
         finally:
+            if windows:
+                await self._end_shared(windows, token)
             for gate in entered:
                 gate.leave()
 
-    def _gates(self, data: dict[str, Any]) -> list[_Gate]:
-        chat_id = data.get("chat_id")
+    async def _take_shared(self, windows: list[Window], token: str) -> None:
+        """A slot in each shared window: queued in this process for the overall window, aside
+        while only the request's own chat or group is full."""
+        assert self.shared is not None
+        while True:
+            verdict: Verdict
+            async with self._shared_turn:
+                while not (verdict := await self.shared.take(windows, token)).taken:
+                    if verdict.full != OVERALL:
+                        break
+                    await asyncio.sleep(verdict.wait)
+                else:
+                    return
+            await asyncio.sleep(verdict.wait)
+
+    async def _end_shared(self, windows: list[Window], token: str) -> None:
+        """End the request's shared slots (also one cancelled while taking: ending slots never
+        taken changes nothing); a failure leaves them to expire after their flight time."""
+        assert self.shared is not None
+        try:
+            await self.shared.end(windows, token)
+        except Exception:
+            log.warning("could not end shared rate slots %s; they expire", token, exc_info=True)
+
+    def windows(self, data: dict[str, Any]) -> list[Window]:
+        """The shared windows a bulk request with ``data`` takes a slot in."""
         if data.get("allow_paid_broadcast", False):
-            return [self._paid]
+            return [Window("paid", PAID_BROADCAST_LIMIT, 1.0)]
+        chat_id = _chat(data.get("chat_id"))
         if chat_id is None:
             return []
-        with contextlib.suppress(ValueError, TypeError):
-            chat_id = int(chat_id)
-        if isinstance(chat_id, str) or (isinstance(chat_id, int) and chat_id < 0):
+        windows = [
+            Window(OVERALL, self.overall_limit, self.overall_period),
+            Window(f"chat:{chat_id}", self.chat_limit, self.chat_period),
+        ]
+        if _is_group(chat_id):
+            windows.append(Window(f"group:{chat_id}", self.group_limit, self.group_period))
+        return windows
+
+    async def room(self, chat_id: int) -> int:
+        """How many more bulk messages the group ``chat_id`` takes now (in this process's
+        window, and the shared one when there is one); a private chat's per-minute room."""
+        if not _is_group(chat_id):
+            return int(self.chat_limit * 60 / self.chat_period)
+        gate = self._groups.get(chat_id)
+        local = self.group_limit
+        if gate is not None:
+            window = gate.window
+            local = max(0, window.limit - window.used())
+        if self.shared is None:
+            return local
+        shared = await self.shared.room(
+            Window(f"group:{chat_id}", self.group_limit, self.group_period)
+        )
+        return min(local, shared)
+
+    def _gates(self, data: dict[str, Any]) -> list[_Gate]:
+        if data.get("allow_paid_broadcast", False):
+            return [self._paid]
+        chat_id = _chat(data.get("chat_id"))
+        if chat_id is None:
+            return []
+        if _is_group(chat_id):
             return [self._group(chat_id), self._overall]
         return [self._overall]
 
@@ -243,6 +330,20 @@ class SlidingWindowRateLimiter(BaseRateLimiter[RateLimitArgs]):
                 self._groups = {key: g for key, g in self._groups.items() if not g.idle()}
             gate = self._groups[chat_id] = _Gate(SlidingWindow(self.group_limit, self.group_period))
         return gate
+
+
+def _chat(chat_id: object) -> int | str | None:
+    """A request's chat: an int id, an ``@username``, or None."""
+    if chat_id is None or isinstance(chat_id, int):
+        return chat_id
+    with contextlib.suppress(ValueError):
+        return int(str(chat_id))
+    return str(chat_id)
+
+
+def _is_group(chat_id: int | str) -> bool:
+    """Groups, supergroups and channels: negative ids and ``@usernames``."""
+    return isinstance(chat_id, str) or chat_id < 0
 
 
 def retry_after_seconds(exc: RetryAfter) -> float:

@@ -1,10 +1,12 @@
-"""Telegram's flood limits as token buckets with an injectable clock."""
+"""Telegram's flood limits as token buckets with an injectable clock, and the count of the
+messages that broke them (strict windows over the recorded arrival times)."""
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from simulator.errors import ApiError
@@ -103,3 +105,61 @@ class RateLimiter:
             rate = self.limits.group_per_minute / 60
             self._groups[chat_id] = TokenBucket(rate, self.limits.group_burst, self._clock)
         return self._groups[chat_id]
+
+
+Rule = tuple[int, float]  # at most this many messages in any this many seconds
+
+
+@dataclass(frozen=True)
+class FloodRules:
+    """Telegram's published limits as strict windows: what a violation is counted against.
+
+    Tests and benchmarks may scale a period down (a 3-s "minute") with the sender's limits."""
+
+    overall: Rule = (int(DEFAULT_GLOBAL_PER_SECOND), 1.0)
+    chat: Rule = (int(DEFAULT_CHAT_PER_SECOND), 1.0)  # any one chat, private or group
+    group: Rule = (int(DEFAULT_GROUP_PER_MINUTE), 60.0)
+
+
+@dataclass(frozen=True)
+class Violations:
+    """Messages that arrived while their window already held its limit."""
+
+    overall: int = 0
+    chat: int = 0
+    group: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.overall + self.chat + self.group
+
+
+def over_limit(times: Iterable[float], rule: Rule) -> int:
+    """How many of ``times`` found ``limit`` others in the ``period`` before them (within
+    (t - period, t]: two messages exactly a period apart are fine)."""
+    limit, period = rule
+    window: deque[float] = deque()
+    over = 0
+    for at in sorted(times):
+        while window and window[0] <= at - period:
+            window.popleft()
+        if len(window) >= limit:
+            over += 1
+        window.append(at)
+    return over
+
+
+def count_violations(
+    arrivals: Iterable[tuple[float, int]], rules: FloodRules | None = None
+) -> Violations:
+    """Violations among ``arrivals`` (unix time, chat id) of the bot's messages: overall, per
+    chat (a second each, Telegram's advice for any chat) and per group (negative ids)."""
+    rules = rules or FloodRules()
+    every: list[float] = []
+    by_chat: defaultdict[int, list[float]] = defaultdict(list)
+    for at, chat_id in arrivals:
+        every.append(at)
+        by_chat[chat_id].append(at)
+    chat = sum(over_limit(times, rules.chat) for times in by_chat.values())
+    group = sum(over_limit(t, rules.group) for c, t in by_chat.items() if c < 0)
+    return Violations(over_limit(every, rules.overall), chat, group)

@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_from: str | None = None
     smtp_starttls: bool = True
+    # Telegram's limits shared by every process of the bot: redis://… keeps them in Redis;
+    # unset, in the PostgreSQL database when there is one, else in the process; "local": in
+    # the process even on PostgreSQL (a single sender).
+    rate_budget_url: str | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -73,6 +77,15 @@ class Settings(BaseSettings):
     @classmethod
     def _no_trailing_slash(cls, value: str | None) -> str | None:
         return value.rstrip("/") if value is not None else None
+
+    @field_validator("rate_budget_url")
+    @classmethod
+    def _budget_store(cls, value: str | None) -> str | None:
+        if value is None or value in ("", "local"):
+            return value or None
+        if not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must be a redis://, rediss:// or unix:// URL, or 'local'")
+        return value
 
     @field_validator("webhook_secret")
     @classmethod
