@@ -21,10 +21,12 @@ from dashboard.campaign_view import (
     group_label,
     item_label,
     methods_used,
+    records,
     score_lines,
     trend_rows,
 )
 from dashboard.deps import Db, Viewer, dashboard_state
+from dashboard.funnel_page import funnel_for_page
 from dashboard.rendering import PREFIX, language_of, message_page, render
 from dashboard.texts import t as phrase
 from scoring import CampaignReport
@@ -47,7 +49,8 @@ BREAKDOWNS: Final = (
 
 async def find_campaign(request: Request, session: AsyncSession, key: str) -> Campaign | Response:
     """The campaign ``key``, or the polite 404 page."""
-    campaign = await campaign_by_key(session, key) if 0 < len(key) <= MAX_KEY else None
+    usable = 0 < len(key) <= MAX_KEY and "\x00" not in key  # PostgreSQL refuses NUL
+    campaign = await campaign_by_key(session, key) if usable else None
     if campaign is None:
         return message_page(
             request, "not_found_title", "not_found_campaign", status=404, key=key[:MAX_KEY]
@@ -60,23 +63,21 @@ def _charts(
 ) -> dict[str, str]:
     """The page's SVGs, drawn once per report and language."""
     previous = report.previous_campaign
-    common = {
-        "current_label": t("this_campaign", key=report.campaign),
-        "previous_label": t("previous_campaign", key=previous) if previous else None,
-        "target": report.targets.score,
-        "target_label": t("score_target", target=f"{report.targets.score:g}"),
-    }
+    score = report.targets.score
+
+    def chart(lines: list[Any], what: str) -> str:
+        return scores_svg(
+            chart_rows(lines),
+            title=t("scores_chart", what=t(what)),
+            current_label=t("this_campaign", key=report.campaign),
+            previous_label=t("previous_campaign", key=previous) if previous else None,
+            target=score,
+            target_label=t("score_target", target=f"{score:g}"),
+        )
+
     out = {
-        "factors": scores_svg(
-            chart_rows(page["factor_lines"]),
-            title=t("scores_chart", what=t("section_factors")),
-            **common,
-        ),
-        "items": scores_svg(
-            chart_rows(page["item_lines"]),
-            title=t("scores_chart", what=t("section_items")),
-            **common,
-        ),
+        "factors": chart(page["factor_lines"], "section_factors"),
+        "items": chart(page["item_lines"], "section_items"),
     }
     points = drivers(report, survey, lang)
     if points:
@@ -123,7 +124,7 @@ def page_context(
 
     driver_rows = [
         {**r, "label": factor_label(survey, str(r["factor"]), lang)}
-        for r in report.drivers.to_dict("records")
+        for r in records(report.drivers)
     ]
     return {
         "campaign": campaign,
@@ -132,11 +133,11 @@ def page_context(
         "factor_lines": lines["factors"],
         "item_lines": lines["items"],
         "breakdowns": breakdowns,
-        "lowest": labelled(report.lowest_items.to_dict("records")),
-        "rises": labelled(report.largest_rises.to_dict("records")),
-        "falls": labelled(report.largest_falls.to_dict("records")),
+        "lowest": labelled(records(report.lowest_items)),
+        "rises": labelled(records(report.largest_rises)),
+        "falls": labelled(records(report.largest_falls)),
         "drivers": driver_rows,
-        "customers": report.customers.to_dict("records"),
+        "customers": records(report.customers),
         "methods": methods_used(figures) + ([Interval.BOOTSTRAP.value] if driver_rows else []),
         "grade_word": lambda grade: grade_word(grade, lang),
         "satisfaction_rule": satisfaction_rule(report.grade_bands),
@@ -167,7 +168,8 @@ def campaign_router() -> APIRouter:
             f"charts:{lang}",
             lambda: _charts(report, survey, lang, t, context),
         )
-        context.update(nav="campaigns", funnel=None)
+        # D2's funnel section (templates/funnel_section.html) under the index cards.
+        context.update(nav="campaigns", funnel=await funnel_for_page(session, campaign))
         return render(request, "campaign.html", context)
 
     return router

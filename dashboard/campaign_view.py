@@ -96,16 +96,18 @@ class ScoreLine:
     change: Change
 
 
+def records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """A report table's rows as dicts keyed by column name."""
+    return [{str(k): v for k, v in row.items()} for row in table.to_dict("records")]
+
+
 def _value(row: Mapping[str, Any], name: str) -> float | None:
     value = row.get(name)
     return None if value is None else finite(value)
 
 
 def trend_rows(report: CampaignReport) -> dict[tuple[str, str, str], dict[str, Any]]:
-    return {
-        (str(r["scope"]), str(r["key"]), str(r["metric"])): r
-        for r in report.trends.to_dict("records")
-    }
+    return {(str(r["scope"]), str(r["key"]), str(r["metric"])): r for r in records(report.trends)}
 
 
 def change_of(trends: Trends, scope: Scope, key: str, metric: str) -> Change:
@@ -216,7 +218,7 @@ def grade_word(grade: str | None, lang: str) -> str | None:
 def score_lines(table: pd.DataFrame, scope: Scope, trends: Trends, label: Any) -> list[ScoreLine]:
     """The rows of a factor, item or breakdown table; ``label(key)`` names a row."""
     out = []
-    for row in table.to_dict("records"):
+    for row in records(table):
         key = str(row["group"])
         score = Figure(
             _value(row, "mean_score"),
@@ -263,7 +265,7 @@ def drivers(report: CampaignReport, survey: Survey, lang: str) -> list[Driver]:
             float(row["performance"]),
             row.get("quadrant") or None,
         )
-        for row in report.drivers.to_dict("records")
+        for row in records(report.drivers)
         if _value(row, "relative_importance") is not None and _value(row, "performance") is not None
     ]
 

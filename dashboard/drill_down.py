@@ -91,7 +91,8 @@ def drill_down_router() -> APIRouter:
         found = await find_campaign(request, session, key)
         if not isinstance(found, Campaign):
             return found
-        row = await customer_of(session, customer) if len(customer) <= MAX_CUSTOMER else None
+        usable = len(customer) <= MAX_CUSTOMER and "\x00" not in customer  # PostgreSQL refuses NUL
+        row = await customer_of(session, customer) if usable else None
         if row is None:
             return message_page(
                 request,

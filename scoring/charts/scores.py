@@ -39,7 +39,8 @@ def _array(values: Sequence[float | None]) -> np.ndarray:
 def _whiskers(values: np.ndarray, lows: np.ndarray, highs: np.ndarray) -> np.ndarray:
     below = np.where(np.isnan(lows), 0.0, values - lows)
     above = np.where(np.isnan(highs), 0.0, highs - values)
-    return np.clip(np.vstack([below, above]), 0.0, None)
+    spans: np.ndarray = np.clip(np.vstack([below, above]), 0.0, None)
+    return spans
 
 
 def axis_floor(rows: Sequence[ScoreRow], target: float | None) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 from playwright.async_api import Page
@@ -14,6 +15,7 @@ from storage.apikeys import create_api_key
 from survey.vocabulary import ApiKeyRole
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+SECRET = "dashboard-test-secret"  # the keyed_client fixture's settings.secret_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,3 +57,13 @@ async def sign_in_tab(page: Page, base_url: str, key: str, next_path: str = "/da
     await page.locator("#api_key").fill(key)
     async with page.expect_navigation():
         await page.locator("form button[type=submit]").last.click()
+
+
+async def report_json(client: httpx.AsyncClient, key: Key, campaign: str) -> dict[str, Any]:
+    """``GET /campaigns/{campaign}/report`` of the admin API, as the page's numbers must be."""
+    response = await client.get(
+        f"/campaigns/{campaign}/report", headers={"Authorization": f"Bearer {key.secret}"}
+    )
+    assert response.status_code == 200, response.text
+    data: dict[str, Any] = response.json()
+    return data

@@ -1,0 +1,252 @@
+"""The campaigns list, the campaign page and the drill-down over real HTTP on two campaigns
+seeded through the real services: the page's numbers are the report JSON's (``GET
+/campaigns/{key}/report``), in zh-CN and en; a new answer shows on the next view (the cached
+report is keyed by the answers); the drill-down lists exactly the 1–2 answers with their
+comments; no page shows an invitation token or a survey link; unknown or junk addresses are
+polite 404/422 pages."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.models import Answer, Campaign, Invitation
+from survey.vocabulary import AnswerKind, ApiKeyRole, InvitationState
+from tests.dashboard.conftest import Site
+from tests.dashboard.dashing import Key, report_json, sign_in
+from tests.dashboard.seeding import CURRENT, PREVIOUS
+from tests.support import respond, seed_campaign
+
+Sessions = async_sessionmaker[AsyncSession]
+PAGE = f"/dashboard/campaigns/{CURRENT}"
+CARD = re.compile(
+    r'data-metric="(\w+)">\s*<h3>[^<]*</h3>\s*<div class="value" data-value="([^"]*)"'
+)
+ROW_VALUE = re.compile(
+    r'<tr data-key="([^"]+)">\s*<th[^>]*>.*?</th>\s*'
+    r'<td class="num" data-field="mean_score" data-value="([^"]*)"',
+    re.S,
+)
+
+
+def _number(text: str) -> float | None:
+    return None if text in ("None", "nan", "") else float(text)
+
+
+def _close(page: float | None, report: float | None) -> bool:
+    if page is None or report is None:
+        return page is None and report is None
+    return math.isclose(page, report, rel_tol=1e-9, abs_tol=1e-9)
+
+
+def section(html: str, table_id: str) -> str:
+    start = html.index(f'id="{table_id}"')
+    return html[start : html.index("</table>", start)]
+
+
+async def _tokens(sessions: Sessions) -> list[str]:
+    async with sessions() as session:
+        return list(await session.scalars(select(Invitation.token)))
+
+
+async def test_the_campaign_page_shows_the_reports_numbers(
+    site: Site, site_client: httpx.AsyncClient
+) -> None:
+    report = await report_json(site_client, site.keys[ApiKeyRole.VIEWER], CURRENT)
+    await sign_in(site_client, site.keys[ApiKeyRole.VIEWER].secret)
+    response = await site_client.get(PAGE, params={"lang": "en"})
+    assert response.status_code == 200
+    html = response.text
+    summary = report["summary"]
+    expected = {
+        "satisfaction_rate": summary["satisfaction_rate"]["value"],
+        "loyalty": summary["loyalty"]["value"],
+        "favourable_rate": summary["favourable_rate"]["value"],
+        "nps": summary["nps"]["value"],
+        "response_rate": report["response"]["rate"]["value"],
+        "mean_score": summary["mean_score"]["value"],
+    }
+    shown = {metric: _number(value) for metric, value in CARD.findall(html)}
+    assert shown.keys() == expected.keys()
+    for metric, value in expected.items():
+        assert _close(shown[metric], value), metric
+    # What a reader sees is the same number, rounded: the satisfaction rate as a percentage.
+    assert f"{summary['satisfaction_rate']['value'] * 100:.1f}%" in html
+    assert f"{report['response']['rate']['value'] * 100:.1f}%" in html
+    tables = {
+        "factors-table": report["factors"],
+        "items-table": report["items"],
+        "by_business_unit-table": report["business_units"],
+        "by_role-table": report["roles"],
+        "by_customer_class-table": report["customer_classes"],
+    }
+    for table, rows in tables.items():
+        page_rows = dict(ROW_VALUE.findall(section(html, table)))
+        assert page_rows.keys() == {r["group"] for r in rows}
+        for row in rows:
+            assert _close(_number(page_rows[row["group"]]), row["mean_score"]), row["group"]
+    # Not representative (35 of 50 answered, target 80 %), said plainly.
+    assert report["representative"] is False
+    assert 'id="not-representative"' in html and "Not representative" in html
+    # Each interval names its method and n.
+    assert "Wilson score interval over customers" in html
+    assert f"n = {summary['satisfaction_rate']['n']:.0f} (customers)" in html
+    # The charts are inline SVG with their accessible names; the quadrant has its drivers.
+    assert html.count("<svg") >= 3 and 'aria-label="Factor scores' in html
+    drivers = section(html, "drivers-table")
+    assert all(f'data-key="{d["factor"]}"' in drivers for d in report["drivers"])
+    assert len(report["drivers"]) == 4
+    for scope in ("business unit", "role", "customer class"):
+        assert f"By {scope}" in html
+    for item in report["lowest_items"]:
+        assert f'data-key="{item["item"]}"' in section(html, "lowest-table")
+    assert f'href="/dashboard/campaigns/{PREVIOUS}"' in html
+
+
+async def test_the_pages_speak_chinese_and_english(
+    site: Site, site_client: httpx.AsyncClient
+) -> None:
+    await sign_in(site_client, site.keys[ApiKeyRole.VIEWER].secret)
+    chinese = await site_client.get(PAGE, params={"lang": "zh-CN"})
+    assert '<html lang="zh-CN">' in chinese.text and "满意率" in chinese.text
+    assert "因子得分" in chinese.text and "不具代表性" in chinese.text
+    remembered = await site_client.get("/dashboard")  # the cookie keeps the choice
+    assert "调查活动" in remembered.text
+    english = await site_client.get("/dashboard", params={"lang": "en"})
+    assert '<html lang="en">' in english.text and "Campaigns" in english.text
+    assert "Satisfaction" in (await site_client.get(PAGE)).text
+    site_client.cookies.delete("csat_dashboard_lang", path="/dashboard")
+    hinted = await site_client.get("/dashboard", headers={"accept-language": "en-GB,en;q=0.8"})
+    assert '<html lang="en">' in hinted.text
+
+
+async def test_the_list_and_a_new_answer_on_the_next_view(
+    site: Site, site_client: httpx.AsyncClient
+) -> None:
+    await sign_in(site_client, site.keys[ApiKeyRole.VIEWER].secret)
+    listing = await site_client.get("/dashboard", params={"lang": "en"})
+    assert listing.status_code == 200
+    for key in (CURRENT, PREVIOUS):
+        report = await report_json(site_client, site.keys[ApiKeyRole.VIEWER], key)
+        row = listing.text[listing.text.index(f'data-campaign="{key}"') :]
+        row = row[: row.index("</tr>")]
+        assert f"{report['response']['rate']['value'] * 100:.1f}%" in row
+        assert f"{report['summary']['satisfaction_rate']['value'] * 100:.1f}%" in row
+    before = await report_json(site_client, site.keys[ApiKeyRole.VIEWER], CURRENT)
+    first = await site_client.get(PAGE)
+    assert (
+        f"{before['response']['completed']} of {before['response']['invited']} invited"
+        in first.text
+    )
+    async with site.sessions() as session:
+        campaign = await session.scalar(select(Campaign).where(Campaign.key == CURRENT))
+        assert campaign is not None
+        waiting = await session.scalar(
+            select(Invitation.token).where(
+                Invitation.campaign_id == campaign.id, Invitation.state != InvitationState.COMPLETED
+            )
+        )
+    assert waiting is not None
+    await respond(site.sessions, waiting, {"GI": 5, "TS.needs": 4}, nps=9)
+    after = await site_client.get(PAGE)
+    assert (
+        f"{before['response']['completed'] + 1} of {before['response']['invited']} invited"
+        in after.text
+    )
+    assert (await report_json(site_client, site.keys[ApiKeyRole.VIEWER], CURRENT))["response"][
+        "completed"
+    ] == before["response"]["completed"] + 1
+
+
+async def test_drill_down_to_the_low_answers_and_a_customer(
+    site: Site, site_client: httpx.AsyncClient
+) -> None:
+    async with site.sessions() as session:
+        campaign = await session.scalar(select(Campaign).where(Campaign.key == CURRENT))
+        assert campaign is not None
+        low = await session.scalar(
+            select(func.count(Answer.id)).where(
+                Answer.campaign_id == campaign.id,
+                Answer.kind == AnswerKind.LIKERT,
+                Answer.question.like("TS.%"),
+                Answer.level <= 2,
+                Answer.void.is_(False),
+            )
+        )
+    assert low
+    await sign_in(site_client, site.keys[ApiKeyRole.VIEWER].secret)
+    page = await site_client.get(f"{PAGE}/low/TS", params={"lang": "en"})
+    assert page.status_code == 200
+    table = section(page.text, "low-table")
+    levels = re.findall(r'data-level="(\d)"', table)
+    assert len(levels) == low and set(levels) <= {"1", "2"}
+    assert f"{low} answers of 1–2" in page.text
+    assert "样品晚了两周" in table  # what happened, from the follow-up
+    one = await site_client.get(f"{PAGE}/low/TS.needs", params={"lang": "en"})
+    assert one.status_code == 200
+    customer = await site_client.get(f"{PAGE}/customers/C01", params={"lang": "en"})
+    assert customer.status_code == 200
+    assert "Customer C01 (C01) in 2026-H2" in customer.text
+    report = await report_json(site_client, site.keys[ApiKeyRole.VIEWER], CURRENT)
+    c01 = next(c for c in report["customers"] if c["customer_id"] == "C01")
+    header = section(customer.text, "customer-answers").split("</thead>")[0]
+    assert header.count('<th scope="col">') == 1 + c01["n_respondents"]
+
+
+async def test_no_page_shows_a_token_or_a_survey_link(
+    site: Site, site_client: httpx.AsyncClient
+) -> None:
+    tokens = await _tokens(site.sessions)
+    paths = ["/dashboard", PAGE, f"{PAGE}/low/TS", f"{PAGE}/low/GI", f"{PAGE}/customers/C03"]
+    for role in (ApiKeyRole.VIEWER, ApiKeyRole.ADMIN):
+        site_client.cookies.clear()
+        await sign_in(site_client, site.keys[role].secret)
+        for path in paths:
+            html = (await site_client.get(path)).text
+            assert not [t for t in tokens if t in html], (role, path)
+            assert "/s/" not in html and "t.me/" not in html and "start=" not in html, path
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/dashboard/campaigns/nope", 404),
+        ("/dashboard/campaigns/" + "x" * 500, 404),
+        ("/dashboard/campaigns/a%00b", 404),
+        (f"{PAGE}/low/XX", 404),
+        (f"{PAGE}/low/" + "%00" * 3, 404),
+        (f"{PAGE}/customers/C99", 404),
+        (f"{PAGE}/customers/%00", 404),
+        ("/dashboard/nothing/here", 404),
+        ("/dashboard/campaigns/nope/low/TS", 404),
+    ],
+)
+async def test_unknown_addresses_are_polite_pages(
+    site: Site, site_client: httpx.AsyncClient, path: str, status: int
+) -> None:
+    await sign_in(site_client, site.keys[ApiKeyRole.VIEWER].secret)
+    response = await site_client.get(path)
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("text/html")
+    assert 'role="alert"' in response.text and "Traceback" not in response.text
+    assert response.headers["x-frame-options"] == "DENY"
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["cache-control"] == "no-store"
+
+
+async def test_an_empty_database_and_a_campaign_without_answers(
+    client: httpx.AsyncClient, keys: dict[ApiKeyRole, Key], sessions: Sessions
+) -> None:
+    await sign_in(client, keys[ApiKeyRole.VIEWER].secret)
+    empty = await client.get("/dashboard", params={"lang": "en"})
+    assert "No campaigns yet." in empty.text
+    await seed_campaign(sessions, key="2027-Q1")
+    page = await client.get("/dashboard/campaigns/2027-Q1", params={"lang": "en"})
+    assert page.status_code == 200
+    assert "Nobody has answered yet." in page.text
+    assert "no previous campaign" in page.text.lower()
