@@ -6,12 +6,19 @@ in ``settings.staff_language``; it goes to the factor department's chat, else th
 chat. Renderers read the ticket when the message goes out, so the latest causes are shown.
 With no chat for the ticket's department the alert raises ``NoStaffChat``: the dispatcher
 keeps it pending until a chat is configured.
+
+A burst of alerts for one chat, more than its per-minute limit lets through, goes out as
+digests (``digests``): one line per ticket, each with its Take button, within Telegram's
+limits of 4096 characters and 100 buttons a message, so that every alert arrives within the
+minute; the dispatcher decides when (bot/dispatch.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Final
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,6 +38,10 @@ from survey.tickets import ACTIVE, plan_due
 from surveying.response import survey_of
 
 MAX_COMMENT = 1000  # keeps a card well under Telegram's 4096 characters
+MAX_MESSAGE: Final = 4096  # Telegram's limit on a message's text
+MAX_BUTTONS: Final = 100  # Telegram's limit on an inline keyboard's buttons
+DIGEST_ROW: Final = 4  # Take buttons side by side in a digest
+MAX_DIGEST_LINE: Final = 200  # a digest line's characters, so that a digest holds ~20 or more
 
 
 @dataclass(frozen=True)
@@ -190,7 +201,8 @@ async def render_alert(session: AsyncSession, row: OutboundMessage, settings: Se
         raise NoStaffChat(f"none for department {ticket.department or NO_DEPARTMENT}")
     view = await load_view(session, ticket)
     keyboard = alert_keyboard(ticket.id, settings.staff_language)
-    return Outgoing(chat_id, alert_text(view, settings), keyboard)
+    line = digest_line(view, settings, overdue=False)
+    return Outgoing(chat_id, alert_text(view, settings), keyboard, ticket.id, line)
 
 
 async def render_overdue(
@@ -203,4 +215,52 @@ async def render_overdue(
         raise Skip(f"no staff chat configured (department {ticket.department or '-'})")
     view = await load_view(session, ticket)
     keyboard = alert_keyboard(ticket.id, settings.staff_language)
-    return Outgoing(chat_id, alert_text(view, settings, header="staff_overdue"), keyboard)
+    text = alert_text(view, settings, header="staff_overdue")
+    return Outgoing(chat_id, text, keyboard, ticket.id, digest_line(view, settings, overdue=True))
+
+
+def digest_line(view: TicketView, settings: Settings, *, overdue: bool) -> str:
+    """A ticket in one line of a digest: id, customer, question, score, severity."""
+    lang = settings.staff_language
+    line = t(
+        "staff_digest_line",
+        lang,
+        id=view.ticket.id,
+        customer=view.customer.name,
+        question=_question_text(view, lang),
+        score=_score_text(view, lang),
+        severity=f"{view.ticket.severity:g}",
+    )
+    if overdue:
+        line = f"{t('staff_digest_overdue', lang)} {line}"
+    return line[:MAX_DIGEST_LINE]
+
+
+def digests(alerts: Sequence[Outgoing], lang: str) -> list[tuple[list[Outgoing], Outgoing]]:
+    """The alerts for one chat as few messages as Telegram's limits allow: each digest with
+    the alerts it carries, one line and one Take button per ticket."""
+    chunks: list[list[Outgoing]] = []
+    size = MAX_MESSAGE  # forces a first chunk
+    for alert in alerts:
+        line = alert.digest_line or alert.text.split("\n", 1)[0][:MAX_DIGEST_LINE]
+        if not chunks or size + len(line) + 1 > MAX_MESSAGE or len(chunks[-1]) >= MAX_BUTTONS:
+            chunks.append([])
+            size = len(t("staff_digest", lang, count=len(alerts))) + 1
+        chunks[-1].append(alert)
+        size += len(line) + 1
+    return [(chunk, _digest(chunk, lang)) for chunk in chunks]
+
+
+def _digest(chunk: list[Outgoing], lang: str) -> Outgoing:
+    lines = [t("staff_digest", lang, count=len(chunk))]
+    lines += [a.digest_line or a.text.split("\n", 1)[0][:MAX_DIGEST_LINE] for a in chunk]
+    buttons = [
+        InlineKeyboardButton(
+            t("staff_digest_take", lang, id=a.ticket_id),
+            callback_data=act.encode(act.TakeTicket(a.ticket_id)),
+        )
+        for a in chunk
+        if a.ticket_id is not None
+    ]
+    rows = [buttons[i : i + DIGEST_ROW] for i in range(0, len(buttons), DIGEST_ROW)]
+    return Outgoing(chunk[0].chat_id, "\n".join(lines), InlineKeyboardMarkup(rows))

@@ -10,6 +10,10 @@ no transaction open; its outcome is then committed:
 - network errors and timeouts → back to the queue with exponential backoff;
 - an alert with no staff chat configured (``NoStaffChat``) → kept pending with the reason,
   looked at again a minute later (the scheduler also makes it due when a process starts);
+- a burst of alerts or overdue alerts for one chat, more than it takes within the minute (a
+  group: 20 a minute less what went in the last minute, as the rate limiter counts), goes as
+  digests (bot/alerts.py): one message carries many rows, each marked sent and each ticket
+  noting the digest as its alert;
 - blocked (403), refused (400, e.g. "chat not found") or ``Skip`` → failed, with the reason;
   a refused invitation or reminder also makes its invitation ``undelivered``, so that the
   chase list hands its link to the account owner.
@@ -34,10 +38,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
-from bot.alerts import NoStaffChat, render_alert, render_overdue
+from bot.alerts import NoStaffChat, digests, render_alert, render_overdue
 from bot.invitations import RENDERERS
 from bot.outgoing import Outgoing, Renderer, Skip
-from bot.rate_limits import BULK, SlidingWindowRateLimiter, retry_after_seconds
+from bot.rate_limits import (
+    BULK,
+    DEFAULT_GROUP_LIMIT,
+    SlidingWindowRateLimiter,
+    retry_after_seconds,
+)
 from storage import outbox
 from storage.engine import transaction
 from storage.models import OutboundMessage
@@ -56,6 +65,7 @@ PER_CHAT_INTERVAL = 1.0  # seconds between two messages to one chat (Telegram's 
 LEASE_SAFETY = 0.75  # stop sending once this share of the lease has passed: no double sends
 HOLD = timedelta(minutes=1)  # an alert waiting for a staff chat is looked at again this often
 INVITING = (OutboxKind.INVITATION, OutboxKind.REMINDER)  # a refusal: invitation undelivered
+ALERTING = (OutboxKind.ALERT, OutboxKind.OVERDUE)  # a burst of these to one chat: digests
 
 
 def default_renderers() -> dict[str, Renderer]:
@@ -65,7 +75,9 @@ def default_renderers() -> dict[str, Renderer]:
 
 @dataclass
 class _Ready:
-    row: OutboundMessage
+    """A message to send and the outbox rows it carries (several for a digest)."""
+
+    rows: list[OutboundMessage]
     outgoing: Outgoing
 
 
@@ -131,7 +143,9 @@ class Dispatcher:
         for row in rows:
             outgoing = await self._render(row, now)
             if outgoing is not None:
-                by_chat.setdefault(outgoing.chat_id, []).append(_Ready(row, outgoing))
+                by_chat.setdefault(outgoing.chat_id, []).append(_Ready([row], outgoing))
+        for chat_id, queue in by_chat.items():
+            by_chat[chat_id] = await self._digested(chat_id, queue)
         sent = await asyncio.gather(
             *(self._send_chat(queue, now, deadline) for queue in by_chat.values())
         )
@@ -156,6 +170,27 @@ class Dispatcher:
             await self._retry(row, now, f"render failed: {exc!r}", now + backoff(row.attempts))
         return None
 
+    async def _digested(self, chat_id: int, queue: list[_Ready]) -> list[_Ready]:
+        """The chat's queue with its alerts as digests when more are due than the chat takes
+        within a minute (a group: 20 a minute, less what went in the last minute)."""
+        alerts = [r for r in queue if r.rows[0].kind in ALERTING]
+        if len(alerts) < 2 or len(alerts) <= await self._room(chat_id):
+            return queue
+        lang = self._settings.staff_language
+        digested = digests([r.outgoing for r in alerts], lang)
+        by_alert = {id(r.outgoing): r.rows[0] for r in alerts}
+        log.info("%d alerts for chat %s go as %d digests", len(alerts), chat_id, len(digested))
+        others = [r for r in queue if r.rows[0].kind not in ALERTING]
+        carried = [_Ready([by_alert[id(a)] for a in chunk], d) for chunk, d in digested]
+        return carried + others
+
+    async def _room(self, chat_id: int) -> int:
+        """How many messages the chat takes within the next minute, as the limiter sees it."""
+        limiter = getattr(self.bot, "rate_limiter", None)
+        if isinstance(limiter, SlidingWindowRateLimiter):
+            return await limiter.room(chat_id)
+        return DEFAULT_GROUP_LIMIT if chat_id < 0 else int(60 / PER_CHAT_INTERVAL)
+
     async def _send_chat(self, queue: list[_Ready], now: datetime, deadline: float) -> int:
         """Send one chat's messages in order, a second apart; stop at a flood wait."""
         sent = 0
@@ -169,7 +204,7 @@ class Dispatcher:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), max(0.0, wait - time.monotonic()))
             if self._stopping.is_set():
-                await self._release([r.row for r in queue[index:]])
+                await self._release([row for r in queue[index:] for row in r.rows])
                 break
             try:
                 message = await self.bot.send_message(
@@ -183,25 +218,34 @@ class Dispatcher:
                 await self._give_back(queue[index:], later, f"flood control: {exc}")
                 break
             except Forbidden as exc:
-                await self._fail(ready.row, f"blocked: {exc.message}", now, refused=True)
+                for row in ready.rows:
+                    await self._fail(row, f"blocked: {exc.message}", now, refused=True)
             except BadRequest as exc:
-                await self._fail(ready.row, f"refused: {exc.message}", now, refused=True)
+                for row in ready.rows:
+                    await self._fail(row, f"refused: {exc.message}", now, refused=True)
             except NetworkError as exc:  # includes TimedOut and dropped connections
-                await self._retry(
-                    ready.row, now, f"network: {exc}", now + backoff(ready.row.attempts)
-                )
+                for row in ready.rows:
+                    await self._retry(row, now, f"network: {exc}", now + backoff(row.attempts))
             except Exception as exc:
-                log.exception("sending outbox row %s failed", ready.row.id)
-                await self._retry(ready.row, now, repr(exc), now + backoff(ready.row.attempts))
+                log.exception("sending outbox rows %s failed", [row.id for row in ready.rows])
+                for row in ready.rows:
+                    await self._retry(row, now, repr(exc), now + backoff(row.attempts))
             else:
                 await self._sent(ready, message.message_id, now)
-                sent += 1
+                sent += len(ready.rows)
             finally:
                 self._last_sent[chat_id] = time.monotonic()
         return sent
 
     async def _sent(self, ready: _Ready, message_id: int, now: datetime) -> None:
-        row, chat_id = ready.row, ready.outgoing.chat_id
+        """Every row the message carried is sent; each alert's ticket notes where it went (a
+        digest's tickets share its message)."""
+        for row in ready.rows:
+            await self._sent_row(row, ready.outgoing.chat_id, message_id, now)
+
+    async def _sent_row(
+        self, row: OutboundMessage, chat_id: int, message_id: int, now: datetime
+    ) -> None:
         async with transaction(self._sessions) as session:
             kept = await outbox.mark_sent(
                 session,
@@ -266,7 +310,7 @@ class Dispatcher:
 
     async def _give_back(self, queue: list[_Ready], not_before: datetime, error: str) -> None:
         async with transaction(self._sessions) as session:
-            for ready in queue:
+            for row in (row for ready in queue for row in ready.rows):
                 await outbox.retry_later(
-                    session, ready.row.id, worker=self.worker, error=error, not_before=not_before
+                    session, row.id, worker=self.worker, error=error, not_before=not_before
                 )

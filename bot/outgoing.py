@@ -18,11 +18,14 @@ from survey.settings import Settings
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One message to send."""
+    """One message to send; an alert also has its ticket and its line for a digest (a burst
+    of alerts to one chat goes out as one message, bot/alerts.py)."""
 
     chat_id: int
     text: str
     reply_markup: InlineKeyboardMarkup | None = None
+    ticket_id: int | None = None
+    digest_line: str | None = None
 
 
 class Skip(Exception):

@@ -26,6 +26,7 @@ from storage.engine import transaction
 from storage.models import Ticket
 from storage.sessions import claim_update
 from storage.staff import staff_member
+from storage.ticket_alerts import alert_is_digest
 from storage.tickets import get_ticket, take_ticket, ticket_history
 from survey import actions as act
 from survey.errors import InvalidAnswer, NotStaff, TicketNotFound
@@ -106,8 +107,11 @@ class StaffDesk:
             where = pressed
             if ticket.alert_chat_id is not None and ticket.alert_message_id is not None:
                 where = (ticket.alert_chat_id, ticket.alert_message_id)
+            digest = await alert_is_digest(session, ticket)
         reply = StaffReply(answer=t("staff_taken", lang, id=ticket.id), ticket_id=ticket.id)
-        if where is not None:
+        if digest:  # the digest keeps the other tickets' buttons: the card goes in a message
+            reply.message = text
+        elif where is not None:
             reply.edit = (where[0], where[1], text)
         return reply
 

@@ -252,6 +252,17 @@ TEXTS: dict[str, dict[str, str]] = {
     "role_purchasing": {"zh-CN": "采购", "en": "purchasing"},
     "role_marketing": {"zh-CN": "市场", "en": "marketing"},
     "role_user": {"zh-CN": "使用者", "en": "user"},
+    # Alert digests: a burst of alerts for one staff chat as one message (bot/alerts.py).
+    "staff_digest": {
+        "zh-CN": "🔴 {count} 条预警（集中发送，点按钮认领）",
+        "en": "🔴 {count} alerts at once (press a button to take a ticket)",
+    },
+    "staff_digest_line": {
+        "zh-CN": "#{id} {customer} · {question} · {score} · 严重度 {severity}",
+        "en": "#{id} {customer} · {question} · {score} · severity {severity}",
+    },
+    "staff_digest_overdue": {"zh-CN": "⏰ 逾期", "en": "⏰ overdue"},
+    "staff_digest_take": {"zh-CN": "认领 #{id}", "en": "Take #{id}"},
 }
 
 

@@ -119,6 +119,22 @@ async def record_alert(
     return ticket
 
 
+async def alert_is_digest(session: AsyncSession, ticket: Ticket) -> bool:
+    """Did the ticket's alert go out in a digest (a message other tickets' alerts share)?"""
+    if ticket.alert_chat_id is None or ticket.alert_message_id is None:
+        return False
+    other = await session.scalar(
+        select(Ticket.id)
+        .where(
+            Ticket.alert_chat_id == ticket.alert_chat_id,
+            Ticket.alert_message_id == ticket.alert_message_id,
+            Ticket.id != ticket.id,
+        )
+        .limit(1)
+    )
+    return other is not None
+
+
 async def start_plan_clock(
     session: AsyncSession, ticket_id: int, *, now: datetime, calendar: WorkingCalendar
 ) -> None:
