@@ -2,7 +2,7 @@
 through python-telegram-bot and our limiter with the budget ``CSAT_RATE_BUDGET_URL`` picks
 (bot/rate_budget.py), as ``csat serve``'s scheduler sends, until the outbox is empty.
 
-    python -m tests.bot.rate_worker DB_URL
+    python -m tests.bot.rate_worker DB_URL [BATCH]
 
 It prints ``ready`` once it has imported everything, then runs one round per line read on
 stdin, ``API_ROOT TOKEN BUDGET GROUP_LIMIT GROUP_PERIOD`` (BUDGET: a redis:// URL, ``local``,
@@ -51,7 +51,9 @@ def round_line(api_root: str, token: str, budget: str | None, group: tuple[int, 
     return f"{api_root} {token} {budget or DEFAULT} {group[0]} {group[1]}\n".encode()
 
 
-async def send_round(db_url: str, sessions: async_sessionmaker[AsyncSession], line: str) -> int:
+async def send_round(
+    db_url: str, sessions: async_sessionmaker[AsyncSession], line: str, batch: int
+) -> int:
     """Send the outbox through the bot and budget ``line`` names until nothing is pending."""
     api_root, token, budget, group_limit, group_period = line.split()
     settings = Settings(
@@ -70,7 +72,7 @@ async def send_round(db_url: str, sessions: async_sessionmaker[AsyncSession], li
     sent = 0
     async with ExtBot(token, base_url=f"{api_root}/bot", rate_limiter=limiter) as bot:
         dispatcher = Dispatcher(
-            bot, sessions, settings, RENDERERS, worker=f"rate-{os.getpid()}", batch=BATCH
+            bot, sessions, settings, RENDERERS, worker=f"rate-{os.getpid()}", batch=batch
         )
         while True:
             sent += await dispatcher.dispatch(utcnow())
@@ -82,14 +84,14 @@ async def send_round(db_url: str, sessions: async_sessionmaker[AsyncSession], li
             await asyncio.sleep(IDLE_PAUSE)
 
 
-async def serve(db_url: str) -> None:
+async def serve(db_url: str, batch: int) -> None:
     engine = create_engine(db_url)
     sessions = create_sessionmaker(engine)
     print("ready", flush=True)
     while line := (await asyncio.to_thread(sys.stdin.readline)).strip():
-        print(f"sent {await send_round(db_url, sessions, line)}", flush=True)
+        print(f"sent {await send_round(db_url, sessions, line, batch)}", flush=True)
     await engine.dispose()
 
 
 if __name__ == "__main__":
-    asyncio.run(serve(sys.argv[1]))
+    asyncio.run(serve(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else BATCH))
