@@ -38,6 +38,14 @@ def _level(survey: Survey, key: str, level: int, lang: str) -> str:
     return str(level) if question is None else answer_label(question, level, lang)
 
 
+def _causes(survey: Survey, key: str, causes: tuple[str, ...], lang: str) -> str:
+    """The causes' names (none known to the question: nothing, not an empty "Causes:")."""
+    question = survey.question(key)
+    if question is None or not {a.key for a in question.attributes} & set(causes):
+        return ""
+    return cause_names(survey, key, causes, lang)
+
+
 def drill_down_router() -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
@@ -65,7 +73,7 @@ def drill_down_router() -> APIRouter:
                 "row": row,
                 "question": item_label(survey, row.question, lang),
                 "level": _level(survey, row.question, row.level, lang),
-                "causes": cause_names(survey, row.question, row.causes, lang) if row.causes else "",
+                "causes": _causes(survey, row.question, row.causes, lang),
             }
             for row in rows
         ]
