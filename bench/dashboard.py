@@ -25,16 +25,16 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.report_speed import bench_survey, generate  # noqa: E402
-from bench.storage_load import store  # noqa: E402
-from cli.hosting import AppServer  # noqa: E402
-from storage.engine import create_engine, create_sessionmaker  # noqa: E402
-from storage.migrate import upgrade_async  # noqa: E402
-from survey.settings import Settings  # noqa: E402
-from survey.vocabulary import ApiKeyRole  # noqa: E402
-from tests.dashboard.dashing import make_key, sign_in  # noqa: E402
-from tests.dashboard.seeding import CURRENT, seed_dashboard  # noqa: E402
-from tests.support import free_port  # noqa: E402
+from bench.report_speed import bench_survey, generate
+from bench.storage_load import store
+from cli.hosting import AppServer
+from storage.engine import create_engine, create_sessionmaker
+from storage.migrate import upgrade_async
+from survey.settings import Settings
+from survey.vocabulary import ApiKeyRole
+from tests.dashboard.dashing import make_key, sign_in
+from tests.dashboard.seeding import CURRENT, seed_dashboard
+from tests.support import free_port
 
 TARGET_SECONDS = 2.0
 WARM_VIEWS = 5
@@ -71,13 +71,13 @@ async def measure(url: str, campaign: str, label: str) -> None:
                         [await _timed(client, "/dashboard") for _ in range(WARM_VIEWS)]
                     ),
                 )
-            )  # noqa: E501
+            )
             rows.append(
                 (
                     "campaign page, warm",
                     statistics.median([await _timed(client, page) for _ in range(WARM_VIEWS)]),
                 )
-            )  # noqa: E501
+            )
             rows.append(("campaign page, en", await _timed(client, page + "?lang=en")))
     finally:
         await server.stop()
@@ -106,7 +106,7 @@ async def main(answers: int, skip_large: bool) -> None:
             for campaign, seed, shift in (("2025H2", 8, -0.1), ("2026H1", 7, 0.0)):
                 frame, invitations = generate(
                     survey, answers, campaign=campaign, seed=seed, shift=shift
-                )  # noqa: E501
+                )
                 async with sessions() as session, session.begin():
                     await store(session, survey, frame, invitations, campaign)
             print(f"\nstored 2 x {answers:,} answers in {time.perf_counter() - t0:.0f} s")
