@@ -468,6 +468,7 @@ async def main(respondents: int, backend: str, processes: int, template: str, th
         ]
         with running(servers):
             await wait_listening(ports, servers)
+            print(f"csat serve pids: {' '.join(str(p.pid) for p in servers)}", flush=True)
             await point_webhook(sim, ports)
 
             async def opening(user: Any, token: str) -> None:

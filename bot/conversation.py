@@ -21,10 +21,10 @@ from bot.render import Prompt, forget_prompt, language_prompt
 from bot.reply import Reply
 from bot.texts import t, telegram_language
 from storage.campaigns import open_invitation
-from storage.engine import transaction
 from storage.models import ChatSession
 from storage.sessions import keep_progress, lock_chat_session, progress_of, remember_prompt
 from storage.types import utcnow
+from storage.write_queue import queued_transaction
 from survey import actions as act
 from survey import events as ev
 from survey.errors import (
@@ -88,7 +88,7 @@ class Conversation:
         """One update in one transaction. ``answers`` tells whether the update would answer
         the survey: once its campaign has closed, such an update is told so, and nothing is
         stored (feedback, /forget and the language work on)."""
-        async with transaction(self._sessions) as session:
+        async with queued_transaction(self._sessions) as session:
             if not await claim_request(session, update_id):
                 return None
             chat = await lock_chat_session(session, sender.user_id)
@@ -214,7 +214,7 @@ class Conversation:
         known only once Telegram took the message, after the update's transaction: a short
         one of a single UPDATE follows (holding the update's locks over a Bot API call
         would make every other writer wait on SQLite)."""
-        async with transaction(self._sessions) as session:
+        async with queued_transaction(self._sessions) as session:
             await remember_prompt(session, user_id, message_id)
 
     def _cut(self, text: str, lang: str | None) -> tuple[str, list[str]]:

@@ -15,9 +15,9 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.campaigns import campaign_is_open, mark_opened
-from storage.engine import transaction
 from storage.sessions import claim_update
 from storage.types import utcnow
+from storage.write_queue import queued_transaction
 from survey.errors import CampaignClosed, InvitationExpired, InvitationNotFound
 from survey.events import Event, Refusal
 from survey.flow import FlowState, Progress, Step
@@ -111,7 +111,7 @@ async def handle(
     ``InvitationNotFound``, ``CampaignClosed`` or ``InvitationExpired`` (nothing stored) for an
     invitation that takes no answers."""
     now = now or utcnow()
-    async with transaction(sessions) as session:
+    async with queued_transaction(sessions) as session:
         if not await claim_request(session, request_id):
             return None
         response = await open_response(session, token, progress, now=now)
@@ -133,7 +133,7 @@ async def visit(
     marks the invitation opened and started (not with ``opening`` False: a link preview that
     no person asked for). Raises as ``handle`` does."""
     now = now or utcnow()
-    async with transaction(sessions) as session:
+    async with queued_transaction(sessions) as session:
         return view(await open_response(session, token, progress, now=now, opening=opening))
 
 

@@ -1,0 +1,49 @@
+"""Transactions of the answer path taking SQLite's write lock in turn within a process.
+
+On SQLite every transaction begins with BEGIN IMMEDIATE (storage/engine.py), so only one at a
+time runs anyway. Left to SQLite, the others wait in its busy handler, which is no queue: each
+polls with sleeps of up to 100 ms and whoever polls first after a commit wins, so with dozens
+of people answering at once some lose every race for the whole busy timeout (seen in
+bench/conversation.py: 15-second waits at 200 respondents). Here they wait in a FIFO asyncio
+lock instead and start the moment the one before ends. Another process still meets the busy
+handler; PostgreSQL needs no queue (its locks are per row).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.engine import transaction
+
+# One lock per engine and event loop (a lock belongs to the loop it was first awaited in).
+_TURNS: weakref.WeakKeyDictionary[Any, weakref.WeakKeyDictionary[Any, asyncio.Lock]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _turn(
+    sessions: async_sessionmaker[AsyncSession],
+) -> contextlib.AbstractAsyncContextManager[Any]:
+    bind = sessions.kw.get("bind")
+    if bind is None or bind.dialect.name != "sqlite":
+        return contextlib.nullcontext()
+    locks = _TURNS.setdefault(bind.sync_engine, weakref.WeakKeyDictionary())
+    return locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+
+
+@asynccontextmanager
+async def queued_transaction(
+    sessions: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[AsyncSession]:
+    """``storage.engine.transaction``, begun only when this process's SQLite transactions
+    before it have ended. Never open another one inside it on the same database: it would
+    wait for this one forever."""
+    async with _turn(sessions), transaction(sessions) as session:
+        yield session
