@@ -25,7 +25,7 @@ async def lock_chat_session(session: AsyncSession, telegram_user_id: int) -> Cha
         .with_for_update()
         .execution_options(populate_existing=True)
     )
-    chat = await session.scalar(query)
+    chat: ChatSession | None = await session.scalar(query)
     if chat is not None:
         return chat
     await insert_ignore(
