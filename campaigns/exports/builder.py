@@ -181,7 +181,8 @@ async def _sample(frames: AsyncIterator[pd.DataFrame], count: int) -> pd.DataFra
     step = math.ceil(count / SAMPLE_ROWS) if count > SAMPLE_ROWS else 1
     parts, seen = [], 0
     async for frame in frames:
-        parts.append(frame.iloc[(-seen) % step :: step])
+        # A copy: a slice would keep its whole chunk alive, and so the whole table.
+        parts.append(frame.iloc[(-seen) % step :: step].copy())
         seen += len(frame)
     return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
