@@ -20,6 +20,7 @@ LangQuery = Annotated[
     Language, Query(description="The document's language (headings, grades, sentences)")
 ]
 PDF: Final = "application/pdf"
+HTML: Final = "text/html"
 _PDF_RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
     200: {"description": "The review as a PDF (A4), as an attachment", "content": {PDF: {}}},
     503: {
@@ -29,7 +30,14 @@ _PDF_RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
 }
 
 
-@router.get("/review.html", response_class=HTMLResponse)
+# response_class stays the plain Response: an HTMLResponse there would document the JSON error
+# bodies (401, 403, 404, 422) as text/html.
+_HTML_RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
+    200: {"description": "The review as one self-contained HTML page", "content": {HTML: {}}},
+}
+
+
+@router.get("/review.html", response_class=Response, responses=_HTML_RESPONSES)
 async def review_html(
     key: CampaignKeyPath, session: SessionDep, _key: ViewerKey, lang: LangQuery = DEFAULT_LANGUAGE
 ) -> HTMLResponse:
