@@ -3,6 +3,7 @@ what is no longer wanted; end to end through the outbox dispatcher, PTB and the 
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -27,7 +28,7 @@ from storage.types import utcnow
 from survey.calendar import WorkingCalendar
 from survey.loader import load_template
 from survey.settings import Settings
-from tests.support import seed_campaign
+from tests.support import make_settings, seed_campaign
 
 POLICY = ReminderPolicy(WorkingCalendar("CN", "Asia/Shanghai"))
 
@@ -257,9 +258,23 @@ async def test_invitation_and_reminder_arrive_in_chat_and_stop_after_completion(
     ]
 
 
+@pytest.fixture
+async def quiet_app(db_url: str, sim: BotApiSimulator) -> AsyncIterator[AppServer]:
+    """The app with a scheduler that ticks only at its start: the test's own dispatcher is then
+    the only one to send what the test queues (with the default 5 s, a slow machine let the
+    app's scheduler send it first)."""
+    settings = make_settings(db_url, sim).model_copy(update={"scheduler_interval": 3600.0})
+    server = AppServer(settings)
+    await server.start()
+    await server.register_webhook()
+    yield server
+    await server.stop()
+
+
 async def test_invitations_telegram_refuses_are_chased_by_the_account_owner(
-    app: AppServer, sim: BotApiSimulator, sessions
+    quiet_app: AppServer, sim: BotApiSimulator, sessions
 ) -> None:
+    app = quiet_app
     tokens = await seed_campaign(sessions)
     alice = sim.user(1001, first_name="Alice", language_code="en")
     await alice.send_text("/start")  # she opened the bot once, then blocked it
