@@ -100,6 +100,8 @@ async def test_schemathesis_finds_no_server_error_in_any_operation(
             str(SCHEMATHESIS), "run", f"{server.url}/openapi.json",
             "--checks", CHECKS, "--seed", SEED, "--max-examples", MAX_EXAMPLES,
             "--workers", "1", "--generation-database", "none", "--no-color",
+            # the review's first PDF loads the CJK fonts: seconds, more than 10 on a loaded machine
+            "--request-timeout", "60",
             "-H", f"Authorization: Bearer {key}", SHARDS[shard][0], CAMPAIGN_PATHS,
             "--report", "ndjson,junit", "--report-dir", str(tmp_path / "report"),
             # its crash cache goes to tmp_path: nothing written to the repo, no replays
