@@ -15,10 +15,10 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from starlette.exceptions import HTTPException
 
 from dashboard.report_cache import ReportCache
 from dashboard.signing import COOKIE, CSRF_FIELD, Signatures, Signed
+from pagekit.fields import read_fields
 from storage.engine import transaction
 from storage.models import ApiKey
 from survey.vocabulary import ApiKeyRole
@@ -110,20 +110,6 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 Db = Annotated[AsyncSession, Depends(get_session, scope="function")]
-
-
-async def read_fields(request: Request) -> dict[str, str] | None:
-    """The posted fields (a repeated field: its first text value), None when the body is not a
-    form at all."""
-    try:
-        form = await request.form()
-    except (HTTPException, ValueError, KeyError, AssertionError):  # a body it cannot read
-        return None
-    fields: dict[str, str] = {}
-    for name, value in form.multi_items():
-        if isinstance(value, str):
-            fields.setdefault(name, value)
-    return fields
 
 
 async def posted(request: Request, signed: Signed) -> dict[str, str]:

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from dashboard import formatting
 from dashboard.signing import COOKIE_PATH, CSRF_FIELD, LANG_COOKIE, Signed
 from dashboard.texts import t
+from pagekit.languages import accepted_language
 from survey.schema import SUPPORTED_LANGUAGES
 from survey.texts import LANGUAGE_NAMES
 
@@ -51,16 +52,6 @@ _ENVIRONMENT.globals.update(
 )
 
 
-def _accepted(header: str | None) -> str | None:
-    for part in (header or "").split(","):
-        code = part.split(";")[0].strip().lower()
-        if code.startswith("zh"):
-            return "zh-CN"
-        if code.startswith("en"):
-            return "en"
-    return None
-
-
 def asked_language(request: Request) -> str | None:
     """``?lang=`` when it names one of our languages."""
     lang = request.query_params.get("lang")
@@ -73,7 +64,7 @@ def language_of(request: Request) -> str:
         return lang
     if remembered in SUPPORTED_LANGUAGES:
         return remembered
-    return _accepted(request.headers.get("accept-language")) or DEFAULT_LANGUAGE
+    return accepted_language(request.headers.get("accept-language")) or DEFAULT_LANGUAGE
 
 
 def signed_of(request: Request) -> Signed | None:

@@ -10,7 +10,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from dashboard.deps import Viewer, dashboard_state, posted, read_fields, sessions_of, signed_in
+from dashboard.deps import Viewer, dashboard_state, posted, sessions_of, signed_in
 from dashboard.rendering import PREFIX, message_page, render
 from dashboard.signing import (
     COOKIE,
@@ -20,6 +20,7 @@ from dashboard.signing import (
     SIGN_IN_COOKIE,
     SIGN_IN_SECONDS,
 )
+from pagekit.fields import read_fields
 from storage.apikeys import find_api_key
 
 SIGN_IN: Final = PREFIX + "/sign-in"

@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from pagekit.fields import read_fields
 from storage.apikeys import find_api_key
 from storage.models import ApiKey
 from survey.vocabulary import Channel
 from web.rendering import page
-from web.requests import language_hint, read_fields, sessions_of
+from web.requests import language_hint, sessions_of
 from web.site import TOKEN_SHAPE, Asking, FormSite, web_state
 
 PREFIX = "/interview"

@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from pagekit.fields import read_fields
 from storage.campaigns import open_invitation
 from storage.engine import is_transient, transaction
 from storage.types import utcnow
@@ -32,7 +33,6 @@ from survey.errors import (
 )
 from survey.settings import Settings
 from web.initdata import InitDataRefused, MiniAppUser, validate
-from web.requests import read_fields
 from web.site import TOKEN_SHAPE, web_state
 from web.texts import w
 

@@ -52,14 +52,3 @@ def page(template: str, lang: str | None, status: int = 200, **values: Any) -> H
 def message_page(lang: str | None, title: str, body: str, status: int) -> HTMLResponse:
     """A page that only says something (the phrase keys ``title`` and ``body``)."""
     return page("message.html", lang, status, title=title, body=body)
-
-
-def accepted_language(header: str | None) -> str | None:
-    """The first of our languages an ``Accept-Language`` header names (``zh``, ``en-GB``)."""
-    for part in (header or "").split(","):
-        code = part.split(";")[0].strip().lower()
-        if code.startswith("zh"):
-            return "zh-CN"
-        if code.startswith("en"):
-            return "en"
-    return None

@@ -7,10 +7,9 @@ import re
 
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from starlette.exceptions import HTTPException
 
+from pagekit.languages import accepted_language
 from survey.schema import SUPPORTED_LANGUAGES
-from web.rendering import accepted_language
 
 # Link previews (Telegram's, WhatsApp's, …) fetch a link pasted in a chat: nobody opened it.
 PREVIEW_AGENTS = re.compile(r"bot\b|crawler|spider|preview|facebookexternalhit|whatsapp", re.I)
@@ -22,20 +21,6 @@ def language_hint(request: Request) -> str | None:
     if lang in SUPPORTED_LANGUAGES:
         return lang
     return accepted_language(request.headers.get("accept-language"))
-
-
-async def read_fields(request: Request) -> dict[str, str] | None:
-    """The posted fields (a file or a repeated field: the first text value), None when the
-    body is not a form at all."""
-    try:
-        form = await request.form()
-    except (HTTPException, ValueError, KeyError, AssertionError):  # a body it cannot read
-        return None
-    fields: dict[str, str] = {}
-    for name, value in form.multi_items():
-        if isinstance(value, str):
-            fields.setdefault(name, value)
-    return fields
 
 
 def is_preview(request: Request) -> bool:

@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from pagekit.fields import read_fields
 from survey import events as ev
 from survey.errors import (
     CampaignClosed,
@@ -37,7 +38,7 @@ from web.forms import Posted, Problem, progress_of, query_of, read
 from web.limits import PER_IP, PER_TOKEN, Limiter
 from web.pages import step_page
 from web.rendering import message_page, page
-from web.requests import is_preview, language_hint, read_fields, sessions_of, wake_scheduler
+from web.requests import is_preview, language_hint, sessions_of, wake_scheduler
 
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what storage.campaigns.new_token makes
 REFUSAL_NOTICES = {Refusal.STALE: "stale_web", Refusal.FIRST_QUESTION: "first_question"}
