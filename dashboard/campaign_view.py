@@ -59,7 +59,9 @@ class Figure:
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """Against the previous campaign (the report's trend row): None where there is none."""
+    """Against the previous campaign (the report's trend row): None where there is none.
+    ``low``/``high`` bound the change; ``previous_low``/``previous_high`` are the previous
+    campaign's own interval of its figure."""
 
     previous: float | None
     change: float | None
@@ -68,6 +70,8 @@ class Change:
     p_value: float | None
     significant: bool | None
     test: str | None
+    previous_low: float | None = None
+    previous_high: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +129,8 @@ def change_of(trends: Trends, scope: Scope, key: str, metric: str) -> Change:
         if significant is None or (isinstance(significant, float) and math.isnan(significant))
         else bool(significant),
         str(row["test"]) if row.get("test") else None,
+        _value(row, "previous_ci_low"),
+        _value(row, "previous_ci_high"),
     )
 
 
@@ -246,10 +252,17 @@ def score_lines(table: pd.DataFrame, scope: Scope, trends: Trends, label: Any) -
 
 
 def chart_rows(lines: Iterable[ScoreLine]) -> list[ScoreRow]:
-    """The score chart's rows: now with its interval, the previous campaign's score beside."""
+    """The score chart's rows: now with its interval, the previous campaign's score with its
+    own interval beside."""
     return [
         ScoreRow(
-            line.label, line.score.value, line.score.low, line.score.high, line.change.previous
+            line.label,
+            line.score.value,
+            line.score.low,
+            line.score.high,
+            line.change.previous,
+            line.change.previous_low,
+            line.change.previous_high,
         )
         for line in lines
     ]

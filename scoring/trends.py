@@ -6,6 +6,9 @@ headline indices, the factors, the items, the segments (business units, roles, c
 ``significant`` is True only where the adjusted p is below 0.05; it is None where no test could
 run (no previous campaign, fewer than two customers) and where either side has fewer than
 ``SMALL_CELL`` customers (significance withheld: ``small_n`` is True, the p-value is still shown).
+``ci_low``/``ci_high`` bound the change; ``previous_ci_low``/``previous_ci_high`` are the previous
+campaign's own interval of the figure, where its table has one (the mean and weighted scores), so
+a chart can draw its whiskers beside this campaign's.
 """
 
 from __future__ import annotations
@@ -25,9 +28,10 @@ from survey.schema import Survey, Targets
 
 #: Columns of ``trend_table``.
 TREND_COLUMNS: tuple[str, ...] = (
-    "scope", "key", "metric", "family", "current", "previous", "change", "ci_low", "ci_high",
-    "n_current", "n_previous", "target", "meets_target", "test", "variant", "statistic",
-    "p_value", "p_adjusted", "small_n", "significant",
+    "scope", "key", "metric", "family", "current", "previous", "previous_ci_low",
+    "previous_ci_high", "change", "ci_low", "ci_high", "n_current", "n_previous", "target",
+    "meets_target", "test", "variant", "statistic", "p_value", "p_adjusted", "small_n",
+    "significant",
 )  # fmt: skip
 #: The family of each scope, for the Benjamini–Hochberg adjustment.
 FAMILIES: dict[str, str] = {
@@ -141,6 +145,17 @@ def _value(row: pd.Series | None, column: str) -> float | None:
     return None if row is None else finite(row[column])
 
 
+def _interval(row: pd.Series | None, metric: str) -> dict[str, float | None]:
+    """The previous campaign's own interval of ``metric``: its table's ``{metric}_ci_low`` and
+    ``_ci_high`` where it has them."""
+    if row is None or f"{metric}_ci_low" not in row.index:
+        return {}
+    return {
+        "previous_ci_low": _value(row, f"{metric}_ci_low"),
+        "previous_ci_high": _value(row, f"{metric}_ci_high"),
+    }
+
+
 def _base(
     scope: str, key: str, metric: str, now: float | None, before: float | None, target: float | None
 ) -> dict[str, Any]:
@@ -193,6 +208,7 @@ def _metric_row(
         return _tested(row, change, scale)
     target = score_target if metric == "mean_score" else None
     row = _base(scope, key, metric, _value(now, metric), _value(before, metric), target)
+    row |= _interval(before, metric)
     if now is None or before is None or previous is None:
         return row
     change = ratio_change(_pairs(current, table, key, metric), _pairs(previous, table, key, metric))

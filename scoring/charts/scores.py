@@ -1,6 +1,6 @@
 """Factor and item scores as dots with their 95 % interval as whiskers, this campaign beside
-the previous one (hollow, just below), the score target dashed: one row per factor or item,
-the chart the dashboard's campaign page shows."""
+the previous one (hollow, just below, with its own interval), the score target dashed: one row
+per factor or item, the chart the dashboard's campaign page shows."""
 
 from __future__ import annotations
 
@@ -16,6 +16,9 @@ CURRENT, PREVIOUS, TARGET = "#1f5fa8", "#8a96a3", "#b3261e"
 WIDTH = 7.0  # inches; the SVG scales to its container
 ROW_HEIGHT, MARGIN = 0.34, 0.9
 OFFSET = 0.18  # how far below its row the previous campaign's dot sits
+# The SVG ids of the groups holding each campaign's whiskers (one path per row), for tests
+# and for a reader's stylesheet.
+CURRENT_INTERVALS, PREVIOUS_INTERVALS = "current-intervals", "previous-intervals"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +77,7 @@ def scores_svg(
         y = np.arange(len(rows))[::-1].astype(float)
         values = _array([r.value for r in rows])
         lows, highs = _array([r.low for r in rows]), _array([r.high for r in rows])
-        axes.errorbar(
+        now = axes.errorbar(
             values,
             y,
             xerr=_whiskers(values, lows, highs),
@@ -85,9 +88,10 @@ def scores_svg(
             elinewidth=1.2,
             label=current_label,
         )
+        now.lines[2][0].set_gid(CURRENT_INTERVALS)
         before = _array([r.previous for r in rows])
         if previous_label is not None and not np.isnan(before).all():
-            axes.errorbar(
+            then = axes.errorbar(
                 before,
                 y - OFFSET,
                 xerr=_whiskers(
@@ -103,6 +107,7 @@ def scores_svg(
                 elinewidth=0.9,
                 label=previous_label,
             )
+            then.lines[2][0].set_gid(PREVIOUS_INTERVALS)
         if target is not None:
             axes.axvline(target, color=TARGET, linestyle="--", linewidth=0.9, label=target_label)
         axes.set_yticks(y, [r.label for r in rows])

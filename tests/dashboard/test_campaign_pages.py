@@ -15,11 +15,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from scoring.charts.scores import CURRENT_INTERVALS, PREVIOUS_INTERVALS
 from storage.models import Answer, Campaign, Invitation
 from survey.vocabulary import AnswerKind, ApiKeyRole, InvitationState
 from tests.dashboard.conftest import Site
 from tests.dashboard.dashing import Key, report_json, sign_in
 from tests.dashboard.seeding import CURRENT, PREVIOUS
+from tests.scoring.svg_reading import chart_named, whiskers
 from tests.support import respond, seed_campaign
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -250,3 +252,34 @@ async def test_an_empty_database_and_a_campaign_without_answers(
     assert page.status_code == 200
     assert "Nobody has answered yet." in page.text
     assert "no previous campaign" in page.text.lower()
+
+
+async def test_the_factor_chart_draws_the_previous_campaigns_own_interval(
+    site: Site, site_client: httpx.AsyncClient
+) -> None:
+    viewer = site.keys[ApiKeyRole.VIEWER]
+    report = await report_json(site_client, viewer, CURRENT)
+    before = {f["group"]: f for f in (await report_json(site_client, viewer, PREVIOUS))["factors"]}
+    trends = {
+        t["key"]: t
+        for t in report["trends"]
+        if t["scope"] == "factor" and t["metric"] == "mean_score"
+    }
+    # The trend row carries the previous campaign's own interval, as its own report gives it.
+    for key, trend in trends.items():
+        assert _close(trend["previous_ci_low"], before[key]["mean_score_ci_low"]), key
+        assert _close(trend["previous_ci_high"], before[key]["mean_score_ci_high"]), key
+    await sign_in(site_client, viewer.secret)
+    html = (await site_client.get(PAGE, params={"lang": "en"})).text
+    svg = chart_named(html, "Factor scores")
+    now, then = whiskers(svg, CURRENT_INTERVALS), whiskers(svg, PREVIOUS_INTERVALS)
+    factors = report["factors"]
+    assert len(now) == len(then) == len(factors) == 5
+    # Drawn to one scale: each row's previous whisker is as long against its current one as
+    # the previous interval is against the current interval.
+    for row, (left, right), (was_left, was_right) in zip(factors, now, then, strict=True):
+        trend = trends[row["group"]]
+        width = row["mean_score_ci_high"] - row["mean_score_ci_low"]
+        was = trend["previous_ci_high"] - trend["previous_ci_low"]
+        assert was > 0 and width > 0
+        assert (was_right - was_left) / (right - left) == pytest.approx(was / width, rel=1e-3)
