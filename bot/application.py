@@ -31,6 +31,12 @@ from survey.settings import Settings
 log = logging.getLogger(__name__)
 RATE_LIMIT_RETRIES = 5
 SCHEDULER_KEY = "scheduler"
+# Connections of the bot's pool for Bot API calls. httpcore looks over every pooled connection
+# (a poll() of its socket each, and a count of the idle ones per idle one) whenever a request
+# starts or ends: with PTB's 256, at 200 people answering at once, that was a third of the
+# cost of each call (bench/conversation.py). The calls are short, so a few connections carry
+# them: replies and bulk sends together keep about ten in flight.
+BOT_API_CONNECTIONS: Final = 24
 # The only updates the bot reads, asked for in polling and in ``csat webhook set`` alike:
 # edits, channel posts, reactions and the rest never reach a handler.
 ALLOWED_UPDATES: Final = [Update.MESSAGE, Update.CALLBACK_QUERY]
@@ -60,9 +66,8 @@ def build_application(
         )
         .concurrent_updates(16)
     )
-    builder = builder.request(request or bot_request()).get_updates_request(
-        bot_request(get_updates=True)
-    )
+    replies = request or bot_request(connections=BOT_API_CONNECTIONS)
+    builder = builder.request(replies).get_updates_request(bot_request(get_updates=True))
     if not polling:
         builder = builder.updater(None)  # updates arrive through the FastAPI webhook route
     application = builder.build()

@@ -17,12 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.closed_survey import OUTSIDE_THE_SURVEY, press_answers, survey_closed
 from bot.outcomes import again_or_none, outcome_reply, prompt_reply, resume, retire_prompt
 from bot.people import COMPLAINT_DEPARTMENT, erase_personal_data, feedback_reply, mark_feedback
+from bot.prompt_ids import PromptIds
 from bot.render import Prompt, forget_prompt, language_prompt
 from bot.reply import Reply
 from bot.texts import t, telegram_language
 from storage.campaigns import open_invitation
 from storage.models import ChatSession
-from storage.sessions import keep_progress, lock_chat_session, progress_of, remember_prompt
+from storage.sessions import keep_progress, lock_chat_session, progress_of
 from storage.types import utcnow
 from storage.write_queue import queued_transaction
 from survey import actions as act
@@ -73,6 +74,7 @@ class Conversation:
         routing: StaffRouting | None = None,
     ) -> None:
         self._sessions = sessions
+        self._prompt_ids = PromptIds(sessions)
         self.max_text = max_text
         # Where alerts go: a complaint is "passed to our staff" only when a chat receives it.
         self.routing = routing or StaffRouting()
@@ -212,10 +214,10 @@ class Conversation:
     async def remember_prompt(self, user_id: int, message_id: int) -> None:
         """Note which message carries the live keyboard (typed answers close it). Its id is
         known only once Telegram took the message, after the update's transaction: a short
-        one of a single UPDATE follows (holding the update's locks over a Bot API call
-        would make every other writer wait on SQLite)."""
-        async with queued_transaction(self._sessions) as session:
-            await remember_prompt(session, user_id, message_id)
+        one follows, shared by the chats whose ids arrive meanwhile (bot/prompt_ids.py;
+        holding the update's locks over a Bot API call would make every other writer wait
+        on SQLite)."""
+        await self._prompt_ids.remember(user_id, message_id)
 
     def _cut(self, text: str, lang: str | None) -> tuple[str, list[str]]:
         if len(text) <= self.max_text:

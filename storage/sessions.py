@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, or_, select, update
+from collections.abc import Mapping
+
+from sqlalchemy import bindparam, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ChatSession, ProcessedUpdate
@@ -43,20 +45,33 @@ async def lock_chat_session(session: AsyncSession, telegram_user_id: int) -> Cha
 
 
 async def remember_prompt(session: AsyncSession, telegram_user_id: int, message_id: int) -> None:
-    """Note which message carries the chat's live keyboard, in one UPDATE without reading the
-    row first. Message ids grow within a chat, so an older prompt's id, written late by an
-    update that ran beside a newer one, never replaces the newer one's."""
-    await session.execute(
-        update(ChatSession)
-        .where(
-            ChatSession.telegram_user_id == telegram_user_id,
-            or_(
-                ChatSession.prompt_message_id.is_(None),
-                ChatSession.prompt_message_id < message_id,
-            ),
-        )
-        .values(prompt_message_id=message_id)
-        .execution_options(synchronize_session=False)
+    """Note which message carries the chat's live keyboard (``remember_prompts`` of one)."""
+    await remember_prompts(session, {telegram_user_id: message_id})
+
+
+# Message ids grow within a chat, so an older prompt's id, written late by an update that ran
+# beside a newer one, never replaces the newer one's.
+_REMEMBER = (
+    update(ChatSession)
+    .where(
+        ChatSession.telegram_user_id == bindparam("user_id"),
+        or_(
+            ChatSession.prompt_message_id.is_(None),
+            ChatSession.prompt_message_id < bindparam("message_id"),
+        ),
+    )
+    .values(prompt_message_id=bindparam("message_id"))
+)
+
+
+async def remember_prompts(session: AsyncSession, prompts: Mapping[int, int]) -> None:
+    """Note the message with each chat's live keyboard (Telegram user id -> message id), in
+    one executemany UPDATE without reading the rows first (a Core statement: no ORM state)."""
+    if not prompts:
+        return
+    connection = await session.connection()
+    await connection.execute(
+        _REMEMBER, [{"user_id": user, "message_id": id_} for user, id_ in prompts.items()]
     )
 
 
