@@ -33,7 +33,14 @@ def demo(
     run_demo(respondents=respondents, survey=survey, seed=seed, database=database, out=out)
 
 
-app = typer.Typer(help="csat-bot: customer-satisfaction surveys in Telegram.", no_args_is_help=True)
+# Plain (click's) help and usage errors, not Rich's panels: Typer's Rich help imports rich's
+# Markdown, Syntax and Traceback (markdown-it, Pygments), which took `csat --help` past three
+# times `import typer` (issue 12 part 6). Sub-apps take the root's mode.
+app = typer.Typer(
+    help="csat-bot: customer-satisfaction surveys in Telegram.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(data.survey_app, name="survey")

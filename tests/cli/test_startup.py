@@ -68,3 +68,22 @@ def test_the_export_default_language_is_the_exports_own() -> None:
     from campaigns.exports import DEFAULT_LANGUAGE as EXPORTS_DEFAULT
 
     assert DEFAULT_LANGUAGE == EXPORTS_DEFAULT
+
+
+# Typer's Rich help imports these for every --help (and they were most of its time).
+RICH_HELP = ("rich.markdown", "markdown_it", "pygments", "typer.rich_utils")
+
+
+def test_csat_help_loads_no_rich_help_machinery() -> None:
+    script = (
+        "import sys\n"
+        "sys.argv = ['csat', '--help']\n"
+        "from cli.main import app\n"
+        "try:\n    app()\nexcept SystemExit:\n    pass\n"
+        f"print(sorted(m for m in sys.modules if m.startswith({RICH_HELP!r})), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert "Usage: csat [OPTIONS] COMMAND" in done.stdout
+    assert ast.literal_eval(done.stderr.strip().splitlines()[-1]) == []
