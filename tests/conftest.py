@@ -19,6 +19,7 @@ from simulator import BotApiSimulator, Limits
 from storage.engine import create_engine, create_sessionmaker
 from storage.migrate import upgrade_async
 from storage.models import Base
+from storage.rate_budget import rate_slots
 from tests.chromium import CHROMIUM, LAUNCH_ARGS
 from tests.databases import PG_ADMIN_URL as PG_ADMIN_URL  # imported from here by test modules
 from tests.databases import pg_admin, scratch_postgres
@@ -182,7 +183,8 @@ async def database_url(
 async def db_url(database_url: str) -> str:
     """The session database, emptied before the test."""
     engine = create_engine(database_url)
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    # rate_slots is on its own metadata (storage.rate_budget), not the ORM's.
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)] + [rate_slots.name]
     async with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
             await connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
