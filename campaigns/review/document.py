@@ -14,6 +14,8 @@ import pandas as pd
 from campaigns.review.charts import ticket_chart, trend_chart
 from campaigns.review.figures import grade, num, pct, span
 from campaigns.review.history import HistoryPoint
+from campaigns.review.methods import scheme_texts
+from campaigns.review.notes import review_notes
 from campaigns.review.scores import (
     change_rows,
     class_rows,
@@ -174,18 +176,12 @@ def review_context(
         "key_accounts": key_account_rows(report, lang),
         "tickets": ticket_section(report, tickets, survey, lang),
         "quality": quality_lines(report, lang),
-        "notes": list(report.notes),
+        "notes": review_notes(report, survey, lang),
         "methods_intro": t["methods_intro"].format(
             confidence=f"{100 * report.methods.confidence:g}"
         ),
-        "methods": method_rows(report, t),
-        "method_texts": [
-            report.methods.sampling_unit,
-            report.methods.weighting,
-            report.methods.factor_score_rule,
-            report.methods.test_choice,
-            report.methods.multiplicity,
-        ],
+        "methods": method_rows(report, t, lang),
+        "method_texts": scheme_texts(report, lang),
         "alpha_line": t["alpha_line"].format(
             alpha=num(s.reliability.alpha, 2),
             k=s.reliability.k,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from campaigns.review.figures import MISSING, as_number, change, num, pct, span
+from campaigns.review.methods import interval_name, interval_text
 from scoring import CampaignReport, Mean, Nps, Rate
 
 
@@ -130,7 +131,8 @@ def summary_rows(report: CampaignReport, t: Mapping[str, str]) -> list[dict[str,
     return rows
 
 
-def method_rows(report: CampaignReport, t: Mapping[str, str]) -> list[dict[str, str]]:
+def method_rows(report: CampaignReport, t: Mapping[str, str], lang: str) -> list[dict[str, str]]:
+    """Each figure's interval: its method by name (``key``: the method's code) and n."""
     m = report.methods
     s = report.summary
     sizes = {
@@ -150,8 +152,9 @@ def method_rows(report: CampaignReport, t: Mapping[str, str]) -> list[dict[str, 
                 "figure": t.get(figure, figure.replace("_", " ")),
                 "key": figure,
                 "method": str(method),
+                "method_name": interval_name(str(method), lang),
                 "n": sizes[figure],
-                "description": m.interval_methods.get(str(method), ""),
+                "description": interval_text(report, str(method), lang),
             }
         )
     return rows

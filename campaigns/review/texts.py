@@ -188,12 +188,11 @@ TEXTS: Final[Mapping[str, Mapping[str, str]]] = {
         "zh-CN": "小样本：仅 {n} 家顾客有得分，请按区间而非点值解读。",
         "en": "Small sample: only {n} customers have a score; read each figure by its interval.",
     },
-    "report_notes": {"zh-CN": "报告原注（英文）", "en": "Notes of the report"},
+    "report_notes": {"zh-CN": "报告说明", "en": "Notes of the report"},
     # 7. methods
     "methods": {"zh-CN": "7. 方法说明", "en": "7. Method notes"},
     "methods_intro": {
-        "zh-CN": "置信水平 {confidence}%；以顾客为抽样单位。"
-        "各区间的方法及样本量如下（方法说明为英文原文）。",
+        "zh-CN": "置信水平 {confidence}%；以顾客为抽样单位。各区间的方法及样本量如下。",
         "en": "{confidence} % confidence; customers are the sampling unit. Each interval's "
         "method and n:",
     },
