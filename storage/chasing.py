@@ -13,7 +13,8 @@ first reminder (seed 001 §6.2.2).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
+from functools import lru_cache
 from typing import Any, Literal, TypeVar
 
 from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, or_, select
@@ -21,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Customer, Invitation, OutboundMessage, Respondent
 from storage.reminders import AWAITING, UNDELIVERED, Handoff, ReminderPolicy
+from survey.calendar import WorkingCalendar
 from survey.vocabulary import OutboxState
 
 Reason = Literal["undelivered", "no_chat", "reminders_used"]
@@ -100,6 +102,22 @@ def chase_query(
     return by_account_owner(query, owner)
 
 
+def local_day(calendar: WorkingCalendar, moment: datetime) -> date:
+    return moment.astimezone(calendar.zone).date()
+
+
+@lru_cache(maxsize=4096)
+def working_days(calendar: WorkingCalendar, first: date, last: date) -> int:
+    """``calendar.working_days_between`` of two local days, counted once per pair: it walks
+    day by day, and a long list's invitations share a few sending days (3,500 on a 1 M-answer
+    campaign took seconds, one walk each)."""
+    noon = time(12)
+    return calendar.working_days_between(
+        datetime.combine(first, noon, tzinfo=calendar.zone),
+        datetime.combine(last, noon, tzinfo=calendar.zone),
+    )
+
+
 def _reason(invitation: Invitation, respondent: Respondent, policy: ReminderPolicy) -> Reason:
     if invitation.state == UNDELIVERED:
         return "undelivered"
@@ -117,7 +135,9 @@ def to_chase(
     policy: ReminderPolicy,
 ) -> Chase:
     sent_at = invitation.sent_at or now
-    waited = policy.calendar.working_days_between(sent_at, now)
+    waited = working_days(
+        policy.calendar, local_day(policy.calendar, sent_at), local_day(policy.calendar, now)
+    )
     reason = _reason(invitation, respondent, policy)
     return Chase.of(
         invitation,
