@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Final
 
+import pandas as pd
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dashboard.campaign_view import (
     Scope,
     cards,
-    chart_rows,
     drivers,
     factor_label,
     grade_word,
@@ -31,7 +31,7 @@ from dashboard.rendering import PREFIX, language_of, message_page, render
 from dashboard.texts import t as phrase
 from scoring import CampaignReport
 from scoring.charts.quadrant import quadrant_svg
-from scoring.charts.scores import scores_svg
+from scoring.charts.scores import report_rows, scores_svg
 from scoring.methods import Interval
 from scoring.notes import satisfaction_rule
 from storage.campaigns import campaign_by_key
@@ -59,15 +59,15 @@ async def find_campaign(request: Request, session: AsyncSession, key: str) -> Ca
 
 
 def _charts(
-    report: CampaignReport, survey: Survey, lang: str, t: Callable[..., str], page: dict[str, Any]
+    report: CampaignReport, survey: Survey, lang: str, t: Callable[..., str]
 ) -> dict[str, str]:
     """The page's SVGs, drawn once per report and language."""
     previous = report.previous_campaign
     score = report.targets.score
 
-    def chart(lines: list[Any], what: str) -> str:
+    def chart(table: pd.DataFrame, scope: Scope, label: Callable[[str], str], what: str) -> str:
         return scores_svg(
-            chart_rows(lines),
+            report_rows(table, report.trends, scope.value, label),
             title=t("scores_chart", what=t(what)),
             current_label=t("this_campaign", key=report.campaign),
             previous_label=t("previous_campaign", key=previous) if previous else None,
@@ -76,8 +76,12 @@ def _charts(
         )
 
     out = {
-        "factors": chart(page["factor_lines"], "section_factors"),
-        "items": chart(page["item_lines"], "section_items"),
+        "factors": chart(
+            report.factors, Scope.FACTOR, lambda k: factor_label(survey, k, lang), "section_factors"
+        ),
+        "items": chart(
+            report.items, Scope.ITEM, lambda k: item_label(survey, k, lang), "section_items"
+        ),
     }
     points = drivers(report, survey, lang)
     if points:
@@ -166,7 +170,7 @@ def campaign_router() -> APIRouter:
             campaign.id,
             report,
             f"charts:{lang}",
-            lambda: _charts(report, survey, lang, t, context),
+            lambda: _charts(report, survey, lang, t),
         )
         # D2's funnel section (templates/funnel_section.html) under the index cards.
         context.update(nav="campaigns", funnel=await funnel_for_page(session, campaign))

@@ -16,7 +16,6 @@ import pandas as pd
 from campaigns.exports.labels import GRADE_WORDS, ROLE_WORDS, word
 from scoring import CampaignReport
 from scoring.charts.quadrant import Driver
-from scoring.charts.scores import ScoreRow
 from scoring.estimates import finite
 from scoring.methods import Interval
 from survey.schema import Survey
@@ -249,23 +248,6 @@ def score_lines(table: pd.DataFrame, scope: Scope, trends: Trends, label: Any) -
             )
         )
     return out
-
-
-def chart_rows(lines: Iterable[ScoreLine]) -> list[ScoreRow]:
-    """The score chart's rows: now with its interval, the previous campaign's score with its
-    own interval beside."""
-    return [
-        ScoreRow(
-            line.label,
-            line.score.value,
-            line.score.low,
-            line.score.high,
-            line.change.previous,
-            line.change.previous_low,
-            line.change.previous_high,
-        )
-        for line in lines
-    ]
 
 
 def drivers(report: CampaignReport, survey: Survey, lang: str) -> list[Driver]:

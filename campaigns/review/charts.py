@@ -1,17 +1,18 @@
-"""The review's charts in its language: the trend over the campaigns and the tickets by
-department as inline SVG (scoring/charts), and the factor bars the score table draws in CSS."""
+"""The review's charts in its language, as inline SVG (scoring/charts): the trend over the
+campaigns, the factor and item scores beside the previous campaign's (the dashboard's chart),
+and the tickets by department."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 
-from campaigns.review.figures import as_number, bar_width
 from campaigns.review.history import HistoryPoint
 from campaigns.review.texts import texts_for
 from campaigns.review.tickets import Standing, TicketEffectiveness
+from scoring import CampaignReport
+from scoring.charts.scores import report_rows, scores_svg
 from scoring.charts.tickets import TicketStack, tickets_svg
 from scoring.charts.trend import TrendLine, trend_svg
 
@@ -70,16 +71,18 @@ def ticket_chart(tickets: TicketEffectiveness, lang: str) -> str:
     return tickets_svg(names, stacks, title=t["tickets_chart"])
 
 
-def factor_rows(row: pd.Series, trend: pd.Series | None) -> dict[str, Any]:
-    """Bar geometry of one score row (widths in percent of a 0–100 bar): the score, its
-    interval as a whisker, the previous campaign's score as a tick."""
-    low, high = as_number(row["mean_score_ci_low"]), as_number(row["mean_score_ci_high"])
-    previous = None if trend is None else as_number(trend["previous"])
-    return {
-        "bar": bar_width(row["mean_score"]),
-        "whisker_left": bar_width(low) if low is not None else None,
-        "whisker_width": round(bar_width(high) - bar_width(low), 1)
-        if low is not None and high is not None
-        else None,
-        "previous_at": None if previous is None else bar_width(previous),
-    }
+def score_chart(
+    report: CampaignReport, table: pd.DataFrame, scope: str, label: Callable[[str], str], lang: str
+) -> str:
+    """A factor or item table's scores with their intervals, the previous campaign's beside,
+    the score target dashed: the chart of the dashboard's campaign page."""
+    t = texts_for(lang)
+    previous, target = report.previous_campaign, report.targets.score
+    return scores_svg(
+        report_rows(table, report.trends, scope, label),
+        title=t[f"{scope}_chart"],
+        current_label=t["this_campaign"].format(key=report.campaign),
+        previous_label=t["previous_campaign"].format(key=previous) if previous else None,
+        target=target,
+        target_label=t["score_target"].format(target=f"{target:g}"),
+    )

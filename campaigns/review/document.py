@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from campaigns.review.charts import ticket_chart, trend_chart
+from campaigns.review.charts import score_chart, ticket_chart, trend_chart
 from campaigns.review.figures import grade, num, pct, span
 from campaigns.review.history import HistoryPoint
 from campaigns.review.methods import scheme_texts
@@ -20,6 +20,7 @@ from campaigns.review.scores import (
     change_rows,
     class_rows,
     driver_rows,
+    factor_name,
     key_account_rows,
     question_name,
     score_rows,
@@ -30,9 +31,10 @@ from campaigns.review.tickets import Standing, TicketEffectiveness
 from scoring import CampaignReport
 from scoring.stats import SMALL_CELL
 from survey.schema import Survey
-from survey.texts import pick
+from survey.texts import pick, shorten
 
 FLAGS_SHOWN = 12
+CHART_LABEL = 14  # characters of a name beside its key on a chart's row
 
 
 def ticket_section(
@@ -157,6 +159,8 @@ def review_context(
         "trend_intro": t["trend_intro"].format(count=len(history)),
         "factors": score_rows(report, report.factors, "factor", survey, lang),
         "items": [] if itemless else score_rows(report, report.items, "item", survey, lang),
+        "factor_chart": _score_chart(report, report.factors, "factor", survey, lang),
+        "item_chart": "" if itemless else _score_chart(report, report.items, "item", survey, lang),
         "lowest": [
             {
                 "key": str(i["item"]),
@@ -195,6 +199,20 @@ def review_context(
             generally=f"{bands.generally_satisfied:g}",
         ),
     }
+
+
+def _score_chart(
+    report: CampaignReport, table: pd.DataFrame, scope: str, survey: Survey, lang: str
+) -> str:
+    """The dashboard's score chart of ``table``, its rows named "key name" (the name cut)."""
+    if table["mean_score"].isna().all():
+        return ""  # nothing scored: no chart, as the trend has none with one campaign
+    named = factor_name if scope == "factor" else question_name
+
+    def label(key: str) -> str:
+        return f"{key} {shorten(named(survey, key, lang), CHART_LABEL)}"
+
+    return score_chart(report, table, scope, label, lang)
 
 
 def _drivers_intro(report: CampaignReport, t: Mapping[str, str]) -> str:

@@ -60,9 +60,3 @@ def grade(code: object, lang: str) -> str:
     if not isinstance(code, str) or code not in GRADE_WORDS:
         return MISSING
     return GRADE_WORDS[code][lang]
-
-
-def bar_width(value: object) -> float:
-    """A 0–100 figure as a bar's width in percent, clipped to the bar."""
-    x = as_number(value)
-    return 0.0 if x is None else round(min(max(x, 0.0), 100.0), 1)

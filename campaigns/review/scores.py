@@ -9,7 +9,6 @@ from typing import Any
 
 import pandas as pd
 
-from campaigns.review.charts import factor_rows
 from campaigns.review.figures import MISSING, change, grade, num, pct, span
 from campaigns.review.summary import significance, trend_row
 from campaigns.review.texts import QUADRANT_WORDS, texts_for
@@ -60,7 +59,6 @@ def score_rows(
                 if trend is None
                 else change(trend["change"], trend["ci_low"], trend["ci_high"]),
                 "significant": significance(trend, t),
-                **factor_rows(g, trend),
             }
         )
     return rows

@@ -115,6 +115,17 @@ TEXTS: Final[Mapping[str, Mapping[str, str]]] = {
     "importance": {"zh-CN": "相对重要性", "en": "Importance"},
     "performance": {"zh-CN": "表现", "en": "Performance"},
     "quadrant": {"zh-CN": "象限", "en": "Quadrant"},
+    "factor_chart": {
+        "zh-CN": "各因子得分及 95% 置信区间",
+        "en": "Factor scores with their 95 % intervals",
+    },
+    "item_chart": {
+        "zh-CN": "各项目得分及 95% 置信区间",
+        "en": "Item scores with their 95 % intervals",
+    },
+    "this_campaign": {"zh-CN": "本次 {key}", "en": "This campaign {key}"},
+    "previous_campaign": {"zh-CN": "上次 {key}", "en": "Previous {key}"},
+    "score_target": {"zh-CN": "目标 {target}", "en": "Target {target}"},
     "small_n_note": {
         "zh-CN": "* 顾客少于 {n} 家：请看区间，变化不作显著性判定。",
         "en": "* fewer than {n} customers: read the interval; no change there is called "

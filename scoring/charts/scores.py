@@ -5,10 +5,11 @@ per factor or item, the chart the dashboard's campaign page shows."""
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from scoring.charts.canvas import as_svg, chart_style, new_figure
 
@@ -33,6 +34,39 @@ class ScoreRow:
     previous: float | None = None
     previous_low: float | None = None
     previous_high: float | None = None
+
+
+def _number(value: object) -> float | None:
+    if value is None:
+        return None
+    x = float(value)  # type: ignore[arg-type]
+    return None if math.isnan(x) else x
+
+
+def report_rows(
+    table: pd.DataFrame, trends: pd.DataFrame, scope: str, label: Callable[[str], str]
+) -> list[ScoreRow]:
+    """The rows of a report's factor or item table (``group``, ``mean_score`` and its
+    interval) with the previous campaign's score and own interval from the report's trend rows
+    of ``scope``; ``label(key)`` names a row. What the dashboard and the review both draw."""
+    mine = trends[(trends["scope"] == scope) & (trends["metric"] == "mean_score")]
+    before = {str(r["key"]): r for r in mine.to_dict("records")}
+    rows = []
+    for r in table.to_dict("records"):
+        key = str(r["group"])
+        trend = before.get(key, {})
+        rows.append(
+            ScoreRow(
+                label(key),
+                _number(r["mean_score"]),
+                _number(r["mean_score_ci_low"]),
+                _number(r["mean_score_ci_high"]),
+                _number(trend.get("previous")),
+                _number(trend.get("previous_ci_low")),
+                _number(trend.get("previous_ci_high")),
+            )
+        )
+    return rows
 
 
 def _array(values: Sequence[float | None]) -> np.ndarray:

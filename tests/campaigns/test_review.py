@@ -15,8 +15,10 @@ from campaigns.reports import load_campaign_report
 from campaigns.review import build_review
 from campaigns.review.texts import TEXTS
 from scoring import CampaignReport
+from scoring.charts.scores import CURRENT_INTERVALS, PREVIOUS_INTERVALS
 from survey.errors import UnknownExport
 from tests.campaigns.review_seed import CAMPAIGNS, LAST, seed_review
+from tests.scoring.svg_reading import chart_named, whiskers
 from tests.support import seed_campaign
 
 pytestmark = pytest.mark.both_backends  # the ticket and history queries run on both databases
@@ -59,7 +61,7 @@ def assert_self_contained(html: str) -> None:
     assert not re.search(r"<script\b", html, re.I)
     assert not re.search(r"<link\b", html, re.I)
     assert not re.search(r"@import|url\(\s*['\"]?(?!#)", html, re.I)  # url(#clip) is inline
-    assert html.count("<svg") == 2  # the trend and the tickets, inline
+    assert html.count("<svg") == 4  # the trend, the factors, the items and the tickets, inline
 
 
 def assert_figures_match(html: str, report: CampaignReport) -> None:
@@ -120,6 +122,33 @@ async def test_the_review_shows_the_reports_figures(sessions, lang: str) -> None
     assert report.representative is False
     assert TEXTS["not_representative"][lang].split("{")[0] in figures["not-representative"]
     assert review.filename("pdf") == f"{LAST}-review-{lang}.pdf"
+
+
+async def test_the_factor_chart_is_the_dashboards_with_both_intervals(sessions) -> None:  # type: ignore[no-untyped-def]
+    seeded = await seed_review(sessions)
+    async with sessions() as session, session.begin():
+        report = await load_campaign_report(session, LAST)
+        html = (await build_review(session, LAST, lang="en", now=seeded.review_at)).html
+    svg = chart_named(html, TEXTS["factor_chart"]["en"])
+    now, then = whiskers(svg, CURRENT_INTERVALS), whiskers(svg, PREVIOUS_INTERVALS)
+    factors = report.factors.to_dict("records")
+    assert len(now) == len(then) == len(factors) == 5
+    trends = report.trends[
+        (report.trends["scope"] == "factor") & (report.trends["metric"] == "mean_score")
+    ].set_index("key")
+    unit = next(  # the drawing's points per score point, from a row whose interval is wide
+        (r - lt) / (f["mean_score_ci_high"] - f["mean_score_ci_low"])
+        for f, (lt, r) in zip(factors, now, strict=True)
+        if f["mean_score_ci_high"] - f["mean_score_ci_low"] > 1
+    )
+    for factor, (left, right), (was_left, was_right) in zip(factors, now, then, strict=True):
+        before = trends.loc[factor["group"]]
+        width = factor["mean_score_ci_high"] - factor["mean_score_ci_low"]
+        assert right - left == pytest.approx(width * unit, abs=0.05)
+        was = before["previous_ci_high"] - before["previous_ci_low"]
+        assert was_right - was_left == pytest.approx(was * unit, abs=0.05)
+    assert "<svg" in html.split('id="factors"')[1].split("</section>")[0]
+    assert 'class="bar"' not in html  # no second drawing of the same scores
 
 
 async def test_a_first_campaign_nobody_answered_yet(sessions) -> None:  # type: ignore[no-untyped-def]
