@@ -17,6 +17,7 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dashboard.report_cache import ReportCache
+from dashboard.sign_in_limit import SignInLimit
 from dashboard.signing import COOKIE, CSRF_FIELD, Signatures, Signed
 from pagekit.fields import read_fields
 from storage.engine import transaction
@@ -48,6 +49,7 @@ class DashboardState:
 
     signatures: Signatures
     reports: ReportCache
+    sign_in_limit: SignInLimit = field(default_factory=SignInLimit)  # failed sign-ins per client
     extras: dict[str, Any] = field(default_factory=dict)  # other modules' per-app state, by name
 
 

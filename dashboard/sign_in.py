@@ -74,6 +74,20 @@ def sign_in_page(
     return response
 
 
+def client_of(request: Request) -> str:
+    """The address the sign-in limit counts by (``dashboard.sign_in_limit``)."""
+    return request.client.host if request.client is not None else "unknown"
+
+
+def limited_page(request: Request, wait: int) -> HTMLResponse:
+    """429: too many wrong keys from this client lately; try again in ``wait`` seconds."""
+    response = message_page(
+        request, "sign_in_limited_title", "sign_in_limited_body", status=429, seconds=wait
+    )
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
 def sign_in_router() -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
@@ -85,9 +99,14 @@ def sign_in_router() -> APIRouter:
 
     @router.post(SIGN_IN, response_class=HTMLResponse)
     async def sign_in(request: Request) -> Response:
+        state = dashboard_state(request)
+        client = client_of(request)
+        wait = state.sign_in_limit.retry_after(client)
+        if wait is not None:
+            return limited_page(request, wait)
         fields = await read_fields(request) or {}
         next_path = safe_next(fields.get("next"))
-        signatures = dashboard_state(request).signatures
+        signatures = state.signatures
         if not signatures.sign_in_valid(
             request.cookies.get(SIGN_IN_COOKIE), fields.get(CSRF_FIELD)
         ):
@@ -98,7 +117,9 @@ def sign_in_router() -> APIRouter:
             async with sessions_of(request)() as session, session.begin():
                 row = await find_api_key(session, key)  # records its last use
         if row is None:
+            state.sign_in_limit.failed(client)
             return sign_in_page(request, next_path=next_path, notice="key_refused", status=401)
+        state.sign_in_limit.succeeded(client)
         value, _ = signatures.new_session(row.id)
         response = RedirectResponse(next_path, status_code=303)
         response.set_cookie(

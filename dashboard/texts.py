@@ -168,6 +168,9 @@ ZH: dict[str, str] = {
     "not_found_question": "问卷中没有“{group}”这个因子或题目。",
     "funnel_slot": "邀请漏斗",
     "report_json": "报告 JSON（API）",
+    "sign_in_limited_title": "登录尝试次数过多",
+    "sign_in_limited_body": "这台电脑在过去一分钟内多次输入了错误的密钥。"
+    "请等待 {seconds} 秒后再登录。",
 }
 
 EN: dict[str, str] = {
@@ -338,6 +341,9 @@ EN: dict[str, str] = {
     "not_found_question": "The survey has no factor or question “{group}”.",
     "funnel_slot": "Invitation funnel",
     "report_json": "Report JSON (API)",
+    "sign_in_limited_title": "Too many sign-in attempts",
+    "sign_in_limited_body": "Several wrong keys were entered from this computer in the last "
+    "minute. Please wait {seconds} seconds, then sign in again.",
 }
 
 TEXTS: dict[str, dict[str, str]] = {"zh-CN": ZH, "en": EN}
