@@ -1,6 +1,7 @@
 """Benchmark: dashboard page load times over real HTTP to a served app (uvicorn, SQLite).
 
     python bench/dashboard.py [--answers 1000000] [--skip-large] [--demo-database URL]
+        [--large-database PATH]
 
 Two databases: the demo campaign (a copy of ``--demo-database``, a database ``csat demo
 --database URL`` kept; without it, the demo-sized campaigns of tests/dashboard/seeding.py,
@@ -204,7 +205,24 @@ async def demo_campaign(url: str) -> str:
     return str(key)
 
 
-async def main(answers: int, skip_large: bool, demo_database: str | None) -> None:
+async def build_large(url: str, answers: int) -> None:
+    """Two generated campaigns of ``answers`` answers each, with what the pages read."""
+    await upgrade_async(url)
+    survey = bench_survey()
+    t0 = time.perf_counter()
+    sessions = create_sessionmaker(create_engine(url))
+    for campaign, seed, shift in (("2025H2", 8, -0.1), ("2026H1", 7, 0.0)):
+        frame, invitations = generate(survey, answers, campaign=campaign, seed=seed, shift=shift)
+        async with sessions() as session, session.begin():
+            await store(session, survey, frame, invitations, campaign)
+    async with sessions() as session, session.begin():
+        counts = await add_dashboard_data(session)
+    print(f"\nstored 2 x {answers:,} answers in {time.perf_counter() - t0:.0f} s: {counts}")
+
+
+async def main(
+    answers: int, skip_large: bool, demo_database: str | None, large_database: str | None
+) -> None:
     print(f"load average at start: {os.getloadavg()}")
     with tempfile.TemporaryDirectory() as folder:
         demo = f"{SQLITE_PREFIX}{folder}/demo.db"
@@ -219,20 +237,10 @@ async def main(answers: int, skip_large: bool, demo_database: str | None) -> Non
             label = "demo-sized campaign (tests/dashboard/seeding.py)"
         await measure(demo, await demo_campaign(demo), label)
         if not skip_large:
-            large = f"{SQLITE_PREFIX}{folder}/large.db"
-            await upgrade_async(large)
-            survey = bench_survey()
-            t0 = time.perf_counter()
-            sessions = create_sessionmaker(create_engine(large))
-            for campaign, seed, shift in (("2025H2", 8, -0.1), ("2026H1", 7, 0.0)):
-                frame, invitations = generate(
-                    survey, answers, campaign=campaign, seed=seed, shift=shift
-                )
-                async with sessions() as session, session.begin():
-                    await store(session, survey, frame, invitations, campaign)
-            async with sessions() as session, session.begin():
-                counts = await add_dashboard_data(session)
-            print(f"\nstored 2 x {answers:,} answers in {time.perf_counter() - t0:.0f} s: {counts}")
+            path = large_database or f"{folder}/large.db"
+            large = f"{SQLITE_PREFIX}{path}"
+            if not Path(path).exists():
+                await build_large(large, answers)
             await measure(large, "2026H1", f"{answers:,}-answer campaign (previous one as large)")
     print(f"\nload average at end: {os.getloadavg()}")
 
@@ -244,5 +252,10 @@ if __name__ == "__main__":
     parser.add_argument(
         "--demo-database", help="a SQLite database `csat demo --database URL` kept (its URL)"
     )
+    parser.add_argument(
+        "--large-database",
+        help="a SQLite file for the generated campaigns: built there when missing, else reused"
+        " (pass the same --answers)",
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.answers, args.skip_large, args.demo_database))
+    asyncio.run(main(args.answers, args.skip_large, args.demo_database, args.large_database))
