@@ -18,6 +18,7 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from bot import handlers, staff
+from bot.api_slots import SlottedRequest
 from bot.conversation import Conversation
 from bot.failures import Retrier, collecting
 from bot.rate_budget import shared_budget
@@ -31,12 +32,6 @@ from survey.settings import Settings
 log = logging.getLogger(__name__)
 RATE_LIMIT_RETRIES = 5
 SCHEDULER_KEY = "scheduler"
-# Connections of the bot's pool for Bot API calls. httpcore looks over every pooled connection
-# (a poll() of its socket each, and a count of the idle ones per idle one) whenever a request
-# starts or ends: with PTB's 256, at 200 people answering at once, that was a third of the
-# cost of each call (bench/conversation.py). The calls are short, so a few connections carry
-# them: replies and bulk sends together keep about ten in flight.
-BOT_API_CONNECTIONS: Final = 24
 # The only updates the bot reads, asked for in polling and in ``csat webhook set`` alike:
 # edits, channel posts, reactions and the rest never reach a handler.
 ALLOWED_UPDATES: Final = [Update.MESSAGE, Update.CALLBACK_QUERY]
@@ -66,7 +61,7 @@ def build_application(
         )
         .concurrent_updates(16)
     )
-    replies = request or bot_request(connections=BOT_API_CONNECTIONS)
+    replies = request or SlottedRequest()  # a few calls at once (bot/api_slots.py)
     builder = builder.request(replies).get_updates_request(bot_request(get_updates=True))
     if not polling:
         builder = builder.updater(None)  # updates arrive through the FastAPI webhook route

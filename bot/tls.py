@@ -25,11 +25,9 @@ def tls_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
-def bot_request(*, get_updates: bool = False, connections: int | None = None) -> HTTPXRequest:
-    """A PTB request pool as PTB would make it (``connections`` overrides its size), on the
-    process's TLS context."""
-    default = GET_UPDATES_CONNECTIONS if get_updates else CONNECTIONS
+def bot_request(*, get_updates: bool = False) -> HTTPXRequest:
+    """A PTB request pool as PTB would make it, on the process's TLS context."""
     return HTTPXRequest(
-        connection_pool_size=connections or default,
+        connection_pool_size=GET_UPDATES_CONNECTIONS if get_updates else CONNECTIONS,
         httpx_kwargs={"verify": tls_context()},
     )

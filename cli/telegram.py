@@ -78,6 +78,7 @@ def serve(
         host=host or config.host,
         port=port or config.port,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        access_log=False,  # no line per webhook update: each press would write one
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Answer, AnswerChange, Invitation
@@ -16,12 +16,14 @@ NPS_KEY = "nps"
 COMMENT_KEY = "comment"
 
 
+_OF_INVITATION = (
+    select(Answer).where(Answer.invitation_id == bindparam("invitation")).order_by(Answer.id)
+)  # built once: every event reads them
+
+
 async def invitation_answers(session: AsyncSession, invitation_id: int) -> list[Answer]:
     """All answers of one invitation in the order given."""
-    rows = await session.scalars(
-        select(Answer).where(Answer.invitation_id == invitation_id).order_by(Answer.id)
-    )
-    return list(rows)
+    return list(await session.scalars(_OF_INVITATION, {"invitation": invitation_id}))
 
 
 def to_flow_state(progress: Progress, invitation: Invitation, answers: list[Answer]) -> FlowState:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from sqlalchemy import bindparam, delete, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ChatSession, ProcessedUpdate
@@ -12,22 +13,33 @@ from storage.upserts import insert_ignore
 from survey.flow import Progress
 from survey.vocabulary import ChatMode
 
+# Built once: each update claims its id, and a statement made anew costs more than its run.
+_CLAIMS = {
+    dialect: insert(ProcessedUpdate).values(update_id=bindparam("id")).on_conflict_do_nothing()
+    for dialect, insert in (("sqlite", sqlite.insert), ("postgresql", postgresql.insert))
+}
+
 
 async def claim_update(session: AsyncSession, update_id: int) -> bool:
-    """Record an update id in this transaction; False when it was processed before."""
-    return await insert_ignore(session, ProcessedUpdate, update_id=update_id)
+    """Record an update id in this transaction; False when it was processed before. A Core
+    INSERT ... ON CONFLICT DO NOTHING on the session's connection (no ORM state)."""
+    connection = await session.connection()
+    result = await connection.execute(_CLAIMS[connection.dialect.name], {"id": update_id})
+    return bool(result.rowcount)
+
+
+_CHAT = (
+    select(ChatSession)
+    .where(ChatSession.telegram_user_id == bindparam("user"))
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)  # built once: every update locks its chat
 
 
 async def lock_chat_session(session: AsyncSession, telegram_user_id: int) -> ChatSession:
     """The user's session row, created if new, locked until the transaction ends. One query
     for a chat the bot knows (every update but a person's first)."""
-    query = (
-        select(ChatSession)
-        .where(ChatSession.telegram_user_id == telegram_user_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    chat: ChatSession | None = await session.scalar(query)
+    chat: ChatSession | None = await session.scalar(_CHAT, {"user": telegram_user_id})
     if chat is not None:
         return chat
     await insert_ignore(
@@ -39,7 +51,7 @@ async def lock_chat_session(session: AsyncSession, telegram_user_id: int) -> Cha
         choosing_change=False,
         version=0,
     )
-    chat = await session.scalar(query)
+    chat = await session.scalar(_CHAT, {"user": telegram_user_id})
     assert chat is not None  # inserted just above, or by a concurrent first update
     return chat
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer, joinedload
 
@@ -77,6 +77,27 @@ class Response:
         return takes_answers(self.invitation, now)
 
 
+# The invitation with its respondent, campaign and survey's key and version, its row locked;
+# built once (each event loads one, and building the query with its options cost more than
+# running it).
+_INVITATION = (
+    select(Invitation)
+    .options(
+        joinedload(Invitation.respondent, innerjoin=True),
+        joinedload(Invitation.campaign, innerjoin=True).options(
+            defer(Campaign.plan),
+            defer(Campaign.targets),
+            joinedload(Campaign.survey, innerjoin=True).load_only(
+                SurveyRow.id, SurveyRow.key, SurveyRow.version
+            ),
+        ),
+    )
+    .with_for_update(of=Invitation)
+)
+_BY_ID = _INVITATION.where(Invitation.id == bindparam("id"))
+_BY_TOKEN = _INVITATION.where(Invitation.token == bindparam("token"))
+
+
 async def load_response(
     session: AsyncSession,
     progress: Progress,
@@ -90,27 +111,12 @@ async def load_response(
     is read: the survey's definition once per process (it is parsed once, ``survey_of``), the
     campaign's plan and targets (a large sample's list) never, the customer when a ticket
     opens (storage.tickets)."""
-    query = (
-        select(Invitation)
-        .options(
-            joinedload(Invitation.respondent, innerjoin=True),
-            joinedload(Invitation.campaign, innerjoin=True).options(
-                defer(Campaign.plan),
-                defer(Campaign.targets),
-                joinedload(Campaign.survey, innerjoin=True).load_only(
-                    SurveyRow.id, SurveyRow.key, SurveyRow.version
-                ),
-            ),
-        )
-        .with_for_update(of=Invitation)
-    )
     if invitation_id is not None:
-        query = query.where(Invitation.id == invitation_id)
+        invitation = await session.scalar(_BY_ID, {"id": invitation_id})
     elif token is not None:
-        query = query.where(Invitation.token == token)
+        invitation = await session.scalar(_BY_TOKEN, {"token": token})
     else:
         return None
-    invitation = await session.scalar(query)
     if invitation is None:
         return None
     answers = await invitation_answers(session, invitation.id)
