@@ -80,8 +80,9 @@ async def carry_out(
     """Send and edit messages for a committed transition (nothing for a duplicate update).
 
     The press is answered and the answered prompt edited while the next messages go out, so
-    a person waits for one round trip to Telegram, not three; the messages themselves go in
-    order (notices, then the prompt)."""
+    a person waits for one round trip to Telegram, not three; the answer to the press asks
+    for its connection first. The messages themselves go in order (notices, then the
+    prompt). None of these calls waits behind bulk sends (bot/rate_limits.py)."""
     query = update.callback_query
     if reply is None:
         if query is not None:
@@ -110,6 +111,9 @@ async def carry_out(
             )
         )
     beside = asyncio.gather(*aside)
+    # Let those start first: the press is answered (the button's spinner stops) before the
+    # next question takes its turn for a connection (bot/api_slots.py).
+    await asyncio.sleep(0)
     try:
         await _send(update, context, reply)
     finally:

@@ -4,7 +4,7 @@ then send the next step (or say why nothing changed and ask again)."""
 from __future__ import annotations
 
 from bot.choices import choice_text
-from bot.render import Prompt, closed, render
+from bot.render import Prompt, closed, prompt_text, render
 from bot.reply import Reply
 from bot.texts import t
 from survey import events as ev
@@ -51,7 +51,7 @@ def outcome_reply(outcome: Outcome, message_id: int | None) -> Reply:
             return reply
     choice = choice_text(outcome.survey, outcome.state, event) if event else None
     if message_id is not None and choice is not None and outcome.shown and outcome.before:
-        old = render(outcome.survey, outcome.before, outcome.shown, outcome.name)
+        old = prompt_text(outcome.survey, outcome.before, outcome.shown, outcome.name)
         reply.close = (message_id, closed(old, choice, lang))
     if isinstance(event, ev.Submit):
         reply.prompt = Prompt(t("thank_you", lang))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -25,7 +26,7 @@ from survey.flow import (
     Step,
     Summary,
 )
-from survey.schema import LEVELS, SUPPORTED_LANGUAGES, Question, Survey
+from survey.schema import LEVELS, SUPPORTED_LANGUAGES, Question, Scale, Survey
 from survey.wording import apology, question_text, summary_entries
 
 
@@ -138,14 +139,21 @@ def feedback_kind_prompt(lang: str | None, answer_id: int) -> Prompt:
 
 def likert_keyboard(question: Question, lang: str | None) -> InlineKeyboardMarkup:
     """Five level buttons (5 first, text beginning with the digit), n/a and Back."""
+    return _likert_keyboard(question.key, question.scale, lang)
+
+
+# Made once per question and language: every answer sends one, and a keyboard is immutable
+# (PTB freezes its objects), so one object serves every chat.
+@functools.lru_cache(maxsize=1024)
+def _likert_keyboard(key: str, scale: Scale, lang: str | None) -> InlineKeyboardMarkup:
     rows = [
-        [_button(level_label(question.scale, level, lang), ev.AnswerLevel(question.key, level))]
+        [_button(level_label(scale, level, lang), ev.AnswerLevel(key, level))]
         for level in sorted(LEVELS, reverse=True)
     ]
     rows.append(
         [
-            _button(t("unable", lang), ev.AnswerLevel(question.key, None)),
-            _button(t("back", lang), ev.Back(question.key)),
+            _button(t("unable", lang), ev.AnswerLevel(key, None)),
+            _button(t("back", lang), ev.Back(key)),
         ]
     )
     return InlineKeyboardMarkup(rows)
@@ -181,6 +189,14 @@ def summary_lines(survey: Survey, state: FlowState) -> str:
     )
 
 
-def closed(prompt: Prompt, choice: str, lang: str | None) -> str:
+def prompt_text(survey: Survey, state: FlowState, step: Step, name: str | None) -> str:
+    """The text ``render`` gives ``step``; a question's without making its keyboard (the
+    answered prompt is closed with its text only)."""
+    if isinstance(step, AskLikert):
+        return question_text(survey, step.question, step.number, step.total, state.language)
+    return render(survey, state, step, name).text
+
+
+def closed(text: str, choice: str, lang: str | None) -> str:
     """A prompt's text once answered: the choice is shown and the keyboard goes."""
-    return f"{prompt.text}\n\n{t('chosen', lang, choice=choice)}"
+    return f"{text}\n\n{t('chosen', lang, choice=choice)}"
