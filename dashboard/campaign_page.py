@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from campaigns.review.notes import review_notes, rule_of_satisfaction
 from dashboard.campaign_view import (
     Scope,
     cards,
@@ -33,7 +34,6 @@ from scoring import CampaignReport
 from scoring.charts.quadrant import quadrant_svg
 from scoring.charts.scores import report_rows, scores_svg
 from scoring.methods import Interval
-from scoring.notes import satisfaction_rule
 from storage.campaigns import campaign_by_key
 from storage.models import Campaign
 from storage.surveys import get_survey
@@ -144,7 +144,8 @@ def page_context(
         "customers": records(report.customers),
         "methods": methods_used(figures) + ([Interval.BOOTSTRAP.value] if driver_rows else []),
         "grade_word": lambda grade: grade_word(grade, lang),
-        "satisfaction_rule": satisfaction_rule(report.grade_bands),
+        "notes": review_notes(report, survey, lang),
+        "satisfaction_rule": rule_of_satisfaction(report.grade_bands, lang),
     }
 
 

@@ -1,16 +1,19 @@
-"""The report's notes in the review's language. Which notes apply is ``scoring.notes.
-note_facts``'s one rule; English is the report's own wording (``scoring.notes.english``), the
-other languages word the same facts here."""
+"""The report's notes in the review's (and the dashboard's) language. Which notes apply is
+``scoring.notes.note_facts``'s one rule; English is the report's own wording
+(``scoring.notes.english``, ``satisfaction_rule``), the other languages word the same facts
+here."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import Final
 
+from campaigns.exports.labels import GRADE_WORDS
 from campaigns.review.figures import pct
 from campaigns.review.texts import check_language
 from scoring import CampaignReport
-from scoring.notes import Note, NoteKind, english, note_facts
+from scoring.indices import SATISFIED_ABOVE, GradeBands
+from scoring.notes import Note, NoteKind, english, note_facts, satisfaction_rule
 from survey.schema import Survey
 
 Values = Mapping[str, float | int | None]
@@ -51,3 +54,15 @@ def review_notes(report: CampaignReport, survey: Survey, lang: str) -> list[str]
     """The report's notes (as ``report.notes`` has them in English) in ``lang``."""
     word = WORDINGS[check_language(lang)]
     return [word(note) for note in note_facts(report, has_overall=survey.overall is not None)]
+
+
+def rule_of_satisfaction(bands: GradeBands, lang: str) -> str:
+    """``scoring.notes.satisfaction_rule`` in ``lang``: a score of exactly 80 is graded, not
+    counted satisfied."""
+    if check_language(lang) == "en":
+        return satisfaction_rule(bands)
+    (grade,) = bands.grade([SATISFIED_ABOVE])
+    return (
+        f"恰好 {SATISFIED_ABOVE:g} 分评为“{GRADE_WORDS[str(grade)][lang]}”，但不计为满意："
+        f"满意率只计高于 {SATISFIED_ABOVE:g} 分的得分。"
+    )

@@ -12,6 +12,7 @@ import re
 
 import httpx
 import pytest
+from markupsafe import escape
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -125,6 +126,28 @@ async def test_the_pages_speak_chinese_and_english(
     site_client.cookies.delete("csat_dashboard_lang", path="/dashboard")
     hinted = await site_client.get("/dashboard", headers={"accept-language": "en-GB,en;q=0.8"})
     assert '<html lang="en">' in hinted.text
+
+
+def notes_of(html: str) -> str:
+    start = html.index('id="notes"')
+    return html[start : html.index("</ul>", start)]
+
+
+async def test_the_notes_are_in_the_pages_language(
+    site: Site, site_client: httpx.AsyncClient
+) -> None:
+    report = await report_json(site_client, site.keys[ApiKeyRole.VIEWER], CURRENT)
+    english_notes = report["notes"]
+    assert any(n.startswith("Not representative: ") for n in english_notes)
+    await sign_in(site_client, site.keys[ApiKeyRole.VIEWER].secret)
+    en = notes_of((await site_client.get(PAGE, params={"lang": "en"})).text)
+    zh = notes_of((await site_client.get(PAGE, params={"lang": "zh-CN"})).text)
+    for note in english_notes:
+        assert str(escape(note)) in en and str(escape(note)) not in zh, note
+    assert "A score of exactly 80 is graded fairly satisfied" in en
+    assert "不具代表性：回复率 70.0 %（邀请 50 份，完成 35 份）低于目标 80 %。" in zh
+    assert "恰好 80 分评为“比较满意”，但不计为满意" in zh
+    assert "score" not in zh and "customer" not in zh
 
 
 async def test_the_list_and_a_new_answer_on_the_next_view(
