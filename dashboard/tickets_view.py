@@ -4,6 +4,7 @@ the next deadline in working days of the company's calendar."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -51,7 +52,13 @@ def settings_of(request: Request) -> Settings:
 
 def calendar_of(settings: Settings) -> WorkingCalendar:
     """The company's working days, as the plan deadlines and reminders count them."""
-    return WorkingCalendar(settings.holidays, settings.timezone)
+    return _calendar(settings.holidays, settings.timezone)
+
+
+@functools.cache
+def _calendar(country: str, timezone: str) -> WorkingCalendar:
+    # One per process: its holiday tables are built once a year, not on every page.
+    return WorkingCalendar(country, timezone)
 
 
 def _words(ticket: Ticket, survey: Survey | None, lang: str) -> tuple[str, list[str]]:

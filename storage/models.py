@@ -241,7 +241,15 @@ class Answer(Base):
     __tablename__ = "answers"
     __table_args__ = (
         UniqueConstraint("invitation_id", "question", "kind", name="uq_answers_question_kind"),
-        Index("ix_answers_campaign", "campaign_id"),
+        # Covers the dashboard's per-view reads (migration 0007); a prefix serves by campaign.
+        Index(
+            "ix_answers_campaign_view",
+            "campaign_id",
+            "void",
+            "channel",
+            "invitation_id",
+            "changed_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
