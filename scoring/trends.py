@@ -124,17 +124,24 @@ class _Side:
 
     def __init__(self, scores: CampaignScores) -> None:
         self.scores = scores
-        self.rows = {
-            name: {str(g): row for g, (_, row) in zip(t["group"], t.iterrows(), strict=True)}
-            for name, t in scores.tables.items()
-        }
-        self.units = {
-            name: {str(g): unit for g, unit in u.groupby("group", observed=True)}
-            for name, u in scores.units.items()
-        }
+        # Indexed on first use: the trends read a few tables, not the per-customer one, whose
+        # thousands of rows and units cost more to split than all the tests.
+        self._rows: dict[str, dict[str, pd.Series]] = {}
+        self._units: dict[str, dict[str, pd.DataFrame]] = {}
 
     def row(self, table: str, group: str) -> pd.Series | None:
-        return self.rows[table].get(group)
+        if table not in self._rows:
+            t = self.scores.tables[table]
+            self._rows[table] = {
+                str(g): row for g, (_, row) in zip(t["group"], t.iterrows(), strict=True)
+            }
+        return self._rows[table].get(group)
+
+    def unit(self, table: str, group: str) -> pd.DataFrame | None:
+        if table not in self._units:
+            u = self.scores.units[table]
+            self._units[table] = {str(g): unit for g, unit in u.groupby("group", observed=True)}
+        return self._units[table].get(group)
 
 
 def _row(side: _Side | None, table: str, group: str) -> pd.Series | None:
@@ -217,7 +224,7 @@ def _metric_row(
 
 def _pairs(side: _Side, table: str, key: str, metric: str) -> tuple[Any, Any]:
     """(y_c, x_c) per customer of one group for a ratio metric (see ``scoring.changes``)."""
-    unit = side.units[table].get(key)
+    unit = side.unit(table, key)
     if unit is None:
         return np.zeros(0), np.zeros(0)
     weight = scaled(unit["weight"].to_numpy(dtype=float))
