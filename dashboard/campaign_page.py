@@ -174,7 +174,11 @@ def campaign_router() -> APIRouter:
             lambda: _charts(report, survey, lang, t),
         )
         # D2's funnel section (templates/funnel_section.html) under the index cards.
-        context.update(nav="campaigns", funnel=await funnel_for_page(session, campaign))
+        # Its figures are kept with the report (0.45 s of queries a view on 1 M answers).
+        funnel = await cache.derived_async(
+            campaign.id, report, "funnel", lambda: funnel_for_page(session, campaign)
+        )
+        context.update(nav="campaigns", funnel=funnel)
         return render(request, "campaign.html", context)
 
     return router

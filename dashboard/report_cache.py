@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Final, TypeVar
 
@@ -81,6 +81,7 @@ class ReportCache:
     )
     _locks: dict[int, asyncio.Lock] = field(default_factory=dict)
     builds: int = 0  # how many reports were built (the tests and the bench read it)
+    made: int = 0  # how many derived things were made (charts, funnel sections)
     # What pages made from a report (charts, by name and language), dropped with the report.
     _derived: dict[int, dict[str, Any]] = field(default_factory=dict)
 
@@ -111,11 +112,37 @@ class ReportCache:
         self, campaign_id: int, report: CampaignReport, name: str, make: Callable[[], T]
     ) -> T:
         """``make()`` once per report: a chart drawn for it is kept until the report goes."""
-        entry = self._reports.get(campaign_id)
-        if entry is None or entry[1] is not report:
+        kept = self._kept(campaign_id, report)
+        if kept is None:
             return make()  # a report this cache no longer holds: nothing to keep it by
-        kept = self._derived.setdefault(campaign_id, {})
         if name not in kept:
             kept[name] = make()
+            self.made += 1
         value: T = kept[name]
         return value
+
+    async def derived_async(
+        self,
+        campaign_id: int,
+        report: CampaignReport,
+        name: str,
+        make: Callable[[], Awaitable[T]],
+    ) -> T:
+        """``derived`` for what takes queries to make (the campaign page's funnel section):
+        its figures are read once per report, so they go with the report's fingerprint (a new
+        answer or an invitation's changed state reads them anew)."""
+        kept = self._kept(campaign_id, report)
+        if kept is None:
+            return await make()
+        if name not in kept:
+            kept[name] = await make()
+            self.made += 1
+        value: T = kept[name]
+        return value
+
+    def _kept(self, campaign_id: int, report: CampaignReport) -> dict[str, Any] | None:
+        """What was made from ``report``; None when this cache no longer holds it."""
+        entry = self._reports.get(campaign_id)
+        if entry is None or entry[1] is not report:
+            return None
+        return self._derived.setdefault(campaign_id, {})
