@@ -97,7 +97,10 @@ async def answers_frame(session: AsyncSession, campaign_id: int) -> pd.DataFrame
         frame[name] = rows[name]
     questions, uniques = pd.factorize(frame["question"])
     split = _factor_and_item(pd.Series(uniques, dtype=frame["question"].dtype))
-    likert = frame["kind"].isin(columns.FACTOR_KINDS)
+    # The kind is tested once per distinct kind, not per answer (a handful of values).
+    kinds, kind_values = pd.factorize(frame["kind"])
+    per_kind = pd.Index(kind_values).isin(list(columns.FACTOR_KINDS))
+    likert = per_kind[kinds] & (kinds >= 0)  # a missing kind (code -1) is not a factor's
     for name in ("factor", "item"):
         frame[name] = split[name].take(questions).reset_index(drop=True).where(likert)
     return _typed(frame)[ANSWER_COLUMNS]
