@@ -38,6 +38,8 @@ BREAKDOWNS: dict[str, str | None] = {
 NPS_BREAKDOWNS: tuple[str, ...] = ("total", "business_unit", "role", "customer_class")
 #: Breakdowns whose groups are segments of the customers (one trend family).
 SEGMENTS: tuple[str, ...] = ("business_unit", "role", "customer_class")
+#: The breakdowns a previous campaign's trends compare (not the per-customer table).
+TREND_BREAKDOWNS: tuple[str, ...] = ("total", "factor", "item", *SEGMENTS)
 
 
 @dataclass(frozen=True)
@@ -83,8 +85,13 @@ def score_campaign(
     data: CampaignData,
     *,
     bands: GradeBands = DEFAULT_BANDS,
+    breakdowns: tuple[str, ...] = tuple(BREAKDOWNS),
 ) -> CampaignScores:
-    """Validate and score one campaign's answers and invitations."""
+    """Validate and score one campaign's answers and invitations; ``tables`` and ``units``
+    hold the ``breakdowns`` named (keys of ``BREAKDOWNS``; all of them by default)."""
+    unknown = [name for name in breakdowns if name not in BREAKDOWNS]
+    if unknown:
+        raise ValueError(f"unknown breakdown(s) {unknown}; use {list(BREAKDOWNS)}")
     if "campaign" not in data.answers.columns:
         raise ValueError("answers frame lacks column 'campaign'")
     answers = only_campaign(data.answers, data.campaign)
@@ -96,19 +103,19 @@ def score_campaign(
     cells = answer_cells(points, CUSTOMER)
     customers = customer_scores(survey, points, bands, cells=cells)
     units = {
-        name: breakdown_units(survey, points, by, cells=cells, customers=customers)
-        for name, by in BREAKDOWNS.items()
+        name: breakdown_units(survey, points, BREAKDOWNS[name], cells=cells, customers=customers)
+        for name in breakdowns
     }
     by_dimension = index_tables(
         survey,
         points,
-        tuple(BREAKDOWNS.values()),
+        tuple(BREAKDOWNS[name] for name in breakdowns),
         bands=bands,
         cells=cells,
         customers=customers,
-        units={by: units[name] for name, by in BREAKDOWNS.items()},
+        units={BREAKDOWNS[name]: units[name] for name in breakdowns},
     )
-    tables = {name: by_dimension[by] for name, by in BREAKDOWNS.items()}
+    tables = {name: by_dimension[BREAKDOWNS[name]] for name in breakdowns}
     nps = nps_answers(answers)
     nps_tables = [
         nps_table(nps, BREAKDOWNS[name]).assign(dimension=name) for name in NPS_BREAKDOWNS

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from scoring.campaign import CampaignData, CampaignScores, score_campaign
+from scoring.campaign import TREND_BREAKDOWNS, CampaignData, CampaignScores, score_campaign
 from scoring.drivers import driver_respondents, key_drivers, r_squared, respondent_matrix
 from scoring.estimates import Mean, Nps, Rate, Reliability, finite
 from scoring.frames import kind_mask, unable_mask
@@ -150,7 +150,12 @@ def build_report(
     if previous is not None and previous.campaign == campaign:
         raise ValueError(f"the previous campaign cannot be {campaign!r} itself")
     current = score_campaign(survey, CampaignData(campaign, answers, invitations), bands=bands)
-    before = None if previous is None else score_campaign(survey, previous, bands=bands)
+    # The previous campaign is only compared in the trends: its per-customer table is not made.
+    before = (
+        None
+        if previous is None
+        else score_campaign(survey, previous, bands=bands, breakdowns=TREND_BREAKDOWNS)
+    )
     targets = ReportTargets(
         survey.targets.satisfaction_rate,
         survey.targets.loyalty,
