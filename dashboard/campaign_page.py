@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from campaigns.review.methods import interval_name, interval_text
 from campaigns.review.notes import review_notes, rule_of_satisfaction
 from dashboard.campaign_view import (
     Scope,
@@ -143,6 +144,10 @@ def page_context(
         "drivers": driver_rows,
         "customers": records(report.customers),
         "methods": methods_used(figures) + ([Interval.BOOTSTRAP.value] if driver_rows else []),
+        # The review's words for each interval method (zh-CN there, the report's own in en).
+        "method_name": lambda method: interval_name(method, lang),
+        "method_text": lambda method: interval_text(report, method, lang),
+        "bootstrap": Interval.BOOTSTRAP.value,
         "grade_word": lambda grade: grade_word(grade, lang),
         "notes": review_notes(report, survey, lang),
         "satisfaction_rule": rule_of_satisfaction(report.grade_bands, lang),

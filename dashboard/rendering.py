@@ -9,11 +9,12 @@ from typing import Any, Final
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from dashboard import formatting
 from dashboard.signing import COOKIE_PATH, CSRF_FIELD, LANG_COOKIE, Signed
 from dashboard.texts import t
+from dashboard.words import department_word, role_word
 from pagekit.languages import accepted_language
 from survey.schema import SUPPORTED_LANGUAGES
 from survey.texts import LANGUAGE_NAMES
@@ -87,6 +88,11 @@ def render_text(request: Request, template: str, context: Mapping[str, Any] | No
     def phrase(key: str, /, **filled: Any) -> str:
         return t(key, lang, **filled)
 
+    def phrase_around(key: str, /, **markup: Any) -> Markup:
+        """A phrase with markup (a macro's output) in its gaps, where the language puts them:
+        "较上期 −40.0 pp" but "−40.0 pp vs previous"; other values are escaped."""
+        return Markup(escape(t(key, lang))).format(**markup)
+
     switch = [
         {
             "code": code,
@@ -98,6 +104,9 @@ def render_text(request: Request, template: str, context: Mapping[str, Any] | No
     values: dict[str, Any] = {
         "lang": lang,
         "t": phrase,
+        "t_around": phrase_around,
+        "role_word": lambda code: role_word(code, lang),
+        "department_word": lambda code: department_word(code, lang),
         "signed": signed,
         "csrf_field": csrf_input(signed),
         "static": STATIC_PATH,

@@ -133,13 +133,6 @@ ZH: dict[str, str] = {
     "no": "否",
     "section_notes": "说明",
     "section_methods": "方法",
-    "method_wilson": "Wilson 区间（按客户，每个客户计一次）",
-    "method_design_wilson": "按设计有效样本量的 Wilson 区间（以客户为群的线性化方差）",
-    "method_t": "按客户得分的 t 区间（每个客户计一次）",
-    "method_linearised_t": "线性化（比率估计）标准误的 t 区间，以客户为群",
-    "method_customer_bootstrap": "按客户自助抽样的百分位区间",
-    "method_feldt": "Feldt F 分布区间",
-    "method_normal": "正态近似区间",
     "test_permutation": "客户置换检验",
     "test_welch_t": "Welch t 检验",
     "test_fisher_exact": "Fisher 精确检验",
@@ -302,17 +295,6 @@ EN: dict[str, str] = {
     "no": "no",
     "section_notes": "Notes",
     "section_methods": "Methods",
-    "method_wilson": "Wilson score interval over customers (each customer counts once)",
-    "method_design_wilson": (
-        "Wilson interval at the design-effective n (linearised variance, customers as clusters)"
-    ),
-    "method_t": "Student t over customers' scores (each customer counts once)",
-    "method_linearised_t": (
-        "t interval of the linearised (ratio-estimator) standard error, customers as clusters"
-    ),
-    "method_customer_bootstrap": "percentile interval of a customer bootstrap",
-    "method_feldt": "Feldt's F-distribution interval",
-    "method_normal": "normal approximation",
     "test_permutation": "permutation test over customers",
     "test_welch_t": "Welch t-test",
     "test_fisher_exact": "Fisher's exact test",

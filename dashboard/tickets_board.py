@@ -15,7 +15,8 @@ from fastapi.responses import HTMLResponse, Response
 from dashboard import ticket_texts as ticket_texts
 from dashboard.deps import Db, Viewer
 from dashboard.rendering import PREFIX, language_of, message_page, render
-from dashboard.tickets_view import NulFree, calendar_of, local_time, settings_of, ticket_views
+from dashboard.ticket_details import local_time
+from dashboard.tickets_view import NulFree, calendar_of, settings_of, ticket_views
 from storage.campaigns import campaign_by_key
 from storage.ticket_board import BoardBy, board_choices, board_counts
 from storage.ticket_lists import list_tickets, ticket_filters

@@ -20,14 +20,9 @@ from dashboard.deps import Db, Staff, Viewer, posted
 from dashboard.rendering import language_of, message_page, render
 from dashboard.signing import Signed
 from dashboard.texts import t
+from dashboard.ticket_details import event_detail, local_time
 from dashboard.tickets_board import BOARD
-from dashboard.tickets_view import (
-    calendar_of,
-    event_detail,
-    local_time,
-    settings_of,
-    ticket_views,
-)
+from dashboard.tickets_view import calendar_of, settings_of, ticket_views
 from storage.models import Ticket, TicketEvent
 from storage.ticket_lifecycle import take_ticket, update_ticket
 from storage.ticket_lists import ticket_history
@@ -117,6 +112,7 @@ async def ticket_page(
         session, [ticket], now=now, calendar=calendar_of(settings), lang=lang
     )
     zone = settings.timezone
+    causes = dict(zip(ticket.causes or [], view.causes, strict=False))  # key → its name
     due = (
         ticket.due_at.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%dT%H:%M") if ticket.due_at else ""
     )
@@ -141,7 +137,7 @@ async def ticket_page(
         "form": form,
         "zone": zone,
         "when": lambda moment: local_time(moment, zone),
-        "detail": lambda event: event_detail(event.action, event.detail, zone, lang),
+        "detail": lambda event: event_detail(event.action, event.detail, zone, lang, causes),
         "board": BOARD,
     }
     return render(request, "tickets_page.html", context, status=status)

@@ -8,14 +8,12 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Final
-from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from pydantic import AfterValidator
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dashboard.texts import t
+from dashboard.ticket_details import alert_error_text
 from storage.models import Ticket
 from storage.ticket_board import Deadline, campaign_surveys, next_deadline
 from storage.ticket_lists import is_overdue, ticket_names
@@ -23,12 +21,7 @@ from survey.calendar import WorkingCalendar
 from survey.schema import Survey
 from survey.settings import Settings
 from survey.texts import pick
-from survey.vocabulary import TicketStatus
 from survey.wording import question_label
-
-# How storage.ticket_lifecycle.update_ticket words a status change and a completion date.
-STATUS_CHANGE_PREFIX: Final = "from "
-DUE_AT_ACTION: Final = "due_at"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +35,7 @@ class TicketView:
     causes: list[str]
     deadline: Deadline | None
     overdue: bool  # storage.ticket_lists.is_overdue: the same rule as the API
-    alert_error: str | None
+    alert_error: str | None  # in the reader's language (ticket_details.alert_error_text)
 
 
 def settings_of(request: Request) -> Settings:
@@ -99,34 +92,10 @@ async def ticket_views(
                 causes=causes,
                 deadline=next_deadline(ticket, now, calendar),
                 overdue=is_overdue(ticket, now),
-                alert_error=names.alert_errors.get(ticket.id),
+                alert_error=alert_error_text(names.alert_errors.get(ticket.id), lang),
             )
         )
     return views
-
-
-def local_time(moment: datetime | None, zone: str) -> str:
-    """A moment as the company reads it: ``2026-03-05 10:00`` in its time zone."""
-    if moment is None:
-        return "–"
-    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
-
-
-def event_detail(action: str, detail: str | None, zone: str, lang: str) -> str:
-    """A history row's detail as people read it: a status change names the state it left, a
-    completion date is the company's local time; others (plans, notes, chats) as written."""
-    if detail is None:
-        return ""
-    if action in set(TicketStatus) and detail.startswith(STATUS_CHANGE_PREFIX):
-        before = detail.removeprefix(STATUS_CHANGE_PREFIX)
-        if before in set(TicketStatus):
-            return t("history_from", lang, status=t(f"tstatus_{before}", lang))
-    if action == DUE_AT_ACTION:
-        try:
-            return local_time(datetime.fromisoformat(detail), zone)
-        except ValueError:
-            return detail
-    return detail
 
 
 def refuse_nul(value: str | None) -> str | None:
