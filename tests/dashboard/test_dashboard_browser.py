@@ -2,14 +2,18 @@
 through the real services: a viewer, staff and an admin sign in through the form; the index
 cards show the report JSON's numbers (``GET /campaigns/{key}/report``) as a reader sees them;
 no page shows an invitation token; nothing scrolls sideways on a phone; the pages ask nothing
-of any other site and raise no script error. A full-page screenshot of each page at 1280×800
+of any other site and raise no script error; on a phone a table or chart that scrolls in its frame
+shows a shadow on the edge with more beyond it (pixels compared with the cue switched off). A
+full-page screenshot of each page at 1280×800
 and 390×844 goes under the test's tmp_path."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import httpx
+from PIL import Image, ImageStat
 from playwright.async_api import Browser, Page, expect
 from sqlalchemy import select
 
@@ -59,6 +63,42 @@ async def _visit(page: Page, site: Site, path: str, shot: Path, tokens: list[str
     assert viewport is not None and width <= viewport["width"], f"{path} is {width} px wide"
 
 
+EDGE = 6  # px: the strip of a frame's edge compared
+DARKER = 4  # grey levels: the least a shadow darkens its edge (it is 30 % ink at the rim)
+
+
+async def _edges(page: Page, frame: str) -> tuple[float, float]:
+    """How much darker the frame's left and right edge strips are with the cue than without
+    (the frame's own background switched off), in mean grey levels."""
+    element = page.locator(frame)
+
+    async def strips() -> tuple[float, float]:
+        shot = Image.open(io.BytesIO(await element.screenshot())).convert("L")
+        width, height = shot.size
+        left = ImageStat.Stat(shot.crop((0, 0, EDGE, height))).mean[0]
+        right = ImageStat.Stat(shot.crop((width - EDGE, 0, width, height))).mean[0]
+        return left, right
+
+    with_cue = await strips()
+    await element.evaluate("frame => { frame.style.background = 'none'; }")
+    without = await strips()
+    await element.evaluate("frame => { frame.style.background = ''; }")
+    return without[0] - with_cue[0], without[1] - with_cue[1]
+
+
+async def _scroll_cue(page: Page, frame: str) -> None:
+    """A frame wider inside than out shadows the edge it hides content behind, only that one."""
+    element = page.locator(frame)
+    overflow = await element.evaluate("frame => frame.scrollWidth - frame.clientWidth")
+    assert overflow > 20, f"{frame} does not scroll on a phone"
+    left, right = await _edges(page, frame)
+    assert right >= DARKER and abs(left) < 1, (frame, "at the start", left, right)
+    await element.evaluate("frame => { frame.scrollLeft = frame.scrollWidth; }")
+    left, right = await _edges(page, frame)
+    assert left >= DARKER and abs(right) < 1, (frame, "at the end", left, right)
+    await element.evaluate("frame => { frame.scrollLeft = 0; }")
+
+
 async def test_the_dashboard_in_a_browser(browser: Browser, site: Site, tmp_path: Path) -> None:
     async with httpx.AsyncClient(base_url=site.url, timeout=60) as http:
         report = await report_json(http, site.keys[ApiKeyRole.VIEWER], CURRENT)
@@ -73,6 +113,10 @@ async def test_the_dashboard_in_a_browser(browser: Browser, site: Site, tmp_path
         await expect(page.locator("#signed-in")).to_contain_text("viewer Li")
         for name, path in PAGES.items():
             await _visit(page, site, path, shots / f"viewer-{name}-{size}.png", tokens)
+        if viewport == PHONE:
+            await page.goto(site.url + CAMPAIGN)
+            for frame in ("#factors-chart", "div.table-wrap:has(> #items-table)"):
+                await _scroll_cue(page, frame)
         assert problems == []
         await page.context.close()
     # Staff and admin sign in and read the same numbers; the cards say what the report says.
