@@ -14,7 +14,7 @@ from telegram import Bot
 
 from bot.application import ALLOWED_UPDATES
 from bot.tls import bot_request
-from cli.telegram import make_app
+from cli.telegram import KEEP_ALIVE_SECONDS, make_app
 from survey.settings import Settings
 
 
@@ -50,6 +50,7 @@ class AppServer:
             port=self.settings.port,
             log_level="warning",
             lifespan="on",
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
         )
         self._server = _Embedded(config)
         self._task = asyncio.create_task(self._server.serve())

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 # Seconds uvicorn gives a webhook request in flight to finish once told to stop; then the bot
 # (bot.scheduler.STOP_GRACE_SECONDS) stops: together within 3 s of SIGTERM.
 GRACEFUL_SHUTDOWN_SECONDS = 1
+# Longer than a proxy's or a client's idle time (load balancers keep 60 s): a server that
+# closes an idle kept-alive connection first races the next request sent on it.
+KEEP_ALIVE_SECONDS = 75
 # `python -m simulator`'s options (simulator/__main__.py OPTIONS), written out here: importing
 # the simulator costs every csat command a quarter of a second. tests/cli/test_help.py checks
 # that both commands have the same options, defaults and help.
@@ -78,6 +81,7 @@ def serve(
         host=host or config.host,
         port=port or config.port,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
         access_log=False,  # no line per webhook update: each press would write one
     )
 
