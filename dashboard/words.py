@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Final
 
 from campaigns.exports.labels import ROLE_WORDS, Words, word
+from survey.schema import SUPPORTED_LANGUAGES
 
 # The departments the shipped questionnaires (survey/templates) route their factors to; a
 # deployment's own departments have no word anywhere, so they show as configured.
@@ -21,7 +22,7 @@ DEPARTMENT_WORDS: Final[Words] = {
 def _word(words: Words, code: str | None, lang: str) -> str:
     if code is None:
         return ""
-    known = lang if lang in ("zh-CN", "en") else "en"
+    known = lang if lang in SUPPORTED_LANGUAGES else "en"
     return str(word(words, code, known))
 
 
