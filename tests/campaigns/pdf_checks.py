@@ -18,8 +18,10 @@ def run(*command: str) -> str:
     return done.stdout
 
 
-def pdf_text(path: Path) -> str:
-    return run("pdftotext", "-layout", str(path), "-")
+def pdf_text(path: Path, page: int | None = None) -> str:
+    """The PDF's text, or one page's (counted from 1)."""
+    pages = () if page is None else ("-f", str(page), "-l", str(page))
+    return run("pdftotext", "-layout", *pages, str(path), "-")
 
 
 def embedded_cjk_fonts(path: Path) -> list[str]:

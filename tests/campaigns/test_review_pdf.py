@@ -19,7 +19,7 @@ from tests.campaigns.pdf_checks import (
     page_size,
     pdf_text,
 )
-from tests.campaigns.review_seed import LAST, seed_review
+from tests.campaigns.review_seed import CAMPAIGNS, LAST, seed_review
 
 
 @pytest.mark.long_running(20)
@@ -46,3 +46,27 @@ async def test_the_chinese_review_prints_on_a4_with_its_chinese_text(
     assert embedded_cjk_fonts(path), "no CJK font embedded"
     png = first_page_png(path, tmp_path)
     assert ink_share(png) > 0.01, f"the first page looks blank: {png}"
+
+
+@pytest.mark.long_running(20)
+async def test_a_first_campaigns_trend_sentence_follows_its_summary(
+    sessions,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    """With no campaign before it the trend is one sentence: on the summary's page, not on a
+    page of its own that would print nearly blank; the factors still start a new page."""
+    seeded = await seed_review(sessions)
+    async with sessions() as session, session.begin():
+        first = await build_review(session, CAMPAIGNS[0], lang="en", now=seeded.review_at)
+        last = await build_review(session, LAST, lang="en", now=seeded.review_at)
+    for review in (first, last):
+        (tmp_path / review.filename("pdf")).write_bytes(await review_pdf(review))
+    first_path, last_path = (tmp_path / r.filename("pdf") for r in (first, last))
+
+    page_one = pdf_text(first_path, page=1)
+    assert TEXTS["summary"]["en"] in page_one and TEXTS["trend_alone"]["en"] in page_one
+    assert TEXTS["factors"]["en"] not in page_one
+    assert TEXTS["factors"]["en"] in pdf_text(first_path, page=2)
+    # with campaigns before it the trend chart keeps its own page
+    assert TEXTS["trend"]["en"] not in pdf_text(last_path, page=1)
+    assert TEXTS["trend"]["en"] in pdf_text(last_path, page=2)
