@@ -122,3 +122,19 @@ async def test_the_cards_and_methods_read_well(site: Site, site_client: httpx.As
         assert str(escape(ZH_CN_INTERVAL_TEXT[method])) in zh_methods
         assert str(escape(INTERVAL_TEXT[method])) in en_methods
     assert not re.search(r"[A-Za-z]{4,} (interval|over|of)\b", zh_methods)
+
+
+async def test_every_english_column_header_is_capitalised(
+    site: Site, site_client: httpx.AsyncClient
+) -> None:
+    """Headers are words of their own ("Respondents"), not the lowercase unit a count is
+    said in ("n = 12 respondents")."""
+    await sign_in(site_client, site.keys[ApiKeyRole.VIEWER].secret)
+    for path in (PAGE, f"{PAGE}/customers/C01", f"{PAGE}/funnel", "/dashboard/tickets"):
+        en = (await site_client.get(path, params={"lang": "en"})).text
+        headers = [
+            words(cell).strip() for cell in re.findall(r'<th scope="col"[^>]*>(.*?)</th>', en, re.S)
+        ]
+        assert headers, path
+        lowercase = [h for h in headers if len(h) > 1 and h[0].isalpha() and h[0].islower()]
+        assert not lowercase, (path, lowercase)
