@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -31,6 +32,7 @@ from admin.routes import (
 from storage.engine import create_engine, create_sessionmaker
 from storage.ticket_alerts import alert_departments
 from storage.ticket_lists import undelivered_alert_count
+from survey.calendar import load_holidays
 from survey.routing import routing_warnings
 from survey.settings import Settings
 
@@ -93,6 +95,14 @@ async def delivery_health(sessions: async_sessionmaker[AsyncSession], settings: 
     return Health(warnings=routing_warnings(settings, departments), undelivered_alerts=undelivered)
 
 
+async def _load_holidays(country: str) -> None:
+    """The working calendar's holiday data, loaded in a thread while the server starts."""
+    try:
+        await asyncio.to_thread(load_holidays, country)
+    except Exception:  # the first deadline counted will say so again, with its request
+        log.exception("could not load the public holidays of %s", country)
+
+
 def create_app(
     settings: Settings,
     *,
@@ -107,6 +117,8 @@ def create_app(
         engine = create_engine(settings.database_url)
         sessions = create_sessionmaker(engine)
         app.state.sessions = sessions
+        # Kept on the app: a task nothing refers to may be collected before it ends.
+        app.state.loading_holidays = asyncio.create_task(_load_holidays(settings.holidays))
         for warning in (await delivery_health(sessions, settings)).warnings:
             log.warning(warning)
         bot = bot_factory(sessions) if bot_factory is not None else None

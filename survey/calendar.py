@@ -70,6 +70,13 @@ class WorkingCalendar:
         return count
 
 
+def load_holidays(country: str) -> None:
+    """Load the ``holidays`` library's country data, which takes a second or more (its
+    ``holidays.countries`` package imports every country's module): a server does it once at
+    start-up, off the event loop, so that the first deadline it counts does not wait for it."""
+    holidays.country_holidays(country)
+
+
 def add_months(moment: datetime, months: int) -> datetime:
     """The same day ``months`` later, clamped to the month's end (31 Jan + 1 → 28/29 Feb)."""
     month_index = moment.month - 1 + months
