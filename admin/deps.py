@@ -29,6 +29,12 @@ UNKNOWN_KEY: Final = "this API key is unknown or revoked"
 _bearer = HTTPBearer(auto_error=False, description="An API key from `csat apikey create`")
 
 
+def app_sessions(request: Request) -> async_sessionmaker[AsyncSession]:
+    """The app's sessions, for a route that keeps its transaction shorter than the request."""
+    sessions: async_sessionmaker[AsyncSession] = request.app.state.sessions
+    return sessions
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One transaction per request, committed when the route returns without error."""
     sessions: async_sessionmaker[AsyncSession] = request.app.state.sessions

@@ -28,6 +28,9 @@ PLAN_SEED: Final = 2026
 EXPORTS: Final = ("workbook.xlsx", "answers.csv", "tickets.csv", "scores.csv")
 REVIEW_LANGUAGE: Final = "zh-CN"  # the management review, as a quality manager there prints it
 PDF_UNAVAILABLE: Final = 503  # the app cannot load WeasyPrint (no Pango on this machine)
+# Printing the review takes seconds; on a loaded machine, and the first time its fonts are
+# read (fontconfig scans Noto CJK), it has taken over a minute (seen once in csat demo).
+REVIEW_TIMEOUT: Final = 300.0
 
 
 class Manager:
@@ -101,7 +104,9 @@ class Manager:
         written, refused = [], None
         for extension in ("html", "pdf"):
             response = await self.api.get(
-                f"{self.path}/review.{extension}", params={"lang": REVIEW_LANGUAGE}
+                f"{self.path}/review.{extension}",
+                params={"lang": REVIEW_LANGUAGE},
+                timeout=REVIEW_TIMEOUT,
             )
             if extension == "pdf" and response.status_code == PDF_UNAVAILABLE:
                 refused = response.json()["error"]["message"]

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Final, Literal
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import HTMLResponse, Response
 
-from admin.deps import SessionDep, ViewerKey
+from admin.deps import SessionDep, ViewerKey, app_sessions
 from admin.errors import ApiError, ErrorBody
 from admin.params import CampaignKeyPath
 from campaigns.review import DEFAULT_LANGUAGE, PdfUnavailable, build_review, review_pdf
+from storage.engine import transaction
 
 router = APIRouter(prefix="/campaigns/{key}", tags=["reports"])
 
@@ -50,10 +51,13 @@ async def review_html(
 
 @router.get("/review.pdf", response_class=Response, responses=_PDF_RESPONSES)
 async def review_pdf_file(
-    key: CampaignKeyPath, session: SessionDep, _key: ViewerKey, lang: LangQuery = DEFAULT_LANGUAGE
+    key: CampaignKeyPath, request: Request, _key: ViewerKey, lang: LangQuery = DEFAULT_LANGUAGE
 ) -> Response:
     """The same review as a PDF (A4, fonts embedded, Chinese included)."""
-    review = await build_review(session, key, lang=lang)
+    # Printing takes seconds of CPU: the transaction (on SQLite, the write lock the bot's
+    # answers wait for) ends before it starts.
+    async with transaction(app_sessions(request)) as session:
+        review = await build_review(session, key, lang=lang)
     try:
         pdf = await review_pdf(review)
     except PdfUnavailable as exc:
