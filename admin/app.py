@@ -133,6 +133,8 @@ def create_app(
         finally:
             if bot is not None:
                 await bot.stop()
+            for stop in app.state.on_stop:  # the channels' own work under way
+                await stop()
             await engine.dispose()
 
     app = FastAPI(
@@ -148,6 +150,8 @@ def create_app(
     app.state.process_update = None
     # Set by whoever runs a scheduler in this process: routes that queue messages call it.
     app.state.wake_scheduler = None
+    # Called as the app stops, before its engine closes: a channel's tasks that use sessions.
+    app.state.on_stop = []
     # Added before the catch-all, so it runs inside it: a body past its limit answers 413.
     app.add_middleware(
         BodySizeLimit,

@@ -28,10 +28,12 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
 import httpx
+from pydantic import SecretStr
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -51,6 +53,7 @@ from tests.dashboard.seeding import seed_dashboard
 from tests.support import free_port
 
 TARGET_SECONDS = 2.0
+BENCH_SECRET = "bench-dashboard-secret"
 WARM_VIEWS = 5
 SQLITE_PREFIX = "sqlite+aiosqlite:///"
 
@@ -147,12 +150,22 @@ class Timing:
     warm: float
 
 
+def bench_settings(url: str) -> Settings:
+    # A secret, as a deployment has: the reports one server kept are read by the next.
+    return Settings(
+        database_url=url,
+        port=free_port(),
+        secret_key=SecretStr(BENCH_SECRET),
+        _env_file=None,
+    )
+
+
 async def measure(url: str, campaign: str, label: str) -> list[Timing]:
     sessions = create_sessionmaker(create_engine(url))
     targets = await find_targets(sessions, campaign)
     viewer = await make_key(sessions, ApiKeyRole.VIEWER, "bench viewer")
     staff = await make_key(sessions, ApiKeyRole.STAFF, "bench staff")
-    server = AppServer(Settings(database_url=url, port=free_port(), _env_file=None))
+    server = AppServer(bench_settings(url))
     await server.start()
     try:
         async with (
@@ -192,6 +205,58 @@ async def measure(url: str, campaign: str, label: str) -> list[Timing]:
     verdict = "under" if slowest < TARGET_SECONDS else "OVER"
     print(f"  slowest: {worst.name} {slowest:.2f} s: {verdict} the {TARGET_SECONDS:g} s target")
     return timings
+
+
+async def forget_reports(url: str) -> None:
+    """No report kept yet: the first server's cold views build every report."""
+    async with create_sessionmaker(create_engine(url))() as session, session.begin():
+        await session.execute(text("DELETE FROM report_snapshots"))
+
+
+async def one_more_answer(url: str, campaign: str) -> None:
+    """A respondent's answer changes (a new level, as the bot stores a change): the report's
+    fingerprint changes, so the next view's build cannot be the kept one."""
+    async with create_sessionmaker(create_engine(url))() as session, session.begin():
+        await session.execute(
+            text(
+                """UPDATE answers SET level = CASE WHEN level = 5 THEN 4 ELSE 5 END,
+                changed_at = :now WHERE id = (SELECT max(a.id) FROM answers a JOIN campaigns c
+                ON c.id = a.campaign_id WHERE c.key = :key AND a.kind = 'likert')"""
+            ),
+            {"now": datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" "), "key": campaign},
+        )
+
+
+async def measure_changed(url: str, campaign: str) -> None:
+    """The campaign page right after an answer changed: it waits for the build up to
+    ``dashboard_report_wait`` seconds, then shows the report built before (said so); the
+    view after the build is fresh again."""
+    sessions = create_sessionmaker(create_engine(url))
+    viewer = await make_key(sessions, ApiKeyRole.VIEWER, "bench viewer")
+    settings = bench_settings(url)
+    server = AppServer(settings)
+    await server.start()
+    page = f"/dashboard/campaigns/{quote(campaign, safe='')}"
+    try:
+        async with httpx.AsyncClient(base_url=server.url, timeout=600) as client:
+            await sign_in(client, viewer.secret)
+            await _timed(client, page)
+            await one_more_answer(url, campaign)
+            start = time.perf_counter()
+            older = await client.get(page)
+            changed = time.perf_counter() - start
+            said = 'id="report-updating"' in older.text
+            start = time.perf_counter()
+            while 'id="report-updating"' in (await client.get(page)).text:
+                await asyncio.sleep(0.5)
+            rebuilt = time.perf_counter() - start
+    finally:
+        await server.stop()
+    print(
+        f"  campaign page right after an answer changed: {changed * 1000:.1f} ms"
+        f" (waits {settings.dashboard_report_wait:g} s for the build; showed the older report"
+        f" with its notice: {said}); fresh again {rebuilt:.1f} s later"
+    )
 
 
 async def demo_campaign(url: str) -> str:
@@ -235,13 +300,22 @@ async def main(
             await upgrade_async(demo)
             await seed_dashboard(create_sessionmaker(create_engine(demo)))
             label = "demo-sized campaign (tests/dashboard/seeding.py)"
-        await measure(demo, await demo_campaign(demo), label)
+        key = await demo_campaign(demo)
+        await forget_reports(demo)
+        await measure(demo, key, f"{label}: first server, no report kept")
+        await measure(demo, key, f"{label}: restarted, the reports kept by the first")
         if not skip_large:
             path = large_database or f"{folder}/large.db"
             large = f"{SQLITE_PREFIX}{path}"
             if not Path(path).exists():
                 await build_large(large, answers)
-            await measure(large, "2026H1", f"{answers:,}-answer campaign (previous one as large)")
+            else:
+                await upgrade_async(large)
+            what = f"{answers:,}-answer campaign (previous one as large)"
+            await forget_reports(large)
+            await measure(large, "2026H1", f"{what}: first server, no report kept")
+            await measure(large, "2026H1", f"{what}: restarted, the reports kept by the first")
+            await measure_changed(large, "2026H1")
     print(f"\nload average at end: {os.getloadavg()}")
 
 

@@ -5,6 +5,7 @@ the exports and the demo all read it here."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,6 +16,7 @@ from storage.campaigns import previous_campaign
 from storage.frames import answers_frame, invitations_frame
 from storage.models import Campaign
 from storage.surveys import get_survey
+from survey.schema import Survey
 
 
 async def campaign_data(session: AsyncSession, campaign: Campaign) -> CampaignData:
@@ -26,10 +28,21 @@ async def campaign_data(session: AsyncSession, campaign: Campaign) -> CampaignDa
     )
 
 
-async def load_campaign_report(
+@dataclass(frozen=True)
+class ReportInputs:
+    """What a campaign's report is built from, read off the database."""
+
+    survey: Survey
+    campaign: str
+    current: CampaignData
+    previous: CampaignData | None
+
+
+async def report_inputs(
     session: AsyncSession, ref: CampaignRef, *, data: CampaignData | None = None
-) -> CampaignReport:
-    """The report of the campaign against its previous campaign; ``data`` if already loaded."""
+) -> ReportInputs:
+    """The campaign's questionnaire (with its own targets), answers and invitations, and its
+    previous campaign's; ``data`` if already loaded."""
     campaign = await campaign_of(session, ref)
     survey = await get_survey(session, campaign.survey_id)
     if campaign.targets:  # the campaign's own targets win over the questionnaire's defaults
@@ -38,15 +51,27 @@ async def load_campaign_report(
     current = data if data is not None else await campaign_data(session, campaign)
     before = await previous_campaign(session, campaign)
     previous = await campaign_data(session, before) if before is not None else None
-    # Scoring is CPU-bound pandas: keep the event loop free while it runs.
-    return await asyncio.to_thread(
-        build_report,
-        survey,
-        current.answers,
-        current.invitations,
-        campaign=campaign.key,
-        previous=previous,
+    return ReportInputs(survey, campaign.key, current, previous)
+
+
+def build_from(inputs: ReportInputs) -> CampaignReport:
+    """The report of ``inputs`` (CPU-bound pandas, no database)."""
+    return build_report(
+        inputs.survey,
+        inputs.current.answers,
+        inputs.current.invitations,
+        campaign=inputs.campaign,
+        previous=inputs.previous,
     )
+
+
+async def load_campaign_report(
+    session: AsyncSession, ref: CampaignRef, *, data: CampaignData | None = None
+) -> CampaignReport:
+    """The report of the campaign against its previous campaign; ``data`` if already loaded."""
+    inputs = await report_inputs(session, ref, data=data)
+    # Scoring is CPU-bound pandas: keep the event loop free while it runs.
+    return await asyncio.to_thread(build_from, inputs)
 
 
 async def analyse_campaign(session: AsyncSession, ref: CampaignRef) -> CampaignReport:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from dashboard.deps import Db, Viewer, dashboard_state
+from dashboard.deps import Db, Viewer, dashboard_state, sessions_of
 from dashboard.rendering import PREFIX, render
 from scoring.estimates import Rate
 from storage.campaigns import campaigns_query
@@ -34,7 +34,7 @@ def campaign_list_router() -> APIRouter:
         cache = dashboard_state(request).reports
         rows = []
         for campaign, survey_key, version in (await session.execute(campaigns_query())).all():
-            report = await cache.report(session, campaign)
+            report = (await cache.report(session, sessions_of(request), campaign)).report
             rows.append(
                 CampaignRow(
                     campaign.key,

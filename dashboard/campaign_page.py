@@ -27,10 +27,12 @@ from dashboard.campaign_view import (
     score_lines,
     trend_rows,
 )
-from dashboard.deps import Db, Viewer, dashboard_state
+from dashboard.deps import Db, Viewer, dashboard_state, sessions_of
 from dashboard.funnel_page import funnel_for_page
 from dashboard.rendering import PREFIX, language_of, message_page, render
 from dashboard.texts import t as phrase
+from dashboard.ticket_details import local_time
+from dashboard.tickets_view import settings_of
 from scoring import CampaignReport
 from scoring.charts.quadrant import quadrant_svg
 from scoring.charts.scores import report_rows, scores_svg
@@ -164,7 +166,9 @@ def campaign_router() -> APIRouter:
             return found
         campaign = found
         cache = dashboard_state(request).reports
-        report = await cache.report(session, campaign)
+        sessions = sessions_of(request)
+        built = await cache.report(session, sessions, campaign)
+        report = built.report
         survey = await get_survey(session, campaign.survey_id)
         lang = language_of(request)
 
@@ -173,6 +177,7 @@ def campaign_router() -> APIRouter:
 
         context = page_context(report, survey, campaign, lang, t)
         context["charts"] = cache.derived(
+            sessions,
             campaign.id,
             report,
             f"charts:{lang}",
@@ -181,9 +186,14 @@ def campaign_router() -> APIRouter:
         # D2's funnel section (templates/funnel_section.html) under the index cards.
         # Its figures are kept with the report (0.45 s of queries a view on 1 M answers).
         funnel = await cache.derived_async(
-            campaign.id, report, "funnel", lambda: funnel_for_page(session, campaign)
+            sessions, campaign.id, report, "funnel", lambda: funnel_for_page(session, campaign)
         )
-        context.update(nav="campaigns", funnel=funnel)
+        context.update(
+            nav="campaigns",
+            funnel=funnel,
+            built=built,
+            built_at=local_time(built.built_at, settings_of(request).timezone),
+        )
         return render(request, "campaign.html", context)
 
     return router

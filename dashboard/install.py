@@ -22,6 +22,7 @@ from dashboard.deps import DashboardState, FormRefused, RoleTooShort, SignInNeed
 from dashboard.drill_down import drill_down_router
 from dashboard.rendering import PREFIX, STATIC_PATH, message_page
 from dashboard.report_cache import ReportCache
+from dashboard.report_store import ReportSeal
 from dashboard.sign_in import sign_in_router, sign_in_url
 from dashboard.signing import Signatures
 from dashboard.tickets_routes import tickets_router
@@ -50,7 +51,10 @@ def _fallback_router() -> APIRouter:
 
 def install(app: FastAPI) -> None:
     """Add the dashboard's routes, static files and error pages to ``app``."""
-    app.state.dashboard = DashboardState(Signatures(app.state.settings.secret_key), ReportCache())
+    settings = app.state.settings
+    reports = ReportCache(ReportSeal(settings.secret_key), wait=settings.dashboard_report_wait)
+    app.state.dashboard = DashboardState(Signatures(settings.secret_key), reports)
+    app.state.on_stop.append(reports.close)
     app.mount(STATIC_PATH, StaticFiles(directory=STATIC), name="dashboard-static")
     for router in ROUTERS:
         app.include_router(router())

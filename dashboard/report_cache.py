@@ -3,28 +3,45 @@ status and targets, its answers (count, last id, last change, voided), its invit
 state, and the same of the previous campaign. A second view costs a few indexed queries; a new
 answer, a changed one or a closed campaign builds the report anew.
 
-The report is ``campaigns.reports.load_campaign_report`` — the same one ``GET
+Each build is also kept in the database with what pages drew from it (storage/
+report_snapshots.py, sealed by dashboard/report_store.py), so a view after a restart, or in
+another process, reads it instead of scoring every answer again. A build reads in a deferred
+transaction of its own (no write lock held on SQLite) and scores outside it. A view waits
+``wait`` seconds for a build; a campaign so large that its build takes longer shows the last
+report built, said to be older (``Built.fresh``), while the build goes on; a campaign never
+built before waits for its first.
+
+The report is ``campaigns.reports`` ``build_from(report_inputs(...))`` — the same one ``GET
 /campaigns/{key}/report`` serialises — so the pages and the JSON agree."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
 from typing import Any, Final, TypeVar
 
 from sqlalchemy import case, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from campaigns.reports import load_campaign_report
+from campaigns.reports import build_from, report_inputs
+from dashboard.report_store import ReportSeal, mark_digest
 from scoring import CampaignReport
 from storage.campaigns import previous_campaign
+from storage.engine import reading, transaction
 from storage.models import Answer, Campaign, Invitation
+from storage.report_snapshots import store_snapshot, stored_snapshot
+from storage.types import utcnow
 
 T = TypeVar("T")
-KEPT: Final = 8  # reports kept per process (the 1 M-answer one is some 100 MB)
+log = logging.getLogger(__name__)
+KEPT: Final = 8  # reports kept per process (a report is under a megabyte, its charts less)
+WAIT: Final = 1.5  # seconds a view waits for a build before showing the last report built
 
 
 async def _answers_mark(session: AsyncSession, campaign_id: int) -> tuple[Any, ...]:
@@ -72,57 +89,173 @@ async def fingerprint(session: AsyncSession, campaign: Campaign) -> tuple[Any, .
 
 
 @dataclass
-class ReportCache:
-    """The last ``KEPT`` reports built, by campaign id; one build at a time per campaign."""
+class Entry:
+    """A built report: the digest of what it was built from, when, and what pages drew from it
+    (charts by name and language, the funnel section)."""
 
+    mark: str
+    report: CampaignReport
+    built_at: datetime
+    derived: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Built:
+    """The report a view shows: ``fresh`` when built from the data as it is now."""
+
+    report: CampaignReport
+    built_at: datetime
+    fresh: bool
+
+
+@dataclass
+class ReportCache:
+    """The last ``kept`` reports built, by campaign id; one build at a time per campaign."""
+
+    seal: ReportSeal
     kept: int = KEPT
-    _reports: OrderedDict[int, tuple[tuple[Any, ...], CampaignReport]] = field(
-        default_factory=OrderedDict
-    )
-    _locks: dict[int, asyncio.Lock] = field(default_factory=dict)
+    wait: float = WAIT
+    _entries: OrderedDict[int, Entry] = field(default_factory=OrderedDict)
+    _builds: dict[int, asyncio.Task[Entry]] = field(default_factory=dict)
+    _stores: set[asyncio.Task[None]] = field(default_factory=set)
     builds: int = 0  # how many reports were built (the tests and the bench read it)
+    restored: int = 0  # how many were read back from the database instead
     made: int = 0  # how many derived things were made (charts, funnel sections)
-    # What pages made from a report (charts, by name and language), dropped with the report.
-    _derived: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     def cached(self, campaign_id: int) -> CampaignReport | None:
         """The last report built for the campaign, however old (the list's quick look)."""
-        entry = self._reports.get(campaign_id)
-        return entry[1] if entry is not None else None
+        entry = self._entries.get(campaign_id)
+        return entry.report if entry is not None else None
 
-    async def report(self, session: AsyncSession, campaign: Campaign) -> CampaignReport:
-        lock = self._locks.setdefault(campaign.id, asyncio.Lock())
-        async with lock:
-            mark = await fingerprint(session, campaign)
-            entry = self._reports.get(campaign.id)
-            if entry is not None and entry[0] == mark:
-                self._reports.move_to_end(campaign.id)
-                return entry[1]
-            report = await load_campaign_report(session, campaign)
-            self.builds += 1
-            self._reports[campaign.id] = (mark, report)
-            self._derived[campaign.id] = {}
-            self._reports.move_to_end(campaign.id)
-            while len(self._reports) > self.kept:
-                dropped, _ = self._reports.popitem(last=False)
-                self._derived.pop(dropped, None)
-            return report
+    async def report(
+        self,
+        session: AsyncSession,
+        sessions: async_sessionmaker[AsyncSession],
+        campaign: Campaign,
+    ) -> Built:
+        """The campaign's report: kept here, kept in the database, or built (``sessions``
+        give the build its own transactions)."""
+        mark = mark_digest(await fingerprint(session, campaign))
+        entry = self._entries.get(campaign.id)
+        if entry is None or entry.mark != mark:
+            # Another process, or this one before a restart, may have built it already.
+            restored = await self._restore(session, campaign.id)
+            if restored is not None and (entry is None or restored.mark == mark):
+                entry = self._keep(campaign.id, restored)
+                self.restored += 1
+        if entry is not None and entry.mark == mark:
+            self._entries.move_to_end(campaign.id)
+            return Built(entry.report, entry.built_at, fresh=True)
+        build = self._builds.get(campaign.id)
+        if build is None:
+            build = asyncio.create_task(self._build(sessions, campaign.id))
+            self._builds[campaign.id] = build
+            build.add_done_callback(partial(self._built, campaign.id))
+        try:
+            # Shielded: a view that stops waiting leaves the build to finish for the next.
+            built = await asyncio.wait_for(
+                asyncio.shield(build), timeout=self.wait if entry is not None else None
+            )
+        except TimeoutError:
+            assert entry is not None
+            return Built(entry.report, entry.built_at, fresh=False)
+        return Built(built.report, built.built_at, fresh=built.mark == mark)
+
+    def _built(self, campaign_id: int, build: asyncio.Task[Entry]) -> None:
+        self._builds.pop(campaign_id, None)
+        if not build.cancelled():
+            build.exception()  # logged by _build; a view that stopped waiting never reads it
+
+    async def _build(self, sessions: async_sessionmaker[AsyncSession], campaign_id: int) -> Entry:
+        try:
+            async with reading(sessions) as session:
+                campaign = await session.get(Campaign, campaign_id)
+                if campaign is None:
+                    raise LookupError(f"campaign {campaign_id} is gone")
+                # Read in the same transaction as the data: the mark says what was read.
+                mark = mark_digest(await fingerprint(session, campaign))
+                inputs = await report_inputs(session, campaign)
+            # Scoring is CPU-bound pandas: keep the event loop free while it runs.
+            report = await asyncio.to_thread(build_from, inputs)
+        except Exception:
+            log.exception("building the report of campaign %s failed", campaign_id)
+            raise
+        self.builds += 1
+        entry = self._keep(campaign_id, Entry(mark, report, utcnow()))
+        self._store_later(sessions, campaign_id, entry)
+        return entry
+
+    def _keep(self, campaign_id: int, entry: Entry) -> Entry:
+        self._entries[campaign_id] = entry
+        self._entries.move_to_end(campaign_id)
+        while len(self._entries) > self.kept:
+            self._entries.popitem(last=False)
+        return entry
+
+    async def _restore(self, session: AsyncSession, campaign_id: int) -> Entry | None:
+        row = await stored_snapshot(session, campaign_id)
+        if row is None:
+            return None
+        value = self.seal.open(row.payload)
+        if not isinstance(value, tuple) or len(value) != 2:  # not ours, or another release's
+            return None
+        report, derived = value
+        if not isinstance(report, CampaignReport) or not isinstance(derived, dict):
+            return None
+        return Entry(row.fingerprint, report, row.built_at, derived)
+
+    def _store_later(
+        self, sessions: async_sessionmaker[AsyncSession], campaign_id: int, entry: Entry
+    ) -> None:
+        """Keep ``entry`` (with what was drawn from it so far) in the database, off the view's
+        path; a failure is logged, the report is still shown."""
+        payload = self.seal.seal((entry.report, dict(entry.derived)))
+
+        async def store() -> None:
+            try:
+                async with transaction(sessions) as session:
+                    await store_snapshot(session, campaign_id, entry.mark, entry.built_at, payload)
+            except Exception:
+                log.exception("keeping the report of campaign %s failed", campaign_id)
+
+        task = asyncio.create_task(store())
+        self._stores.add(task)
+        task.add_done_callback(self._stores.discard)
+
+    async def close(self) -> None:
+        """As the app stops: builds under way are dropped (the next view builds again), the
+        snapshots being written are finished."""
+        for build in list(self._builds.values()):
+            build.cancel()
+        await self.settled()
+
+    async def settled(self) -> None:
+        """Wait for the builds and stores under way (tests, the bench, shutdown)."""
+        while self._builds or self._stores:
+            await asyncio.gather(*self._builds.values(), *self._stores, return_exceptions=True)
 
     def derived(
-        self, campaign_id: int, report: CampaignReport, name: str, make: Callable[[], T]
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        campaign_id: int,
+        report: CampaignReport,
+        name: str,
+        make: Callable[[], T],
     ) -> T:
         """``make()`` once per report: a chart drawn for it is kept until the report goes."""
-        kept = self._kept(campaign_id, report)
-        if kept is None:
+        entry = self._entry_of(campaign_id, report)
+        if entry is None:
             return make()  # a report this cache no longer holds: nothing to keep it by
-        if name not in kept:
-            kept[name] = make()
+        if name not in entry.derived:
+            entry.derived[name] = make()
             self.made += 1
-        value: T = kept[name]
+            self._store_later(sessions, campaign_id, entry)
+        value: T = entry.derived[name]
         return value
 
     async def derived_async(
         self,
+        sessions: async_sessionmaker[AsyncSession],
         campaign_id: int,
         report: CampaignReport,
         name: str,
@@ -131,18 +264,17 @@ class ReportCache:
         """``derived`` for what takes queries to make (the campaign page's funnel section):
         its figures are read once per report, so they go with the report's fingerprint (a new
         answer or an invitation's changed state reads them anew)."""
-        kept = self._kept(campaign_id, report)
-        if kept is None:
+        entry = self._entry_of(campaign_id, report)
+        if entry is None:
             return await make()
-        if name not in kept:
-            kept[name] = await make()
+        if name not in entry.derived:
+            entry.derived[name] = await make()
             self.made += 1
-        value: T = kept[name]
+            self._store_later(sessions, campaign_id, entry)
+        value: T = entry.derived[name]
         return value
 
-    def _kept(self, campaign_id: int, report: CampaignReport) -> dict[str, Any] | None:
-        """What was made from ``report``; None when this cache no longer holds it."""
-        entry = self._reports.get(campaign_id)
-        if entry is None or entry[1] is not report:
-            return None
-        return self._derived.setdefault(campaign_id, {})
+    def _entry_of(self, campaign_id: int, report: CampaignReport) -> Entry | None:
+        """The entry holding ``report``; None when this cache no longer holds it."""
+        entry = self._entries.get(campaign_id)
+        return entry if entry is not None and entry.report is report else None

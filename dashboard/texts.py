@@ -63,6 +63,7 @@ ZH: dict[str, str] = {
         "低于目标 {target}。结论只代表已作答的客户。"
     ),
     "no_answers_yet": "还没有人作答。",
+    "report_updating": "以下数字截至 {built_at}；之后的答卷正在计入，请稍后刷新本页。",
     "section_indices": "核心指标",
     "metric_satisfaction_rate": "满意率",
     "metric_loyalty": "忠诚度",
@@ -224,6 +225,10 @@ EN: dict[str, str] = {
         "customers who answered."
     ),
     "no_answers_yet": "Nobody has answered yet.",
+    "report_updating": (
+        "These figures were built at {built_at}; newer answers are being counted in."
+        " Reload this page in a moment."
+    ),
     "section_indices": "Indices",
     "metric_satisfaction_rate": "Satisfaction rate",
     "metric_loyalty": "Loyalty",

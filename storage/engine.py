@@ -32,6 +32,8 @@ TRANSIENT_SQLSTATES = ("25006", "55P03")
 # SQLite's words for the same (its errors carry no SQLSTATE).
 MAX_CAUSES = 10  # how far down an exception's chain of causes to look
 TRANSIENT_SQLITE = ("database is locked", "readonly database", "disk i/o error", "unable to open")
+# The execution option of ``reading``'s sessions: their transactions only read.
+READ_ONLY = "csat_read_only"
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
@@ -62,6 +64,10 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
+        if connection.get_execution_options().get(READ_ONLY):
+            # Only reads: in WAL mode a deferred transaction holds no lock a writer waits for.
+            connection.exec_driver_sql("BEGIN DEFERRED")
+            return
         # A deferred transaction that later writes fails with SQLITE_BUSY without waiting.
         _begin_immediate(connection)
 
@@ -100,6 +106,17 @@ async def transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterat
     """One short transaction: commit on success, roll back on error."""
     async with sessions() as session, session.begin():
         yield session
+
+
+@asynccontextmanager
+async def reading(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """A transaction that only reads, rolled back at the end. On SQLite it is deferred, so a
+    long read (a report's million answers) never holds the write lock the bot's answers wait
+    for; it sees the data as committed when it began."""
+    engine: AsyncEngine = sessions.kw["bind"]
+    reader = engine.execution_options(**{READ_ONLY: True})
+    async with AsyncSession(reader, expire_on_commit=False) as session:
+        yield session  # closing the session rolls its transaction back
 
 
 def is_transient(error: BaseException) -> bool:

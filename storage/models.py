@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -412,3 +413,19 @@ class OutboundMessage(Base):
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReportSnapshot(Base):
+    """A campaign's report as last built, with what the dashboard drew from it: a view after a
+    restart (or in another process) reads it instead of scoring a million answers again.
+    ``fingerprint`` says what it was built from; ``payload`` is signed (dashboard/report_store.py).
+    """
+
+    __tablename__ = "report_snapshots"
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    built_at: Mapped[datetime] = mapped_column(default=utcnow)
+    payload: Mapped[bytes] = mapped_column(LargeBinary)

@@ -69,7 +69,15 @@ async def site(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Site]:
     sessions = create_sessionmaker(engine)
     seeded = await seed_dashboard(sessions)
     keys = {role: await make_key(sessions, role) for role in ApiKeyRole}
-    settings = Settings(database_url=url, port=free_port(), _env_file=None)  # type: ignore[call-arg]
+    # These tests read the figures right after changing the data: each view waits for its
+    # build (a loaded machine can take more than the default 1.5 s); the wait and the older
+    # report it gives up for are tested in test_report_snapshots.py.
+    settings = Settings(
+        database_url=url,
+        port=free_port(),
+        dashboard_report_wait=120,
+        _env_file=None,  # type: ignore[call-arg]
+    )
     server = AppServer(settings)
     await server.start()
     try:

@@ -18,6 +18,7 @@ from storage.engine import (
     create_engine,
     create_sessionmaker,
     is_transient,
+    reading,
     transaction,
 )
 
@@ -87,3 +88,44 @@ async def test_the_wait_is_bounded_and_its_failure_transient(tmp_path: Path) -> 
         await _contend(tmp_path / "db", hold=hold)
     assert "database is locked" in str(failure.value)
     assert is_transient(failure.value)
+
+
+async def test_a_reading_transaction_holds_no_lock_a_writer_waits_for(tmp_path: Path) -> None:
+    """``reading`` begins deferred: a writer commits at once while it is open, and it goes
+    on seeing the data as it was when it first read (WAL's snapshot)."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'db'}"
+    reader, writer = create_engine(url), _short_busy_timeout(create_engine(url))
+    try:
+        async with transaction(create_sessionmaker(writer)) as session:
+            await session.execute(text("CREATE TABLE t (x INTEGER)"))
+            await session.execute(text("INSERT INTO t VALUES (1)"))
+        async with reading(create_sessionmaker(reader)) as read:
+            assert await read.scalar(text("SELECT count(*) FROM t")) == 1
+            started = time.monotonic()
+            async with transaction(create_sessionmaker(writer)) as session:
+                await session.execute(text("INSERT INTO t VALUES (2)"))
+            assert time.monotonic() - started < BUSY_MS / 1000  # never waited for a lock
+            assert await read.scalar(text("SELECT count(*) FROM t")) == 1
+        async with reading(create_sessionmaker(reader)) as read:
+            assert await read.scalar(text("SELECT count(*) FROM t")) == 2
+    finally:
+        await reader.dispose()
+        await writer.dispose()
+
+
+async def test_without_reading_the_same_read_holds_the_write_lock(tmp_path: Path) -> None:
+    """The contrast: the engine's ordinary transaction begins IMMEDIATE, so the writer waits
+    past its busy timeout and gives up while a plain read is open."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'db'}"
+    reader, writer = create_engine(url), _short_busy_timeout(create_engine(url))
+    try:
+        async with transaction(create_sessionmaker(writer)) as session:
+            await session.execute(text("CREATE TABLE t (x INTEGER)"))
+        async with transaction(create_sessionmaker(reader)) as read:
+            await read.scalar(text("SELECT count(*) FROM t"))
+            with pytest.raises(OperationalError, match="database is locked"):
+                async with transaction(create_sessionmaker(writer)) as session:
+                    await session.execute(text("INSERT INTO t VALUES (2)"))
+    finally:
+        await reader.dispose()
+        await writer.dispose()
