@@ -3,12 +3,13 @@ campaign's report (``dashboard.report_cache``), satisfaction and n."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from dashboard.deps import Db, Viewer, dashboard_state, sessions_of
+from dashboard.deps import ReadDb, Viewer, dashboard_state, sessions_of
 from dashboard.rendering import PREFIX, render
 from scoring.estimates import Rate
 from storage.campaigns import campaigns_query
@@ -20,9 +21,10 @@ class CampaignRow:
     survey: str
     period: str
     status: str
-    response_rate: Rate
-    satisfaction_rate: Rate
-    n_customers: int
+    # None while the campaign's first report is being prepared
+    response_rate: Rate | None
+    satisfaction_rate: Rate | None
+    n_customers: int | None
     representative: bool | None
 
 
@@ -30,21 +32,25 @@ def campaign_list_router() -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
     @router.get(PREFIX, response_class=HTMLResponse)
-    async def campaigns(request: Request, signed: Viewer, session: Db) -> Response:
+    async def campaigns(request: Request, signed: Viewer, session: ReadDb) -> Response:
         cache = dashboard_state(request).reports
         rows = []
+        # One wait for the whole list, not one per campaign being built.
+        deadline = time.monotonic() + cache.wait
         for campaign, survey_key, version in (await session.execute(campaigns_query())).all():
-            report = (await cache.report(session, sessions_of(request), campaign)).report
+            left = max(0.0, deadline - time.monotonic())
+            built = await cache.report(session, sessions_of(request), campaign, wait=left)
+            report = built.report if built is not None else None  # None: being prepared
             rows.append(
                 CampaignRow(
                     campaign.key,
                     f"{survey_key} v{version}",
                     campaign.period,
                     campaign.status,
-                    report.response.rate,
-                    report.summary.satisfaction_rate,
-                    report.summary.n_customers,
-                    report.representative,
+                    report.response.rate if report else None,
+                    report.summary.satisfaction_rate if report else None,
+                    report.summary.n_customers if report else None,
+                    report.representative if report else None,
                 )
             )
         return render(request, "campaigns.html", {"rows": rows, "nav": "campaigns"})

@@ -27,7 +27,7 @@ from dashboard.campaign_view import (
     score_lines,
     trend_rows,
 )
-from dashboard.deps import Db, Viewer, dashboard_state, sessions_of
+from dashboard.deps import ReadDb, Viewer, dashboard_state, sessions_of
 from dashboard.funnel_page import funnel_for_page
 from dashboard.rendering import PREFIX, language_of, message_page, render
 from dashboard.texts import t as phrase
@@ -160,7 +160,9 @@ def campaign_router() -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
     @router.get(PREFIX + "/campaigns/{key}", response_class=HTMLResponse)
-    async def campaign_page(request: Request, key: str, signed: Viewer, session: Db) -> Response:
+    async def campaign_page(
+        request: Request, key: str, signed: Viewer, session: ReadDb
+    ) -> Response:
         found = await find_campaign(request, session, key)
         if not isinstance(found, Campaign):
             return found
@@ -168,6 +170,8 @@ def campaign_router() -> APIRouter:
         cache = dashboard_state(request).reports
         sessions = sessions_of(request)
         built = await cache.report(session, sessions, campaign)
+        if built is None:  # never built, and its first build takes longer than a view waits
+            return render(request, "preparing.html", {"campaign": campaign, "nav": "campaigns"})
         report = built.report
         survey = await get_survey(session, campaign.survey_id)
         lang = language_of(request)

@@ -2,7 +2,8 @@
 a database session, and a posted form whose CSRF token is this session's.
 
 In a route: ``signed: Viewer`` (any role reads), ``signed: Staff`` (works tickets),
-``signed: Admin``; ``session: Db``; ``fields = await posted(request, signed)`` for a POST.
+``signed: Admin``; ``session: Db`` (``ReadDb`` for a page that only reads);
+``fields = await posted(request, signed)`` for a POST.
 Nobody signed in → 303 to the sign-in page with ``?next=``; a short role → the 403 page; a
 missing or wrong CSRF token → the 403 "form expired" page (handlers in dashboard.install)."""
 
@@ -20,7 +21,7 @@ from dashboard.report_cache import ReportCache
 from dashboard.sign_in_limit import SignInLimit
 from dashboard.signing import COOKIE, CSRF_FIELD, Signatures, Signed
 from pagekit.fields import read_fields
-from storage.engine import transaction
+from storage.engine import reading, transaction
 from storage.models import ApiKey
 from survey.vocabulary import ApiKeyRole
 
@@ -112,6 +113,16 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 Db = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+async def read_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """A transaction that only reads, for a page (no SQLite write lock held while it renders:
+    the bot's answers and a report being kept go on)."""
+    async with reading(sessions_of(request)) as session:
+        yield session
+
+
+ReadDb = Annotated[AsyncSession, Depends(read_session, scope="function")]
 
 
 async def posted(request: Request, signed: Signed) -> dict[str, str]:

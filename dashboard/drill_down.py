@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from dashboard.campaign_page import find_campaign
 from dashboard.campaign_view import factor_label, item_label
-from dashboard.deps import Db, Viewer
+from dashboard.deps import ReadDb, Viewer
 from dashboard.drill_queries import MAX_ROWS, customer_answers, customer_of, low_answers
 from dashboard.rendering import PREFIX, language_of, message_page, render
 from storage.models import Campaign
@@ -50,7 +50,9 @@ def drill_down_router() -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
     @router.get(PREFIX + "/campaigns/{key}/low/{group}", response_class=HTMLResponse)
-    async def low(request: Request, key: str, group: str, signed: Viewer, session: Db) -> Response:
+    async def low(
+        request: Request, key: str, group: str, signed: Viewer, session: ReadDb
+    ) -> Response:
         found = await find_campaign(request, session, key)
         if not isinstance(found, Campaign):
             return found
@@ -94,7 +96,7 @@ def drill_down_router() -> APIRouter:
 
     @router.get(PREFIX + "/campaigns/{key}/customers/{customer}", response_class=HTMLResponse)
     async def customer(
-        request: Request, key: str, customer: str, signed: Viewer, session: Db
+        request: Request, key: str, customer: str, signed: Viewer, session: ReadDb
     ) -> Response:
         found = await find_campaign(request, session, key)
         if not isinstance(found, Campaign):

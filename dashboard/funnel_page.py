@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaigns.funnel import Funnel, campaign_chase, campaign_funnel
 from dashboard import ticket_texts as ticket_texts
-from dashboard.deps import Db, Viewer
+from dashboard.deps import ReadDb, Viewer
 from dashboard.rendering import PREFIX, message_page, render
 from dashboard.tickets_view import NulFree, settings_of
 from storage.campaigns import campaign_by_key, web_link
@@ -42,7 +42,9 @@ def funnel_router() -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
     @router.get(PREFIX + "/campaigns/{key}/funnel", response_class=HTMLResponse)
-    async def funnel(request: Request, key: CampaignKey, signed: Viewer, session: Db) -> Response:
+    async def funnel(
+        request: Request, key: CampaignKey, signed: Viewer, session: ReadDb
+    ) -> Response:
         campaign = await campaign_by_key(session, key)
         if campaign is None:
             return message_page(

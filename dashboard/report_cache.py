@@ -7,9 +7,9 @@ Each build is also kept in the database with what pages drew from it (storage/
 report_snapshots.py, sealed by dashboard/report_store.py), so a view after a restart, or in
 another process, reads it instead of scoring every answer again. A build reads in a deferred
 transaction of its own (no write lock held on SQLite) and scores outside it. A view waits
-``wait`` seconds for a build; a campaign so large that its build takes longer shows the last
-report built, said to be older (``Built.fresh``), while the build goes on; a campaign never
-built before waits for its first.
+``wait`` seconds (from its start) for a build; a campaign so large that its build takes
+longer shows the last report built, said to be older (``Built.fresh``), or says that its
+report is being prepared when none was ever built, while the build goes on.
 
 The report is ``campaigns.reports`` ``build_from(report_inputs(...))`` — the same one ``GET
 /campaigns/{key}/report`` serialises — so the pages and the JSON agree."""
@@ -41,7 +41,7 @@ from storage.types import utcnow
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 KEPT: Final = 8  # reports kept per process (a report is under a megabyte, its charts less)
-WAIT: Final = 1.5  # seconds a view waits for a build before showing the last report built
+WAIT: Final = 1.0  # seconds of a view before it shows the last report built, not waiting more
 
 
 async def _answers_mark(session: AsyncSession, campaign_id: int) -> tuple[Any, ...]:
@@ -132,9 +132,14 @@ class ReportCache:
         session: AsyncSession,
         sessions: async_sessionmaker[AsyncSession],
         campaign: Campaign,
-    ) -> Built:
+        *,
+        wait: float | None = None,
+    ) -> Built | None:
         """The campaign's report: kept here, kept in the database, or built (``sessions``
-        give the build its own transactions)."""
+        give the build its own transactions). A build not done ``wait`` seconds (``self.wait``
+        unless given) after the call leaves the last report built, or None when there is none
+        yet (the page says the report is being prepared); the build goes on for the next view."""
+        deadline = asyncio.get_running_loop().time() + (self.wait if wait is None else wait)
         mark = mark_digest(await fingerprint(session, campaign))
         entry = self._entries.get(campaign.id)
         if entry is None or entry.mark != mark:
@@ -151,14 +156,12 @@ class ReportCache:
             build = asyncio.create_task(self._build(sessions, campaign.id))
             self._builds[campaign.id] = build
             build.add_done_callback(partial(self._built, campaign.id))
+        left = max(0.0, deadline - asyncio.get_running_loop().time())
         try:
             # Shielded: a view that stops waiting leaves the build to finish for the next.
-            built = await asyncio.wait_for(
-                asyncio.shield(build), timeout=self.wait if entry is not None else None
-            )
+            built = await asyncio.wait_for(asyncio.shield(build), timeout=left)
         except TimeoutError:
-            assert entry is not None
-            return Built(entry.report, entry.built_at, fresh=False)
+            return Built(entry.report, entry.built_at, fresh=False) if entry else None
         return Built(built.report, built.built_at, fresh=built.mark == mark)
 
     def _built(self, campaign_id: int, build: asyncio.Task[Entry]) -> None:
@@ -212,6 +215,8 @@ class ReportCache:
         payload = self.seal.seal((entry.report, dict(entry.derived)))
 
         async def store() -> None:
+            if self._entries.get(campaign_id) is not entry:
+                return  # a newer build replaced it meanwhile: that one is stored instead
             try:
                 async with transaction(sessions) as session:
                     await store_snapshot(session, campaign_id, entry.mark, entry.built_at, payload)

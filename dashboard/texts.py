@@ -64,6 +64,8 @@ ZH: dict[str, str] = {
     ),
     "no_answers_yet": "还没有人作答。",
     "report_updating": "以下数字截至 {built_at}；之后的答卷正在计入，请稍后刷新本页。",
+    "report_preparing": "这个调查活动的报告正在生成（答卷很多时需要一些时间）。本页会自动刷新。",
+    "report_preparing_short": "报告生成中…",
     "section_indices": "核心指标",
     "metric_satisfaction_rate": "满意率",
     "metric_loyalty": "忠诚度",
@@ -229,6 +231,11 @@ EN: dict[str, str] = {
         "These figures were built at {built_at}; newer answers are being counted in."
         " Reload this page in a moment."
     ),
+    "report_preparing": (
+        "This campaign's report is being prepared (with many answers this takes a while)."
+        " This page reloads itself."
+    ),
+    "report_preparing_short": "Report being prepared…",
     "section_indices": "Indices",
     "metric_satisfaction_rate": "Satisfaction rate",
     "metric_loyalty": "Loyalty",

@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
 
 from dashboard import ticket_texts as ticket_texts
-from dashboard.deps import Db, Viewer
+from dashboard.deps import ReadDb, Viewer
 from dashboard.rendering import PREFIX, language_of, message_page, render
 from dashboard.ticket_details import local_time
 from dashboard.tickets_view import NulFree, calendar_of, settings_of, ticket_views
@@ -65,7 +65,7 @@ def tickets_board_router() -> APIRouter:
     async def board(
         request: Request,
         signed: Viewer,
-        session: Db,
+        session: ReadDb,
         campaign: Annotated[str | None, Query(max_length=KEY_LENGTH), NulFree] = None,
         department: Annotated[str | None, Query(max_length=DEPARTMENT_LENGTH), NulFree] = None,
         status: Annotated[str | None, Query(max_length=20)] = None,

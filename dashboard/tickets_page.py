@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dashboard import ticket_texts as ticket_texts
-from dashboard.deps import Db, Staff, Viewer, posted
+from dashboard.deps import Db, ReadDb, Staff, Viewer, posted
 from dashboard.rendering import language_of, message_page, render
 from dashboard.signing import Signed
 from dashboard.texts import t
@@ -160,7 +160,11 @@ def tickets_page_router() -> APIRouter:
 
     @router.get(BOARD + "/{ticket_id}", response_class=HTMLResponse)
     async def show(
-        request: Request, ticket_id: TicketId, signed: Viewer, session: Db, done: Done | None = None
+        request: Request,
+        ticket_id: TicketId,
+        signed: Viewer,
+        session: ReadDb,
+        done: Done | None = None,
     ) -> Response:
         ticket = await _ticket_or_none(session, ticket_id)
         if ticket is None:

@@ -34,6 +34,12 @@ MAX_CAUSES = 10  # how far down an exception's chain of causes to look
 TRANSIENT_SQLITE = ("database is locked", "readonly database", "disk i/o error", "unable to open")
 # The execution option of ``reading``'s sessions: their transactions only read.
 READ_ONLY = "csat_read_only"
+READ_STATEMENTS = frozenset({"SELECT", "WITH", "BEGIN"})
+
+
+class WriteWhileReading(RuntimeError):
+    """A statement that is no read, sent in a ``reading`` transaction (rolled back: it would
+    be lost)."""
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
@@ -44,10 +50,21 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
             raise ValueError("use a SQLite file: an in-memory database is one connection only")
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
         _tune_sqlite(engine)
-        return engine
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("pool_pre_ping", True)
-    return create_async_engine(url, **kwargs)
+    else:
+        kwargs.setdefault("pool_size", 10)
+        kwargs.setdefault("pool_pre_ping", True)
+        engine = create_async_engine(url, **kwargs)
+    _guard_reads(engine)
+    return engine
+
+
+def _guard_reads(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _only_reads(connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if connection.get_execution_options().get(READ_ONLY):
+            words = statement.lstrip().split(None, 1)
+            if not words or words[0].upper() not in READ_STATEMENTS:
+                raise WriteWhileReading(f"a reading transaction cannot run {statement[:60]!r}")
 
 
 def _tune_sqlite(engine: AsyncEngine) -> None:
@@ -112,7 +129,8 @@ async def transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterat
 async def reading(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
     """A transaction that only reads, rolled back at the end. On SQLite it is deferred, so a
     long read (a report's million answers) never holds the write lock the bot's answers wait
-    for; it sees the data as committed when it began."""
+    for; it sees the data as committed when it began. A statement that would write raises
+    ``WriteWhileReading`` instead of being lost in the rollback."""
     engine: AsyncEngine = sessions.kw["bind"]
     reader = engine.execution_options(**{READ_ONLY: True})
     async with AsyncSession(reader, expire_on_commit=False) as session:

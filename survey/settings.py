@@ -50,9 +50,9 @@ class Settings(BaseSettings):
     # Signs the web form's CSRF tokens and session cookies; every process of a deployment
     # needs the same one (unset: one made at random per process, fine for a single process).
     secret_key: SecretStr | None = None
-    # Seconds a dashboard view waits for a report being built before it shows the last one
-    # built (said to be older); a campaign never built before waits for its first.
-    dashboard_report_wait: float = Field(default=1.5, ge=0)
+    # Seconds of a dashboard view before it stops waiting for a report being built and shows
+    # the last one built (said to be older), or says the report is being prepared.
+    dashboard_report_wait: float = Field(default=1.0, ge=0)
     # E-mail invitations and reminders (off while smtp_host is unset).
     smtp_host: str | None = None
     smtp_port: int = Field(default=587, ge=1, le=65535)

@@ -30,6 +30,7 @@ from tests.dashboard.seeding import CURRENT, seed_dashboard
 from tests.support import free_port, respond
 
 SECRET = SecretStr("snapshot-test-secret")
+LONG = 120.0  # seconds a cache waits for a build where the test needs the built report
 
 
 @dataclass(frozen=True)
@@ -58,11 +59,12 @@ async def _campaign(sessions: async_sessionmaker[AsyncSession]) -> Campaign:
     return campaign
 
 
-async def _view(cache: ReportCache, db: Db, campaign: Campaign) -> tuple[bool, int]:
-    """One view's report: whether fresh, and how many answers it counts."""
+async def _view(cache: ReportCache, db: Db, campaign: Campaign) -> tuple[bool, int] | None:
+    """One view's report: whether fresh, and how many answers it counts; None while the
+    first one is being prepared."""
     async with transaction(db.sessions) as session:
         built = await cache.report(session, db.sessions, campaign)
-    return built.fresh, built.report.summary.n_answers
+    return None if built is None else (built.fresh, built.report.summary.n_answers)
 
 
 async def _answer_one_more(sessions: async_sessionmaker[AsyncSession], campaign: Campaign) -> None:
@@ -79,19 +81,20 @@ async def _answer_one_more(sessions: async_sessionmaker[AsyncSession], campaign:
 
 async def test_another_cache_reads_the_snapshot_with_its_charts(db: Db) -> None:
     campaign = await _campaign(db.sessions)
-    first = ReportCache(ReportSeal(SECRET))
+    first = ReportCache(ReportSeal(SECRET), wait=LONG)
     assert await _view(first, db, campaign) == (True, await _expected(db))
     async with transaction(db.sessions) as session:
         built = await first.report(session, db.sessions, campaign)
+    assert built is not None
     drawn = first.derived(db.sessions, campaign.id, built.report, "chart", lambda: "<svg/>")
     await first.settled()
     assert (first.builds, first.restored, first.made, drawn) == (1, 0, 1, "<svg/>")
 
     # Another process (or this one restarted) with the same secret: nothing is built or drawn.
-    second = ReportCache(ReportSeal(SECRET))
+    second = ReportCache(ReportSeal(SECRET), wait=LONG)
     async with transaction(db.sessions) as session:
         again = await second.report(session, db.sessions, campaign)
-    assert again.fresh and again.built_at == built.built_at
+    assert again is not None and again.fresh and again.built_at == built.built_at
     assert again.report.to_json() == built.report.to_json()
     assert second.derived(db.sessions, campaign.id, again.report, "chart", lambda: "new") == (
         "<svg/>"
@@ -108,10 +111,10 @@ async def _expected(db: Db) -> int:
 
 async def test_a_snapshot_sealed_elsewhere_or_altered_is_built_anew(db: Db) -> None:
     campaign = await _campaign(db.sessions)
-    first = ReportCache(ReportSeal(SECRET))
+    first = ReportCache(ReportSeal(SECRET), wait=LONG)
     await _view(first, db, campaign)
     await first.settled()
-    other = ReportCache(ReportSeal(SecretStr("another deployment")))
+    other = ReportCache(ReportSeal(SecretStr("another deployment")), wait=LONG)
     await _view(other, db, campaign)
     await other.settled()
     assert (other.builds, other.restored) == (1, 0)
@@ -122,7 +125,7 @@ async def test_a_snapshot_sealed_elsewhere_or_altered_is_built_anew(db: Db) -> N
         assert payload is not None
         altered = payload[:-1] + bytes([payload[-1] ^ 1])
         await session.execute(update(ReportSnapshot).values(payload=altered))
-    third = ReportCache(ReportSeal(SecretStr("another deployment")))
+    third = ReportCache(ReportSeal(SecretStr("another deployment")), wait=LONG)
     await _view(third, db, campaign)
     await third.settled()
     assert (third.builds, third.restored) == (1, 0)
@@ -133,14 +136,18 @@ async def test_a_snapshot_sealed_elsewhere_or_altered_is_built_anew(db: Db) -> N
 async def test_a_view_waits_for_a_build_then_shows_the_older_report(db: Db) -> None:
     campaign = await _campaign(db.sessions)
     cache = ReportCache(ReportSeal(SECRET), wait=0)
-    fresh, before = await _view(cache, db, campaign)  # never built: waits for the first build
-    assert fresh
-    await _answer_one_more(db.sessions, campaign)
-    fresh, shown = await _view(cache, db, campaign)  # waits 0 s: the older report, said so
-    assert (fresh, shown) == (False, before)
+    assert await _view(cache, db, campaign) is None  # never built: being prepared
     await cache.settled()
-    fresh, after = await _view(cache, db, campaign)
-    assert fresh and after == before + 2 == await _expected(db)  # the two 1s count now
+    viewed = await _view(cache, db, campaign)
+    assert viewed is not None and viewed[0]
+    before = viewed[1]
+    await _answer_one_more(db.sessions, campaign)
+    # Waits 0 s for the new build: the older report, said to be older.
+    assert await _view(cache, db, campaign) == (False, before)
+    await cache.settled()
+    # The two 1s count now, as in the report of the admin API.
+    assert await _view(cache, db, campaign) == (True, before + 2)
+    assert before + 2 == await _expected(db)
     assert cache.builds == 2
 
 
@@ -162,18 +169,30 @@ async def test_the_campaign_page_says_its_figures_are_older(db: Db) -> None:
         async with httpx.AsyncClient(base_url=server.url, timeout=60) as http:
             await sign_in(http, viewer.secret)
             page = f"/dashboard/campaigns/{CURRENT}"
-            first = await http.get(page, params={"lang": "en"})
-            assert first.status_code == 200 and 'id="report-updating"' not in first.text
+            listed = await http.get("/dashboard", params={"lang": "en"})
+            assert listed.text.count("Report being prepared…") == 2  # both campaigns
+            preparing = await http.get(page, params={"lang": "en"})
+            assert preparing.status_code == 200 and 'id="report-preparing"' in preparing.text
+            assert '<meta http-equiv="refresh" content="3">' in preparing.text
+            first = await _until_gone(http, page, "report-preparing")
+            assert "Satisfaction rate" in first.text
+            assert 'id="report-updating"' not in first.text
             await _answer_one_more(db.sessions, campaign)
             older = await http.get(page, params={"lang": "en"})
             assert older.status_code == 200
             assert 'id="report-updating"' in older.text
             assert "newer answers are being counted in" in older.text
-            for _ in range(600):  # the build goes on after the view; at most a minute
-                newer = await http.get(page, params={"lang": "en"})
-                if 'id="report-updating"' not in newer.text:
-                    break
-                await asyncio.sleep(0.1)
-            assert newer.status_code == 200 and 'id="report-updating"' not in newer.text
+            await _until_gone(http, page, "report-updating")
     finally:
         await server.stop()
+
+
+async def _until_gone(http: httpx.AsyncClient, page: str, notice: str) -> httpx.Response:
+    """The page once it no longer shows ``notice`` (the build goes on after a view)."""
+    for _ in range(600):  # at most a minute
+        shown = await http.get(page, params={"lang": "en"})
+        assert shown.status_code == 200
+        if f'id="{notice}"' not in shown.text:
+            return shown
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{page} still says {notice} after a minute")

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.engine import (
     SQLITE_BEGIN_ATTEMPTS,
+    WriteWhileReading,
     create_engine,
     create_sessionmaker,
     is_transient,
@@ -129,3 +130,22 @@ async def test_without_reading_the_same_read_holds_the_write_lock(tmp_path: Path
     finally:
         await reader.dispose()
         await writer.dispose()
+
+
+@pytest.mark.parametrize("statement", ["INSERT INTO t VALUES (3)", "UPDATE t SET x = 4"])
+async def test_a_reading_transaction_refuses_to_write(tmp_path: Path, statement: str) -> None:
+    """A write in ``reading`` would be rolled back unseen: it raises before it is sent."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'db'}"
+    engine = create_engine(url)
+    try:
+        async with transaction(create_sessionmaker(engine)) as session:
+            await session.execute(text("CREATE TABLE t (x INTEGER)"))
+            await session.execute(text("INSERT INTO t VALUES (1)"))
+        async with reading(create_sessionmaker(engine)) as read:
+            with pytest.raises(WriteWhileReading):
+                await read.execute(text(statement))
+        async with transaction(create_sessionmaker(engine)) as session:
+            assert await session.scalar(text("SELECT group_concat(x) FROM t")) == "1"
+            await session.execute(text(statement))  # an ordinary transaction writes
+    finally:
+        await engine.dispose()
