@@ -129,10 +129,14 @@ async def transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterat
 async def reading(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
     """A transaction that only reads, rolled back at the end. On SQLite it is deferred, so a
     long read (a report's million answers) never holds the write lock the bot's answers wait
-    for; it sees the data as committed when it began. A statement that would write raises
-    ``WriteWhileReading`` instead of being lost in the rollback."""
+    for; on both backends it sees the data as committed when it first read. A statement that
+    would write raises ``WriteWhileReading`` instead of being lost in the rollback."""
     engine: AsyncEngine = sessions.kw["bind"]
-    reader = engine.execution_options(**{READ_ONLY: True})
+    options: dict[str, Any] = {READ_ONLY: True}
+    if is_postgresql(engine):
+        # One snapshot for every statement of the transaction, as SQLite's read gives.
+        options.update(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+    reader = engine.execution_options(**options)
     async with AsyncSession(reader, expire_on_commit=False) as session:
         yield session  # closing the session rolls its transaction back
 
