@@ -260,10 +260,11 @@ async def test_invitation_and_reminder_arrive_in_chat_and_stop_after_completion(
 
 @pytest.fixture
 async def quiet_app(db_url: str, sim: BotApiSimulator) -> AsyncIterator[AppServer]:
-    """The app with a scheduler that ticks only at its start: the test's own dispatcher is then
-    the only one to send what the test queues (with the default 5 s, a slow machine let the
-    app's scheduler send it first)."""
-    settings = make_settings(db_url, sim).model_copy(update={"scheduler_interval": 3600.0})
+    """The app without a scheduler (``scheduler=False``, as a process beside the sender): the
+    test's own dispatcher is the only one to send what the test queues. A scheduler ticking
+    only at its start was not enough: on a loaded machine that first tick came after the test
+    had queued the invitations, and sent them before the test's dispatcher could."""
+    settings = make_settings(db_url, sim).model_copy(update={"scheduler": False})
     server = AppServer(settings)
     await server.start()
     await server.register_webhook()
