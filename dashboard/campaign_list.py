@@ -40,17 +40,18 @@ def campaign_list_router() -> APIRouter:
         for campaign, survey_key, version in (await session.execute(campaigns_query())).all():
             left = max(0.0, deadline - time.monotonic())
             built = await cache.report(session, sessions_of(request), campaign, wait=left)
-            report = built.report if built is not None else None  # None: being prepared
+            head = (campaign.key, f"{survey_key} v{version}", campaign.period, campaign.status)
+            if built is None:  # its first report is being prepared
+                rows.append(CampaignRow(*head, None, None, None, None))
+                continue
+            report = built.report
             rows.append(
                 CampaignRow(
-                    campaign.key,
-                    f"{survey_key} v{version}",
-                    campaign.period,
-                    campaign.status,
-                    report.response.rate if report else None,
-                    report.summary.satisfaction_rate if report else None,
-                    report.summary.n_customers if report else None,
-                    report.representative if report else None,
+                    *head,
+                    report.response.rate,
+                    report.summary.satisfaction_rate,
+                    report.summary.n_customers,
+                    report.representative,
                 )
             )
         return render(request, "campaigns.html", {"rows": rows, "nav": "campaigns"})

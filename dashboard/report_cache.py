@@ -1,7 +1,6 @@
-"""Built campaign reports kept per campaign, keyed by what would change them: the campaign's
-status and targets, its answers (count, last id, last change, voided), its invitations by
-state, and the same of the previous campaign. A second view costs a few indexed queries; a new
-answer, a changed one or a closed campaign builds the report anew.
+"""Built campaign reports kept per campaign, keyed by what would change them
+(dashboard/report_marks.py). A second view costs a few indexed queries; a new answer, a
+changed one or a closed campaign builds the report anew.
 
 Each build is also kept in the database with what pages drew from it (storage/
 report_snapshots.py, sealed by dashboard/report_store.py), so a view after a restart, or in
@@ -17,7 +16,6 @@ The report is ``campaigns.reports`` ``build_from(report_inputs(...))`` — the s
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -26,66 +24,21 @@ from datetime import datetime
 from functools import partial
 from typing import Any, Final, TypeVar
 
-from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from campaigns.reports import build_from, report_inputs
-from dashboard.report_store import ReportSeal, mark_digest
+from dashboard.report_marks import campaign_mark
+from dashboard.report_store import ReportSeal
 from scoring import CampaignReport
-from storage.campaigns import previous_campaign
 from storage.engine import reading, transaction
-from storage.models import Answer, Campaign, Invitation
-from storage.report_snapshots import store_snapshot, stored_snapshot
+from storage.models import Campaign
+from storage.report_snapshots import store_snapshot, stored_fingerprint, stored_snapshot
 from storage.types import utcnow
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 KEPT: Final = 8  # reports kept per process (a report is under a megabyte, its charts less)
 WAIT: Final = 1.0  # seconds of a view before it shows the last report built, not waiting more
-
-
-async def _answers_mark(session: AsyncSession, campaign_id: int) -> tuple[Any, ...]:
-    row = (
-        await session.execute(
-            select(
-                func.count(Answer.id),
-                func.max(Answer.id),
-                func.max(Answer.changed_at),
-                func.sum(case((Answer.void, 1), else_=0)),
-            ).where(Answer.campaign_id == campaign_id)
-        )
-    ).one()
-    return tuple(str(value) for value in row)
-
-
-async def _invitations_mark(session: AsyncSession, campaign_id: int) -> tuple[Any, ...]:
-    rows = await session.execute(
-        select(Invitation.state, func.count(), func.max(Invitation.completed_at))
-        .where(Invitation.campaign_id == campaign_id)
-        .group_by(Invitation.state)
-        .order_by(Invitation.state)
-    )
-    return tuple((str(state), count, str(last)) for state, count, last in rows.all())
-
-
-async def fingerprint(session: AsyncSession, campaign: Campaign) -> tuple[Any, ...]:
-    """What the campaign's report depends on, cheaply read."""
-    before = await previous_campaign(session, campaign)
-    previous: tuple[Any, ...] = ()
-    if before is not None:
-        previous = (
-            before.id,
-            await _answers_mark(session, before.id),
-            await _invitations_mark(session, before.id),
-        )
-    return (
-        campaign.status,
-        json.dumps(campaign.targets, sort_keys=True, default=str),
-        campaign.survey_id,
-        await _answers_mark(session, campaign.id),
-        await _invitations_mark(session, campaign.id),
-        previous,
-    )
 
 
 @dataclass
@@ -117,7 +70,8 @@ class ReportCache:
     wait: float = WAIT
     _entries: OrderedDict[int, Entry] = field(default_factory=OrderedDict)
     _builds: dict[int, asyncio.Task[Entry]] = field(default_factory=dict)
-    _stores: set[asyncio.Task[None]] = field(default_factory=set)
+    _stores: dict[int, asyncio.Task[None]] = field(default_factory=dict)  # by campaign
+    _to_store: dict[int, Entry] = field(default_factory=dict)  # the latest, for each store
     builds: int = 0  # how many reports were built (the tests and the bench read it)
     restored: int = 0  # how many were read back from the database instead
     made: int = 0  # how many derived things were made (charts, funnel sections)
@@ -140,14 +94,17 @@ class ReportCache:
         unless given) after the call leaves the last report built, or None when there is none
         yet (the page says the report is being prepared); the build goes on for the next view."""
         deadline = asyncio.get_running_loop().time() + (self.wait if wait is None else wait)
-        mark = mark_digest(await fingerprint(session, campaign))
+        mark = await campaign_mark(session, campaign)
         entry = self._entries.get(campaign.id)
         if entry is None or entry.mark != mark:
-            # Another process, or this one before a restart, may have built it already.
-            restored = await self._restore(session, campaign.id)
-            if restored is not None and (entry is None or restored.mark == mark):
-                entry = self._keep(campaign.id, restored)
-                self.restored += 1
+            # Another process, or this one before a restart, may have built it already; the
+            # payload is read only when it would be shown (not the stale one kept here too).
+            stored = await stored_fingerprint(session, campaign.id)
+            if stored is not None and (entry is None or stored == mark):
+                restored = await self._restore(session, campaign.id)
+                if restored is not None:
+                    entry = self._keep(campaign.id, restored)
+                    self.restored += 1
         if entry is not None and entry.mark == mark:
             self._entries.move_to_end(campaign.id)
             return Built(entry.report, entry.built_at, fresh=True)
@@ -176,7 +133,7 @@ class ReportCache:
                 if campaign is None:
                     raise LookupError(f"campaign {campaign_id} is gone")
                 # Read in the same transaction as the data: the mark says what was read.
-                mark = mark_digest(await fingerprint(session, campaign))
+                mark = await campaign_mark(session, campaign)
                 inputs = await report_inputs(session, campaign)
             # Scoring is CPU-bound pandas: keep the event loop free while it runs.
             report = await asyncio.to_thread(build_from, inputs)
@@ -211,21 +168,27 @@ class ReportCache:
         self, sessions: async_sessionmaker[AsyncSession], campaign_id: int, entry: Entry
     ) -> None:
         """Keep ``entry`` (with what was drawn from it so far) in the database, off the view's
-        path; a failure is logged, the report is still shown."""
-        payload = self.seal.seal((entry.report, dict(entry.derived)))
+        path; a failure is logged, the report is still shown. One store at a time per
+        campaign, sealing the latest state when it runs: an older payload never lands last."""
+        self._to_store[campaign_id] = entry
+        if campaign_id not in self._stores:
+            self._stores[campaign_id] = asyncio.create_task(self._store(sessions, campaign_id))
 
-        async def store() -> None:
-            if self._entries.get(campaign_id) is not entry:
-                return  # a newer build replaced it meanwhile: that one is stored instead
-            try:
-                async with transaction(sessions) as session:
-                    await store_snapshot(session, campaign_id, entry.mark, entry.built_at, payload)
-            except Exception:
-                log.exception("keeping the report of campaign %s failed", campaign_id)
-
-        task = asyncio.create_task(store())
-        self._stores.add(task)
-        task.add_done_callback(self._stores.discard)
+    async def _store(self, sessions: async_sessionmaker[AsyncSession], campaign_id: int) -> None:
+        try:
+            while (entry := self._to_store.pop(campaign_id, None)) is not None:
+                if self._entries.get(campaign_id) is not entry:
+                    continue  # a newer build replaced it meanwhile: that one is stored instead
+                payload = self.seal.seal((entry.report, dict(entry.derived)))
+                try:
+                    async with transaction(sessions) as session:
+                        await store_snapshot(
+                            session, campaign_id, entry.mark, entry.built_at, payload
+                        )
+                except Exception:
+                    log.exception("keeping the report of campaign %s failed", campaign_id)
+        finally:
+            del self._stores[campaign_id]
 
     async def close(self) -> None:
         """As the app stops: builds under way are dropped (the next view builds again), the
@@ -237,7 +200,9 @@ class ReportCache:
     async def settled(self) -> None:
         """Wait for the builds and stores under way (tests, the bench, shutdown)."""
         while self._builds or self._stores:
-            await asyncio.gather(*self._builds.values(), *self._stores, return_exceptions=True)
+            await asyncio.gather(
+                *self._builds.values(), *self._stores.values(), return_exceptions=True
+            )
 
     def derived(
         self,

@@ -1,47 +1,21 @@
 """A built report and what pages drew from it, as bytes the database keeps
-(storage/report_snapshots.py), and the fingerprint that says what it was built from.
+(storage/report_snapshots.py).
 
 The payload is a pickle, signed with HMAC-SHA256 under ``settings.secret_key`` (without one,
 a key of this process only: snapshots then serve this process, and another's are rebuilt):
-a row that was not written by this deployment is never unpickled. The fingerprint digest
-includes a digest of the code that builds and draws reports, so a snapshot made by an
-earlier release is built anew rather than shown."""
+a row that was not written by this deployment is never unpickled."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import pickle
-import platform
 import secrets
-from functools import cache
-from pathlib import Path
 from typing import Any, Final
 
-import pandas as pd
 from pydantic import SecretStr
 
 MAC_BYTES: Final = 32  # SHA-256
-# The packages whose code decides what a report and its charts are.
-BUILDERS: Final = ("scoring", "campaigns", "dashboard", "survey")
-
-
-@cache
-def code_digest() -> str:
-    """A digest of the builders' source, pandas' version and Python's."""
-    root = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256(f"{pd.__version__} {platform.python_version()}".encode())
-    for package in BUILDERS:
-        for path in sorted((root / package).rglob("*.py")):
-            digest.update(path.relative_to(root).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def mark_digest(fingerprint: tuple[Any, ...]) -> str:
-    """The fingerprint of a campaign's data (dashboard.report_cache) with the code's, in 64
-    hex digits."""
-    return hashlib.sha256(f"{code_digest()} {fingerprint!r}".encode()).hexdigest()
 
 
 class ReportSeal:

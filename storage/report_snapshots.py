@@ -5,10 +5,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ReportSnapshot
+
+
+async def stored_fingerprint(session: AsyncSession, campaign_id: int) -> str | None:
+    """The fingerprint of the campaign's kept snapshot, without reading its payload."""
+    fingerprint: str | None = await session.scalar(
+        select(ReportSnapshot.fingerprint).where(ReportSnapshot.campaign_id == campaign_id)
+    )
+    return fingerprint
 
 
 async def stored_snapshot(session: AsyncSession, campaign_id: int) -> ReportSnapshot | None:
