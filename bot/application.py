@@ -15,16 +15,15 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import HTTPXRequest
+from telegram.request import BaseRequest
 
 from bot import handlers, staff
-from bot.api_slots import SlottedRequest
+from bot.aiohttp_request import bot_request
 from bot.conversation import Conversation
 from bot.failures import Retrier, collecting
 from bot.rate_budget import shared_budget
 from bot.rate_limits import SlidingWindowRateLimiter
 from bot.scheduler import Scheduler
-from bot.tls import bot_request
 from survey.errors import TemporarilyUnavailable
 from survey.routing import StaffRouting
 from survey.settings import Settings
@@ -42,7 +41,7 @@ def build_application(
     sessions: async_sessionmaker[AsyncSession],
     *,
     polling: bool,
-    request: HTTPXRequest | None = None,
+    request: BaseRequest | None = None,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """A PTB application talking to ``settings.telegram_api_url`` (Telegram, a self-hosted Bot
     API server or our simulator) with every conversation handler registered."""
@@ -61,7 +60,7 @@ def build_application(
         )
         .concurrent_updates(16)
     )
-    replies = request or SlottedRequest()  # a few calls at once (bot/api_slots.py)
+    replies = request or bot_request()  # a few calls at once (bot/aiohttp_request.py)
     builder = builder.request(replies).get_updates_request(bot_request(get_updates=True))
     if not polling:
         builder = builder.updater(None)  # updates arrive through the FastAPI webhook route

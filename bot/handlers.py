@@ -112,7 +112,7 @@ async def carry_out(
         )
     beside = asyncio.gather(*aside)
     # Let those start first: the press is answered (the button's spinner stops) before the
-    # next question takes its turn for a connection (bot/api_slots.py).
+    # next question takes its turn for a connection (bot/aiohttp_request.py).
     await asyncio.sleep(0)
     try:
         await _send(update, context, reply)

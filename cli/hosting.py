@@ -12,8 +12,8 @@ from collections.abc import Iterator
 import uvicorn
 from telegram import Bot
 
+from bot.aiohttp_request import bot_request
 from bot.application import ALLOWED_UPDATES
-from bot.tls import bot_request
 from cli.telegram import KEEP_ALIVE_SECONDS, make_app
 from survey.settings import Settings
 
