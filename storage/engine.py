@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage.sqlite_driver import OneTripDBAPI
+
 log = logging.getLogger(__name__)
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 # BEGIN IMMEDIATE is tried this many times, each waiting up to the busy timeout: a transaction
@@ -48,6 +50,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database in (None, "", ":memory:"):
             raise ValueError("use a SQLite file: an in-memory database is one connection only")
+        if parsed.get_driver_name() == "aiosqlite":
+            kwargs.setdefault("module", OneTripDBAPI())  # a statement, one thread hop
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
         _tune_sqlite(engine)
     else:
