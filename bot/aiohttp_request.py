@@ -18,7 +18,8 @@ from __future__ import annotations
 import asyncio
 import functools
 import ssl
-from typing import Final
+from typing import Any, Final
+from urllib.parse import urlencode
 
 import aiohttp
 import httpx
@@ -105,11 +106,13 @@ class AiohttpRequest(BaseRequest):
         if self._session is None or self._session.closed:
             raise RuntimeError("This AiohttpRequest is not initialized!")
         timeout = self._timeout(read_timeout, connect_timeout, pool_timeout)
-        body = _body(request_data)
+        body, headers = _body(request_data)
         try:
             async with (
                 self._slots,
-                self._session.request(method, url, data=body, timeout=timeout) as response,
+                self._session.request(
+                    method, url, data=body, headers=headers, timeout=timeout
+                ) as response,
             ):
                 return response.status, await response.read()
         except TimeoutError as err:
@@ -118,20 +121,25 @@ class AiohttpRequest(BaseRequest):
             raise NetworkError(f"aiohttp.{err.__class__.__name__}: {err}") from err
 
 
-def _body(request_data: RequestData | None) -> aiohttp.FormData | dict[str, str] | None:
-    """Parameters form-encoded, their values JSON as PTB encodes them; files as multipart."""
+FORM: Final = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def _body(request_data: RequestData | None) -> tuple[bytes | aiohttp.FormData | None, Any]:
+    """The body and its headers: parameters form-encoded, their values JSON as PTB encodes
+    them; with files, multipart. The form is encoded here, as bytes: aiohttp's FormData
+    would build a multipart writer for every call only to urlencode the fields."""
     if request_data is None:
-        return None
-    fields = request_data.json_parameters
+        return None, None
     files = request_data.multipart_data
     if not files:
-        return fields or None
+        fields = request_data.json_parameters
+        return (urlencode(fields).encode(), FORM) if fields else (None, None)
     form = aiohttp.FormData()
-    for name, value in fields.items():
+    for name, value in request_data.json_parameters.items():
         form.add_field(name, value)
     for name, (filename, content, mime) in files.items():
         form.add_field(name, content, filename=filename, content_type=mime)
-    return form
+    return form, None
 
 
 def bot_request(*, get_updates: bool = False) -> AiohttpRequest:

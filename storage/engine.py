@@ -24,7 +24,6 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 # BEGIN IMMEDIATE is tried this many times, each waiting up to the busy timeout: a transaction
 # waits at most about a minute for SQLite's write lock, then fails as transient (is_transient).
 SQLITE_BEGIN_ATTEMPTS = 4
-SQLITE_LOCKED = "database is locked"
 # SQLSTATE classes and codes that say "not now" rather than "never": connection exceptions,
 # transaction rollbacks (serialization, deadlock), insufficient resources, operator
 # intervention (shutdown, "cannot connect now"), and a read-only transaction (a standby
@@ -51,7 +50,9 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         if parsed.database in (None, "", ":memory:"):
             raise ValueError("use a SQLite file: an in-memory database is one connection only")
         if parsed.get_driver_name() == "aiosqlite":
-            kwargs.setdefault("module", OneTripDBAPI())  # a statement, one thread hop
+            kwargs.setdefault(
+                "module", OneTripDBAPI(begin_attempts=SQLITE_BEGIN_ATTEMPTS)
+            )  # a statement, one thread hop
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
         _tune_sqlite(engine)
     else:
@@ -89,28 +90,9 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
             # Only reads: in WAL mode a deferred transaction holds no lock a writer waits for.
             connection.exec_driver_sql("BEGIN DEFERRED")
             return
-        # A deferred transaction that later writes fails with SQLITE_BUSY without waiting.
-        _begin_immediate(connection)
-
-
-def _begin_immediate(connection: Any) -> None:
-    """Take SQLite's write lock, trying again (a bounded number of times) when the busy
-    timeout runs out.
-
-    The busy timeout is no queue: a waiting connection polls with growing sleeps (up to 100 ms)
-    and a writer arriving in between takes the lock first, so on a loaded machine one
-    transaction can lose every race for the whole timeout although each holder keeps the lock
-    only briefly (seen in ``csat demo``). Another try polls afresh. Nothing has run in the
-    transaction yet, so beginning again is safe; in WAL mode COMMIT takes no further lock.
-    """
-    for attempt in range(1, SQLITE_BEGIN_ATTEMPTS + 1):
-        try:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-            return
-        except sa_exc.OperationalError as exc:
-            if attempt == SQLITE_BEGIN_ATTEMPTS or SQLITE_LOCKED not in str(exc.orig).lower():
-                raise
-            log.warning("SQLite write lock still taken (try %d): waiting again", attempt)
+        # A deferred transaction that later writes fails with SQLITE_BUSY without waiting;
+        # the driver tries BEGIN IMMEDIATE again while the lock is taken (sqlite_driver.py).
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

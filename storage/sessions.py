@@ -4,27 +4,33 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sqlalchemy import bindparam, delete, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, delete, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ChatSession, ProcessedUpdate
+from storage.types import utcnow
 from storage.upserts import insert_ignore
 from survey.flow import Progress
 from survey.vocabulary import ChatMode
 
 # Built once: each update claims its id, and a statement made anew costs more than its run.
-_CLAIMS = {
-    dialect: insert(ProcessedUpdate).values(update_id=bindparam("id")).on_conflict_do_nothing()
-    for dialect, insert in (("sqlite", sqlite.insert), ("postgresql", postgresql.insert))
-}
+# Text, not insert().on_conflict_do_nothing(): SQLAlchemy caches no compiled form of the
+# latter (it has no cache key), so it was compiled again for every update. SQLite (3.24+)
+# and PostgreSQL both take ON CONFLICT DO NOTHING without a conflict target.
+_CLAIM = text(
+    "INSERT INTO processed_updates (update_id, processed_at) VALUES (:id, :at)"
+    " ON CONFLICT DO NOTHING"
+).bindparams(
+    bindparam("id", type_=ProcessedUpdate.__table__.c.update_id.type),
+    bindparam("at", type_=ProcessedUpdate.__table__.c.processed_at.type),
+)
 
 
 async def claim_update(session: AsyncSession, update_id: int) -> bool:
     """Record an update id in this transaction; False when it was processed before. A Core
     INSERT ... ON CONFLICT DO NOTHING on the session's connection (no ORM state)."""
     connection = await session.connection()
-    result = await connection.execute(_CLAIMS[connection.dialect.name], {"id": update_id})
+    result = await connection.execute(_CLAIM, {"id": update_id, "at": utcnow()})
     return bool(result.rowcount)
 
 

@@ -9,14 +9,24 @@ event loop serves other updates first. Here the cursor does the four steps in on
 on that thread, so a statement is one trip. Server-side cursors (streamed exports) fetch in
 chunks and keep SQLAlchemy's own.
 
+BEGIN makes no trip of its own either: it is kept and run, in the same trip, before the
+transaction's first statement (a transaction in which nothing ran commits or rolls back with
+no trip at all). BEGIN IMMEDIATE there is tried again, a bounded number of times, when the
+busy timeout runs out: the busy timeout is no queue (a waiting connection polls with growing
+sleeps, up to 100 ms, and a writer arriving in between takes the lock first), so on a loaded
+machine one transaction could lose every race for the whole timeout although each holder
+keeps the lock only briefly (seen in ``csat demo``). Another try polls afresh; nothing has
+run in the transaction yet, so beginning again is safe.
+
 This is handed to SQLAlchemy as the dialect's DB-API module (``create_engine(module=...)``),
 its documented way to replace a dialect's DBAPI; URLs stay ``sqlite+aiosqlite://``.
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
-from typing import Any
+from typing import Any, Final
 
 import aiosqlite
 from sqlalchemy.dialects.sqlite.aiosqlite import (
@@ -25,13 +35,39 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_dbapi,
 )
 
+log = logging.getLogger(__name__)
+BEGINS: Final = frozenset({"BEGIN", "BEGIN DEFERRED", "BEGIN IMMEDIATE"})
+LOCKED: Final = "database is locked"
+
 # What one trip brings back: the cursor's description, its rows, lastrowid and rowcount.
 Outcome = tuple[Any, list[Any], int | None, int]
 
 
-def _run(connection: aiosqlite.Connection, operation: str, parameters: Any, many: bool) -> Outcome:
-    """On the connection's thread: the whole cursor life of one statement."""
-    cursor = connection._conn.cursor()  # aiosqlite's sqlite3 connection, on its own thread
+def _begin(connection: sqlite3.Connection, statement: str, attempts: int) -> None:
+    """On the connection's thread: BEGIN, tried ``attempts`` times while the lock is taken."""
+    for attempt in range(1, attempts + 1):
+        try:
+            connection.execute(statement)
+            return
+        except sqlite3.OperationalError as exc:
+            if attempt == attempts or LOCKED not in str(exc).lower():
+                raise
+            log.warning("SQLite write lock still taken (try %d): waiting again", attempt)
+
+
+def _run(
+    connection: aiosqlite.Connection,
+    begin: str | None,
+    attempts: int,
+    operation: str,
+    parameters: Any,
+    many: bool,
+) -> Outcome:
+    """On the connection's thread: a kept BEGIN, then the whole cursor life of a statement."""
+    conn = connection._conn  # aiosqlite's sqlite3 connection, on its own thread
+    if begin is not None:
+        _begin(conn, begin, attempts)
+    cursor = conn.cursor()
     try:
         if many:
             cursor.executemany(operation, parameters)
@@ -52,13 +88,20 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
     __slots__ = ()
 
     def _trip(self, operation: str, parameters: Any, *, many: bool) -> None:
+        adapted: OneTripConnection = self._adapt_connection  # type: ignore[assignment]
+        if not many and not parameters and operation.strip().upper() in BEGINS:
+            adapted.begin = operation  # run with the transaction's first statement
+            self.description, self.lastrowid, self.rowcount = None, -1, -1
+            return
+        begin, adapted.begin = adapted.begin, None
         connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
+        attempts = adapted.dbapi.begin_attempts
         try:
             outcome: Outcome = self.await_(
-                connection._execute(_run, connection, operation, parameters, many)  # type: ignore[no-untyped-call]
+                connection._execute(_run, connection, begin, attempts, operation, parameters, many)  # type: ignore[no-untyped-call]
             )
         except Exception as error:
-            self._adapt_connection._handle_exception(error)
+            adapted._handle_exception(error)
         description, rows, lastrowid, rowcount = outcome
         self.description = description
         self._rows.clear()
@@ -73,18 +116,52 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
 
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ()
+    """The adapted connection, with one-trip cursors and a BEGIN kept for the next trip."""
+
+    __slots__ = ("begin",)
+
+    def __init__(self, dbapi: OneTripDBAPI, connection: aiosqlite.Connection) -> None:
+        super().__init__(dbapi, connection)  # type: ignore[arg-type]
+        self.dbapi: OneTripDBAPI = dbapi
+        self.begin: str | None = None
 
     def cursor(self, server_side: bool = False) -> AsyncAdapt_aiosqlite_cursor:
+        if server_side and self.begin is not None:  # its trips are SQLAlchemy's own
+            self.begin_now()
         return super().cursor(server_side) if server_side else OneTripCursor(self)
+
+    def begin_now(self) -> None:
+        """Run the kept BEGIN in a trip of its own."""
+        begin, self.begin = self.begin, None
+        connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
+
+        def run() -> None:
+            _begin(connection._conn, begin or "BEGIN", self.dbapi.begin_attempts)
+
+        try:
+            self.await_(connection._execute(run))  # type: ignore[no-untyped-call]
+        except Exception as error:
+            self._handle_exception(error)
+
+    def commit(self) -> None:
+        if self.begin is None:
+            super().commit()
+        self.begin = None  # else nothing ran: there is nothing to commit
+
+    def rollback(self) -> None:
+        if self.begin is None:
+            super().rollback()
+        self.begin = None
 
 
 class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
-    """aiosqlite's DB-API adapter whose connections have one-trip cursors."""
+    """aiosqlite's DB-API adapter whose connections make one trip per statement; BEGIN
+    IMMEDIATE is tried ``begin_attempts`` times while another connection holds the lock."""
 
-    def __init__(self) -> None:
+    def __init__(self, begin_attempts: int = 1) -> None:
         super().__init__(aiosqlite, sqlite3)
+        self.begin_attempts = begin_attempts
 
     def connect(self, *arg: Any, **kw: Any) -> OneTripConnection:
         adapted = super().connect(*arg, **kw)
-        return OneTripConnection(self, adapted._connection)
+        return OneTripConnection(self, adapted._connection)  # type: ignore[arg-type]

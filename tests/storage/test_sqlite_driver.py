@@ -3,6 +3,7 @@ counts, ids and errors as SQLAlchemy's own aiosqlite cursor; streamed results st
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -87,3 +88,43 @@ async def test_streamed_results_still_arrive_in_chunks(engine: AsyncEngine) -> N
         result = await conn.stream(text("SELECT id FROM t ORDER BY id"))
         chunks = [len(chunk) async for chunk in result.partitions(100)]
     assert chunks == [100] * 5 + [3]
+
+
+async def test_begin_rides_with_the_first_statement(engine: AsyncEngine) -> None:
+    """BEGIN IMMEDIATE makes no trip of its own; a transaction where nothing ran, none."""
+    async with engine.connect() as conn:
+        trips = _count_trips(await conn.get_raw_connection())
+        async with conn.begin():
+            await conn.execute(text("UPDATE t SET v = 'x' WHERE id = 1"))
+        assert len(trips) == 2, trips  # BEGIN + UPDATE, then COMMIT
+        async with conn.begin():
+            pass
+        assert len(trips) == 2, trips
+        async with conn.begin():
+            assert (await conn.execute(text("SELECT v FROM t WHERE id = 1"))).scalar() == "x"
+            await conn.rollback()
+        assert len(trips) == 4, trips
+
+
+async def test_the_kept_begin_takes_the_write_lock(engine: AsyncEngine, tmp_path: Path) -> None:
+    """The transaction is immediate from its first statement: another connection cannot
+    begin a write until it ends (a deferred one would let it)."""
+    rival = sqlite3.connect(tmp_path / "trips.db", timeout=0.05, isolation_level=None)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("SELECT 1"))
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                rival.execute("BEGIN IMMEDIATE")
+        rival.execute("BEGIN IMMEDIATE")  # free again once it ended
+        rival.execute("ROLLBACK")
+    finally:
+        rival.close()
+
+
+async def test_a_stream_in_a_transaction_begins_it(engine: AsyncEngine) -> None:
+    async with engine.begin() as conn:
+        result = await conn.stream(text("SELECT v FROM t ORDER BY id"))
+        assert [row.v async for row in result] == ["a", "b", "c"]
+        await conn.execute(text("INSERT INTO t (v) VALUES ('d')"))
+    async with engine.connect() as conn:
+        assert (await conn.execute(text("SELECT count(*) FROM t"))).scalar() == 4
