@@ -53,7 +53,10 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
             kwargs.setdefault(
                 "module", OneTripDBAPI(begin_attempts=SQLITE_BEGIN_ATTEMPTS)
             )  # a statement, one thread hop
-        engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
+        # check_same_thread off: an answer's statements may run on the loop's thread
+        # (sqlite_driver.inline), never two at once on one connection
+        connect_args = {"timeout": 30, "check_same_thread": False}
+        engine = create_async_engine(url, connect_args=connect_args, **kwargs)
         _tune_sqlite(engine)
     else:
         kwargs.setdefault("pool_size", 10)

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.engine import transaction
+from storage.sqlite_driver import inline
 
 # One lock per engine and event loop (a lock belongs to the loop it was first awaited in).
 _TURNS: weakref.WeakKeyDictionary[Any, weakref.WeakKeyDictionary[Any, asyncio.Lock]] = (
@@ -46,4 +47,6 @@ async def queued_transaction(
     before it have ended. Never open another one inside it on the same database: it would
     wait for this one forever."""
     async with _turn(sessions), transaction(sessions) as session:
-        yield session
+        raw = await (await session.connection()).get_raw_connection()
+        with inline(raw.dbapi_connection):  # its statements after the first: no thread trip
+            yield session

@@ -13,6 +13,7 @@ from sqlalchemy import exc, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.engine import create_engine
+from storage.sqlite_driver import inline
 
 
 @pytest.fixture
@@ -128,3 +129,24 @@ async def test_a_stream_in_a_transaction_begins_it(engine: AsyncEngine) -> None:
         await conn.execute(text("INSERT INTO t (v) VALUES ('d')"))
     async with engine.connect() as conn:
         assert (await conn.execute(text("SELECT count(*) FROM t"))).scalar() == 4
+
+
+async def test_inline_statements_after_the_first_make_no_trip(engine: AsyncEngine) -> None:
+    """The first statement carries BEGIN IMMEDIATE (it may wait for the lock) and COMMIT
+    ends the transaction on the thread; the statements between run on the caller's."""
+    async with engine.connect() as conn:
+        raw = await conn.get_raw_connection()
+        trips = _count_trips(raw)
+        async with conn.begin():
+            with inline(raw.dbapi_connection):
+                await conn.execute(text("UPDATE t SET v = 'x' WHERE id = 1"))
+                assert len(trips) == 1
+                assert (await conn.execute(text("SELECT v FROM t WHERE id = 1"))).scalar() == "x"
+                await conn.execute(text("INSERT INTO t (v) VALUES ('d')"))
+                with pytest.raises(exc.IntegrityError):  # an error inline is SQLAlchemy's too
+                    await conn.execute(text("INSERT INTO t (id, v) VALUES (1, 'again')"))
+                assert len(trips) == 1, trips
+        assert len(trips) == 2, trips  # and COMMIT
+    async with engine.connect() as conn:
+        values = (await conn.execute(text("SELECT v FROM t ORDER BY id"))).scalars().all()
+    assert values == ["x", "b", "c", "d"]
