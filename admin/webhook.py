@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
 from fastapi import APIRouter, HTTPException, Request, status
+from fastapi.responses import JSONResponse
 
 from survey.errors import TemporarilyUnavailable
 
@@ -22,6 +23,7 @@ SECRET_HEADER: Final = "X-Telegram-Bot-Api-Secret-Token"
 MAX_DEPTH: Final = 32  # Telegram's updates nest a few levels (a reply's message's chat)
 INT64: Final = range(-(2**63), 2**63)  # Telegram ids fit a signed 64-bit integer
 RETRY_AFTER: Final = "5"
+OK: Final = {"ok": True}
 
 router = APIRouter(tags=["telegram"])
 
@@ -58,9 +60,11 @@ def parse_body(body: bytes) -> dict[str, Any]:
     return update
 
 
-@router.post("/telegram/webhook", include_in_schema=False)
-async def telegram_webhook(request: Request) -> dict[str, bool]:
-    """Check the secret, then process the update before answering (Telegram retries non-2xx)."""
+async def telegram_webhook(request: Request) -> JSONResponse:
+    """Check the secret, then process the update before answering (Telegram retries non-2xx).
+
+    A plain Starlette route (``add_route`` below), not a FastAPI one: it takes no parameters,
+    and FastAPI would still solve its dependencies (query string, cookies) on every update."""
     expected: str | None = request.app.state.webhook_secret
     given = request.headers.get(SECRET_HEADER, "")
     if expected is None or not hmac.compare_digest(given.encode(), expected.encode()):
@@ -79,4 +83,7 @@ async def telegram_webhook(request: Request) -> dict[str, bool]:
         ) from None
     except ValueError as exc:  # the body parsed as JSON but is no Telegram update
         raise _bad(str(exc)) from None
-    return {"ok": True}
+    return JSONResponse(OK)
+
+
+router.add_route("/telegram/webhook", telegram_webhook, methods=["POST"], include_in_schema=False)

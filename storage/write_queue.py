@@ -35,8 +35,14 @@ def _turn(
     bind = sessions.kw.get("bind")
     if bind is None or bind.dialect.name != "sqlite":
         return contextlib.nullcontext()
-    locks = _TURNS.setdefault(bind.sync_engine, weakref.WeakKeyDictionary())
-    return locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+    locks = _TURNS.get(bind.sync_engine)
+    if locks is None:  # not setdefault: its default would be made anew for every transaction
+        locks = _TURNS[bind.sync_engine] = weakref.WeakKeyDictionary()
+    loop = asyncio.get_running_loop()
+    lock = locks.get(loop)
+    if lock is None:
+        lock = locks[loop] = asyncio.Lock()
+    return lock
 
 
 @asynccontextmanager
