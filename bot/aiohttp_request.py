@@ -65,6 +65,8 @@ class AiohttpRequest(BaseRequest):
         self._pool_timeout = pool_timeout
         self._slots = asyncio.Semaphore(connections)
         self._session: aiohttp.ClientSession | None = None
+        default = BaseRequest.DEFAULT_NONE
+        self._defaults = self._timeout(default, default, default)  # what nearly every call uses
 
     @property
     def read_timeout(self) -> float | None:
@@ -105,7 +107,9 @@ class AiohttpRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         if self._session is None or self._session.closed:
             raise RuntimeError("This AiohttpRequest is not initialized!")
-        timeout = self._timeout(read_timeout, connect_timeout, pool_timeout)
+        given = (read_timeout, connect_timeout, pool_timeout)
+        default = BaseRequest.DEFAULT_NONE
+        timeout = self._defaults if all(t is default for t in given) else self._timeout(*given)
         body, headers = _body(request_data)
         try:
             async with (

@@ -49,12 +49,10 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database in (None, "", ":memory:"):
             raise ValueError("use a SQLite file: an in-memory database is one connection only")
-        if parsed.get_driver_name() == "aiosqlite":
-            kwargs.setdefault(
-                "module", OneTripDBAPI(begin_attempts=SQLITE_BEGIN_ATTEMPTS)
-            )  # a statement, one thread hop
-        # check_same_thread off: an answer's statements may run on the loop's thread
-        # (sqlite_driver.inline), never two at once on one connection
+        # One trip to aiosqlite's thread per statement (sqlite_driver.py). check_same_thread
+        # off: an answer's statements may run on the loop's thread (sqlite_driver.inline),
+        # never two at once on one connection.
+        kwargs.setdefault("module", OneTripDBAPI(begin_attempts=SQLITE_BEGIN_ATTEMPTS))
         connect_args = {"timeout": 30, "check_same_thread": False}
         engine = create_async_engine(url, connect_args=connect_args, **kwargs)
         _tune_sqlite(engine)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
+from collections import deque
 from collections.abc import Iterator
 from typing import Any, Final
 
@@ -58,18 +59,17 @@ def _begin(connection: sqlite3.Connection, statement: str, attempts: int) -> Non
 
 
 def _run(
-    connection: aiosqlite.Connection,
-    begin: str | None,
-    attempts: int,
+    connection: sqlite3.Connection,
+    begin: tuple[str, int] | None,
     operation: str,
     parameters: Any,
     many: bool,
 ) -> Outcome:
-    """On the connection's thread: a kept BEGIN, then the whole cursor life of a statement."""
-    conn = connection._conn  # aiosqlite's sqlite3 connection, on its own thread
+    """The whole cursor life of one statement, after ``begin`` (a kept BEGIN and its
+    attempts) when there is one."""
     if begin is not None:
-        _begin(conn, begin, attempts)
-    cursor = conn.cursor()
+        _begin(connection, *begin)
+    cursor = connection.cursor()
     try:
         if many:
             cursor.executemany(operation, parameters)
@@ -84,11 +84,11 @@ def _run(
         cursor.close()
 
 
-async def _here(connection: aiosqlite.Connection, operation: str, parameters: Any) -> Outcome:
+async def _here(connection: sqlite3.Connection, operation: str, parameters: Any) -> Outcome:
     """A statement on the event loop's thread. A coroutine that never suspends: awaiting it
     returns at once, with no pass through the loop, and SQLAlchemy sees the await it asks of
     every async statement (AwaitRequired otherwise)."""
-    return _run(connection, None, 1, operation, parameters, False)
+    return _run(connection, None, operation, parameters, False)
 
 
 class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
@@ -103,28 +103,20 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
             self.description, self.lastrowid, self.rowcount = None, -1, -1
             return
         begin, adapted.begin = adapted.begin, None
-        connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
-        attempts = adapted.dbapi.begin_attempts
+        aio: aiosqlite.Connection = self._connection  # type: ignore[assignment]
+        conn = aio._conn  # the sqlite3 connection, used on its thread (or inline, below)
         if adapted.inline and begin is None and not many:
-            try:
-                self._take(self.await_(_here(connection, operation, parameters)))
-            except Exception as error:
-                adapted._handle_exception(error)
-            return
+            call = _here(conn, operation, parameters)
+        else:
+            kept = None if begin is None else (begin, adapted.dbapi.begin_attempts)
+            call = aio._execute(_run, conn, kept, operation, parameters, many)  # type: ignore[no-untyped-call]
         try:
-            outcome: Outcome = self.await_(
-                connection._execute(_run, connection, begin, attempts, operation, parameters, many)  # type: ignore[no-untyped-call]
-            )
+            outcome: Outcome = self.await_(call)
         except Exception as error:
             adapted._handle_exception(error)
-        self._take(outcome)
-
-    def _take(self, outcome: Outcome) -> None:
-        description, rows, lastrowid, rowcount = outcome
+        description, rows, self.lastrowid, self.rowcount = outcome  # type: ignore[assignment]
         self.description = description
-        self._rows.clear()
-        self._rows.extend(rows)
-        self.lastrowid, self.rowcount = lastrowid, rowcount  # type: ignore[assignment]
+        self._rows = deque(rows)
 
     def execute(self, operation: Any, parameters: Any = None) -> Any:
         self._trip(operation, parameters, many=False)
@@ -152,14 +144,11 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
 
     def begin_now(self) -> None:
         """Run the kept BEGIN in a trip of its own."""
+        assert self.begin is not None
         begin, self.begin = self.begin, None
-        connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
-
-        def run() -> None:
-            _begin(connection._conn, begin or "BEGIN", self.dbapi.begin_attempts)
-
+        aio: aiosqlite.Connection = self._connection  # type: ignore[assignment]
         try:
-            self.await_(connection._execute(run))  # type: ignore[no-untyped-call]
+            self.await_(aio._execute(_begin, aio._conn, begin, self.dbapi.begin_attempts))  # type: ignore[no-untyped-call]
         except Exception as error:
             self._handle_exception(error)
 

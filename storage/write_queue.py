@@ -12,7 +12,6 @@ handler; PostgreSQL needs no queue (its locks are per row).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -29,15 +28,17 @@ _TURNS: weakref.WeakKeyDictionary[Any, weakref.WeakKeyDictionary[Any, asyncio.Lo
 )
 
 
-def _turn(
-    sessions: async_sessionmaker[AsyncSession],
-) -> contextlib.AbstractAsyncContextManager[Any]:
+def _sqlite(sessions: async_sessionmaker[AsyncSession]) -> Any | None:
+    """The engine of ``sessions`` when it is SQLite's (no queue is needed otherwise)."""
     bind = sessions.kw.get("bind")
-    if bind is None or bind.dialect.name != "sqlite":
-        return contextlib.nullcontext()
-    locks = _TURNS.get(bind.sync_engine)
+    return bind if bind is not None and bind.dialect.name == "sqlite" else None
+
+
+def _turn(engine: Any) -> asyncio.Lock:
+    """The lock of this engine and event loop."""
+    locks = _TURNS.get(engine.sync_engine)
     if locks is None:  # not setdefault: its default would be made anew for every transaction
-        locks = _TURNS[bind.sync_engine] = weakref.WeakKeyDictionary()
+        locks = _TURNS[engine.sync_engine] = weakref.WeakKeyDictionary()
     loop = asyncio.get_running_loop()
     lock = locks.get(loop)
     if lock is None:
@@ -52,7 +53,12 @@ async def queued_transaction(
     """``storage.engine.transaction``, begun only when this process's SQLite transactions
     before it have ended. Never open another one inside it on the same database: it would
     wait for this one forever."""
-    async with _turn(sessions), transaction(sessions) as session:
+    engine = _sqlite(sessions)
+    if engine is None:
+        async with transaction(sessions) as session:
+            yield session
+        return
+    async with _turn(engine), transaction(sessions) as session:
         raw = await (await session.connection()).get_raw_connection()
         with inline(raw.dbapi_connection):  # its statements after the first: no thread trip
             yield session

@@ -76,22 +76,20 @@ async def test_a_file_goes_as_multipart() -> None:
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = runner.addresses[0][1]
-    request = AiohttpRequest()
-    await request.initialize()
     try:
-        answer = await request.post(
-            f"http://127.0.0.1:{port}/bot1:x/sendDocument",
-            request_data=RequestData(
-                [
-                    RequestParameter.from_input("chat_id", 7),
-                    RequestParameter.from_input(
-                        "document", InputFile(b"a,b\n1,2\n", filename="scores.csv")
-                    ),
-                ]
-            ),
-        )
+        async with AiohttpRequest() as request:  # PTB's BaseRequest: initialize, shutdown
+            answer = await request.post(
+                f"http://127.0.0.1:{port}/bot1:x/sendDocument",
+                request_data=RequestData(
+                    [
+                        RequestParameter.from_input("chat_id", 7),
+                        RequestParameter.from_input(
+                            "document", InputFile(b"a,b\n1,2\n", filename="scores.csv")
+                        ),
+                    ]
+                ),
+            )
     finally:
-        await request.shutdown()
         await runner.cleanup()
     assert answer is True
     assert parts["chat_id"] == (None, b"7")
@@ -108,13 +106,11 @@ async def test_a_silent_bot_api_is_a_timeout() -> None:
 
     server = await asyncio.start_server(silent, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
-    request = AiohttpRequest(read_timeout=0.2)
-    await request.initialize()
     try:
-        with pytest.raises(TimedOut):
-            await request.post(f"http://127.0.0.1:{port}/bot1:x/getMe")
+        async with AiohttpRequest(read_timeout=0.2) as request:
+            with pytest.raises(TimedOut):
+                await request.post(f"http://127.0.0.1:{port}/bot1:x/getMe")
     finally:
-        await request.shutdown()
         for writer in taken:
             writer.close()
             await writer.wait_closed()
@@ -127,13 +123,9 @@ async def test_no_bot_api_is_a_network_error() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]  # nothing listens here once the socket is closed
-    request = AiohttpRequest()
-    await request.initialize()
-    try:
+    async with AiohttpRequest() as request:
         with pytest.raises(NetworkError):
             await request.post(f"http://127.0.0.1:{port}/bot1:x/getMe")
-    finally:
-        await request.shutdown()
 
 
 async def test_a_call_before_initialize_is_refused() -> None:
