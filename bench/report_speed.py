@@ -10,10 +10,11 @@ With a database (``--database sqlite``, the default: a temporary file; ``postgre
 scratch database on the test server; or a URL) both campaigns are stored there and loaded
 back as the report loads them (``load_seconds``), beside the floor: the same queries' rows
 read raw through the driver (``raw_read_seconds``, once before the load and once after; the
-faster counts); the end-to-end figure is loading plus ``build_report``. A database URL that
-already holds both campaigns (keys ``2025H2`` and ``2026H1``, e.g. a SQLite file kept from an
-earlier run) is reused without storing them again. The machine's load average is printed
-first and last.
+faster counts) and, on PostgreSQL, the same queries written by ``COPY … TO STDOUT`` as CSV
+(``raw_copy_seconds``, the faster of two); the end-to-end figure is loading plus
+``build_report``. A database URL that already holds both campaigns (keys ``2025H2`` and
+``2026H1``, e.g. a SQLite file kept from an earlier run) is reused without storing them again.
+The machine's load average is printed first and last.
 """
 
 from __future__ import annotations
@@ -205,6 +206,7 @@ class BenchResult:
     raw_read_seconds: float | None = None
     load_cpu_seconds: float | None = None
     raw_read_cpu_seconds: float | None = None
+    raw_copy_seconds: float | None = None
     database: str | None = None
     report_cpu_seconds: float | None = None
 
@@ -221,6 +223,12 @@ class BenchResult:
         if not self.load_seconds or not self.raw_read_seconds:
             return None
         return self.load_seconds / self.raw_read_seconds
+
+    @property
+    def load_to_copy_ratio(self) -> float | None:
+        if not self.load_seconds or not self.raw_copy_seconds:
+            return None
+        return self.load_seconds / self.raw_copy_seconds
 
     @property
     def end_to_end_seconds(self) -> float | None:
@@ -270,12 +278,12 @@ def run(n_answers: int, seed: int = 7, database: str | None = None) -> BenchResu
         report_cpu_seconds=report_cpu,
     )
     if database is not None:
-        import asyncio
+        from cli.common import run_coroutine  # uvloop, as csat report and csat serve run
 
         campaigns = [("2025H2", before, before_inv), ("2026H1", answers, invitations)]
-        times = asyncio.run(stored_and_loaded(database, survey, campaigns))
+        times = run_coroutine(stored_and_loaded(database, survey, campaigns))
         result.store_seconds, result.load_seconds = times.store, times.load
-        result.raw_read_seconds = times.raw_read
+        result.raw_read_seconds, result.raw_copy_seconds = times.raw_read, times.raw_copy
         result.load_cpu_seconds, result.raw_read_cpu_seconds = times.load_cpu, times.raw_cpu
         result.database = database.split(":")[0]
     return result
@@ -290,6 +298,7 @@ class Loads:
     raw_read: float
     load_cpu: float
     raw_cpu: float
+    raw_copy: float | None  # PostgreSQL only
 
 
 async def stored_and_loaded(
@@ -299,7 +308,7 @@ async def stored_and_loaded(
     the report does, between two raw reads of the same queries (the floor: the faster one)."""
     from sqlalchemy import select
 
-    from bench.storage_load import raw_read_seconds, store
+    from bench.storage_load import raw_copy_seconds, raw_read_seconds, store
     from storage.engine import create_engine, create_sessionmaker
     from storage.frames import answers_frame, invitations_frame
     from storage.migrate import upgrade_async
@@ -332,7 +341,10 @@ async def stored_and_loaded(
                 assert len(frame) > 0
         load, load_cpu = time.perf_counter() - start, time.process_time() - cpu
         raws.append(await raw_read_seconds(engine, ids))
-        return Loads(stored, load, min(raws), load_cpu, raw_cpu)
+        copy = None
+        if engine.dialect.name == "postgresql":
+            copy = min([await raw_copy_seconds(engine, ids) for _ in range(2)])
+        return Loads(stored, load, min(raws), load_cpu, raw_cpu, copy)
     finally:
         await engine.dispose()
 
@@ -376,6 +388,7 @@ def main(argv: list[str] | None = None) -> None:
                     "answers_per_second": result.answers_per_second,
                     "report_to_load_ratio": result.report_to_load_ratio,
                     "load_to_raw_ratio": result.load_to_raw_ratio,
+                    "load_to_copy_ratio": result.load_to_copy_ratio,
                     "end_to_end_seconds": result.end_to_end_seconds,
                     "end_to_end_cpu_seconds": result.end_to_end_cpu_seconds,
                 }
@@ -412,6 +425,11 @@ def main(argv: list[str] | None = None) -> None:
             f"raw read (driver)      {result.raw_read_seconds:>12.2f} s  (the same queries' rows "
             f"through the driver, no frame; load/raw ratio {result.load_to_raw_ratio:.2f})"
         )
+        if result.raw_copy_seconds is not None:
+            print(
+                f"raw COPY (PostgreSQL)  {result.raw_copy_seconds:>12.2f} s  (the same queries "
+                f"as CSV, received and dropped; load/COPY ratio {result.load_to_copy_ratio:.2f})"
+            )
         print(
             f"cpu: load {result.load_cpu_seconds:.2f} s, raw read "
             f"{result.raw_read_cpu_seconds:.2f} s (this process's; not PostgreSQL's own work)"

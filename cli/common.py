@@ -196,12 +196,23 @@ def run_async(func: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, T]:
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
-        import asyncio  # here: importing it costs every command's start, --help too
-
         with printed_errors():
-            return asyncio.run(func(*args, **kwargs))
+            return run_coroutine(func(*args, **kwargs))
 
     return wrapper
+
+
+def run_coroutine(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a command's coroutine on uvloop, as ``csat serve`` runs (uvicorn takes it), else on
+    asyncio's loop: less CPU per socket read (a report's million answers from PostgreSQL)."""
+    # Imported here: importing either costs every command's start, --help too.
+    try:
+        import uvloop
+    except ImportError:  # not on Windows
+        import asyncio
+
+        return asyncio.run(coroutine)
+    return uvloop.run(coroutine)
 
 
 def run_sync(func: Callable[P, T]) -> Callable[P, T]:

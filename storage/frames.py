@@ -5,10 +5,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import ColumnElement, Connection, Select, literal, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Connection,
+    Integer,
+    Select,
+    any_,
+    bindparam,
+    literal,
+    select,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from storage import copy_frames
 from storage.models import Answer, Campaign, Customer, Invitation, Respondent, SurveyRow
 from survey import columns
 
@@ -88,9 +101,14 @@ async def answers_frame(session: AsyncSession, campaign_id: int) -> pd.DataFrame
     The same frame as ``tidy_answers`` of ``answers_query``'s rows, read in less time: each
     respondent's ten columns are read once and repeated by pandas (``take``), and a question
     is split into factor and item once, so the database hands over 8 cells per answer, not 19.
+    PostgreSQL hands the answers' cells over through COPY (``storage.copy_frames``).
     """
-    people = await _raw_frame(session, _people_query(campaign_id))
-    rows = await _raw_frame(session, _answer_cells(campaign_id))
+    connection = await session.connection()
+    if connection.dialect.name == "postgresql":
+        people, rows = await _copied_people_and_cells(connection, campaign_id)
+    else:
+        people = await _raw_frame(session, _people_query(campaign_id))
+        rows = await _raw_frame(session, _answer_cells(campaign_id))
     at = pd.Index(people.pop(_PERSON)).get_indexer(rows.pop(_PERSON))
     frame = pd.DataFrame({name: people[name].take(at).reset_index(drop=True) for name in people})
     for name in rows:
@@ -112,6 +130,10 @@ _PERSON = "person"  # the respondent's database id, which joins the two reads
 def _people_query(campaign_id: int) -> Select[Any]:
     """The answers' respondent columns (campaign to language) of everyone who answered."""
     answered = select(Answer.respondent_id).where(*answer_filter(campaign_id))
+    return _people(campaign_id).where(Respondent.id.in_(answered))
+
+
+def _people(campaign: int | BindParameter[int]) -> Select[Any]:
     return (
         select(
             Respondent.id.label(_PERSON),
@@ -128,9 +150,8 @@ def _people_query(campaign_id: int) -> Select[Any]:
         )
         .select_from(Respondent)
         .join(Customer, Customer.id == Respondent.customer_id)
-        .join(Campaign, Campaign.id == campaign_id)
+        .join(Campaign, Campaign.id == campaign)
         .join(SurveyRow, SurveyRow.id == Campaign.survey_id)
-        .where(Respondent.id.in_(answered))
     )
 
 
@@ -150,6 +171,33 @@ def _answer_cells(campaign_id: int) -> Select[Any]:
         .where(*answer_filter(campaign_id))
         .order_by(Answer.id)
     )
+
+
+async def _copied_people_and_cells(
+    connection: AsyncConnection, campaign_id: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """PostgreSQL's ``_people_query`` and ``_answer_cells``, in one snapshot: the answers
+    through COPY, sorted here (the server would sort a million rows on disk), then the people
+    they name, by id (cheaper than the server finding who answered among a million rows)."""
+    driver = await copy_frames.driver_connection(connection)
+    cells = _answer_cells(campaign_id).order_by(None).add_columns(Answer.id.label(_ANSWER_ID))
+    async with copy_frames.Reads(connection, driver) as reads:
+        rows = await reads.copied(cells)
+        ids = rows.pop(_ANSWER_ID)
+        if not ids.is_monotonic_increasing:
+            rows = rows.take(np.argsort(ids.to_numpy(), kind="stable")).reset_index(drop=True)
+        persons = pd.unique(rows[_PERSON]).tolist()
+        people = await reads.records(_people_by_id(), campaign=campaign_id, ids=persons)
+    return people, rows
+
+
+def _people_by_id() -> Select[Any]:
+    """``_people_query`` of the respondents ``ids`` (parameters ``campaign`` and ``ids``)."""
+    ids = bindparam("ids", type_=ARRAY(Integer))
+    return _people(bindparam("campaign", type_=Integer)).where(Respondent.id == any_(ids))
+
+
+_ANSWER_ID = "answer_id"
 
 
 def _factor_and_item(questions: pd.Series) -> pd.DataFrame:
@@ -204,6 +252,11 @@ def invitations_query(campaign_id: int) -> Select[Any]:
 
 async def invitations_frame(session: AsyncSession, campaign_id: int) -> pd.DataFrame:
     """One row per invitation: who was invited, and whether they started and completed."""
+    connection = await session.connection()
+    if connection.dialect.name == "postgresql":
+        driver = await copy_frames.driver_connection(connection)
+        async with copy_frames.Reads(connection, driver) as reads:
+            return (await reads.copied(invitations_query(campaign_id)))[INVITATION_COLUMNS]
     frame = await _raw_frame(session, invitations_query(campaign_id))
     for column in ("started_at", "completed_at"):
         frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
