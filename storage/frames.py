@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlalchemy import (
     Select,
     any_,
     bindparam,
+    func,
     literal,
     select,
 )
@@ -107,8 +109,8 @@ async def answers_frame(session: AsyncSession, campaign_id: int) -> pd.DataFrame
     if connection.dialect.name == "postgresql":
         people, rows = await _copied_people_and_cells(connection, campaign_id)
     else:
-        people = await _raw_frame(session, _people_query(campaign_id))
-        rows = await _raw_frame(session, _answer_cells(campaign_id))
+        rows = _in_id_order(await _raw_frame(session, _unsorted_cells(campaign_id)))
+        people = await _raw_frame(session, _people_in_json(campaign_id, _persons(rows)))
     at = pd.Index(people.pop(_PERSON)).get_indexer(rows.pop(_PERSON))
     frame = pd.DataFrame({name: people[name].take(at).reset_index(drop=True) for name in people})
     for name in rows:
@@ -176,25 +178,41 @@ def _answer_cells(campaign_id: int) -> Select[Any]:
 async def _copied_people_and_cells(
     connection: AsyncConnection, campaign_id: int
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """PostgreSQL's ``_people_query`` and ``_answer_cells``, in one snapshot: the answers
-    through COPY, sorted here (the server would sort a million rows on disk), then the people
-    they name, by id (cheaper than the server finding who answered among a million rows)."""
+    """PostgreSQL's answers (``_unsorted_cells``) through COPY and the people they name, in
+    one snapshot."""
     driver = await copy_frames.driver_connection(connection)
-    cells = _answer_cells(campaign_id).order_by(None).add_columns(Answer.id.label(_ANSWER_ID))
     async with copy_frames.Reads(connection, driver) as reads:
-        rows = await reads.copied(cells)
-        ids = rows.pop(_ANSWER_ID)
-        if not ids.is_monotonic_increasing:
-            rows = rows.take(np.argsort(ids.to_numpy(), kind="stable")).reset_index(drop=True)
-        persons = pd.unique(rows[_PERSON]).tolist()
-        people = await reads.records(_people_by_id(), campaign=campaign_id, ids=persons)
+        rows = _in_id_order(await reads.copied(_unsorted_cells(campaign_id)))
+        ids = bindparam("ids", type_=ARRAY(Integer))
+        named = _people(bindparam("campaign", type_=Integer)).where(Respondent.id == any_(ids))
+        people = await reads.records(named, campaign=campaign_id, ids=_persons(rows))
     return people, rows
 
 
-def _people_by_id() -> Select[Any]:
-    """``_people_query`` of the respondents ``ids`` (parameters ``campaign`` and ``ids``)."""
-    ids = bindparam("ids", type_=ARRAY(Integer))
-    return _people(bindparam("campaign", type_=Integer)).where(Respondent.id == any_(ids))
+def _unsorted_cells(campaign_id: int) -> Select[Any]:
+    """``_answer_cells`` with their ids, in no order: a database sorts a million rows on disk
+    (PostgreSQL) or in a temporary B-tree (SQLite) slower than ``_in_id_order`` does."""
+    return _answer_cells(campaign_id).order_by(None).add_columns(Answer.id.label(_ANSWER_ID))
+
+
+def _in_id_order(rows: pd.DataFrame) -> pd.DataFrame:
+    """``_unsorted_cells``' rows oldest first, their ids dropped."""
+    ids = rows.pop(_ANSWER_ID)
+    if ids.is_monotonic_increasing:
+        return rows
+    return rows.take(np.argsort(ids.to_numpy(), kind="stable")).reset_index(drop=True)
+
+
+def _persons(rows: pd.DataFrame) -> list[int]:
+    """The respondents the answers name, once each."""
+    return [int(person) for person in pd.unique(rows[_PERSON])]
+
+
+def _people_in_json(campaign_id: int, ids: list[int]) -> Select[Any]:
+    """``_people_query`` of the respondents ``ids``, passed as one JSON array (SQLite limits
+    a statement's parameters; finding who answered among a million rows costs more)."""
+    listed = func.json_each(json.dumps(ids)).table_valued("value")
+    return _people(campaign_id).where(Respondent.id.in_(select(listed.c.value)))
 
 
 _ANSWER_ID = "answer_id"
