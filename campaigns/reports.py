@@ -7,12 +7,13 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from campaigns.closing import classify_tickets
 from campaigns.lookup import CampaignRef, campaign_of
 from scoring import CampaignData, CampaignReport, build_report
 from storage.campaigns import previous_campaign
+from storage.engine import reading
 from storage.frames import answers_frame, invitations_frame
 from storage.models import Campaign
 from storage.surveys import get_survey
@@ -26,6 +27,23 @@ async def campaign_data(session: AsyncSession, campaign: Campaign) -> CampaignDa
         await answers_frame(session, campaign.id),
         await invitations_frame(session, campaign.id),
     )
+
+
+async def campaigns_data(session: AsyncSession, campaigns: list[Campaign]) -> list[CampaignData]:
+    """``campaign_data`` of each campaign, read at once: the first on ``session``, the others
+    on sessions of their own, so the database writes one campaign's rows while this process
+    parses another's (a report reads its campaign and the previous one)."""
+    engine = session.bind
+    if not isinstance(engine, AsyncEngine) or len(campaigns) < 2:  # one connection: in turn
+        return [await campaign_data(session, campaign) for campaign in campaigns]
+
+    async def apart(campaign: Campaign) -> CampaignData:
+        # Only reading: on SQLite it must not wait for a write lock ``session`` may hold.
+        async with reading(async_sessionmaker(engine)) as own:
+            return await campaign_data(own, campaign)
+
+    first, *others = campaigns
+    return list(await asyncio.gather(campaign_data(session, first), *map(apart, others)))
 
 
 @dataclass(frozen=True)
@@ -48,9 +66,11 @@ async def report_inputs(
     if campaign.targets:  # the campaign's own targets win over the questionnaire's defaults
         targets = survey.targets.model_copy(update=campaign.targets)
         survey = survey.model_copy(update={"targets": targets})
-    current = data if data is not None else await campaign_data(session, campaign)
     before = await previous_campaign(session, campaign)
-    previous = await campaign_data(session, before) if before is not None else None
+    wanted = [c for c in (None if data is not None else campaign, before) if c is not None]
+    loaded = iter(await campaigns_data(session, wanted))
+    current = data if data is not None else next(loaded)
+    previous = next(loaded) if before is not None else None
     return ReportInputs(survey, campaign.key, current, previous)
 
 
