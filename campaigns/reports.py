@@ -30,15 +30,19 @@ async def campaign_data(session: AsyncSession, campaign: Campaign) -> CampaignDa
 
 
 async def campaigns_data(session: AsyncSession, campaigns: list[Campaign]) -> list[CampaignData]:
-    """``campaign_data`` of each campaign, read at once: the first on ``session``, the others
-    on sessions of their own, so the database writes one campaign's rows while this process
-    parses another's (a report reads its campaign and the previous one)."""
+    """``campaign_data`` of each campaign. On PostgreSQL they are read at once, the first on
+    ``session`` and the others on sessions of their own: the server writes one campaign's rows
+    while this process parses another's. SQLite's reads run in this process's threads, which
+    would only take the GIL from each other (both 1 M-answer campaigns: 11.5 s in turn, 20.8 s
+    at once), so there they are read in turn."""
     engine = session.bind
-    if not isinstance(engine, AsyncEngine) or len(campaigns) < 2:  # one connection: in turn
+    at_once = isinstance(engine, AsyncEngine) and engine.dialect.name == "postgresql"
+    if not at_once or len(campaigns) < 2:
         return [await campaign_data(session, campaign) for campaign in campaigns]
+    assert isinstance(engine, AsyncEngine)
 
     async def apart(campaign: Campaign) -> CampaignData:
-        # Only reading: on SQLite it must not wait for a write lock ``session`` may hold.
+        # A read-only snapshot of its own (``session`` may be in a transaction that wrote).
         async with reading(async_sessionmaker(engine)) as own:
             return await campaign_data(own, campaign)
 
