@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import insert, select, update
 
 from storage import copy_frames
-from storage.frames import answer_filter, answers_frame, answers_query, tidy_answers
+from storage.frames import answer_filter, answers_frame
 from storage.models import Answer, Customer, Invitation
-from tests.storage.test_export_cells import AT, AWKWARD, seed_awkward
+from tests.storage.test_export_cells import AT, AWKWARD, plain_answers, seed_awkward
 
 pytestmark = pytest.mark.postgresql_only
 
@@ -88,14 +88,7 @@ async def test_answers_come_in_id_order_when_the_table_is_not(sessions) -> None:
     assert not unsorted["id"].is_monotonic_increasing  # the layout this test is about
     async with sessions() as session:
         fast = await answers_frame(session, campaign_id)
-        connection = await session.connection()
-        sql = str(
-            answers_query(campaign_id).compile(
-                dialect=connection.dialect, compile_kwargs={"literal_binds": True}
-            )
-        )
-        result = await connection.exec_driver_sql(sql)
-        plain = tidy_answers(pd.DataFrame(list(map(tuple, result.all())), columns=result.keys()))
+        plain = await plain_answers(session, campaign_id)
     assert fast["text"].iloc[0] == "changed"
     pd.testing.assert_frame_equal(fast, plain, check_exact=True)
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 import pytest
 from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaigns.exports.lines import answer_text_chunks
 from campaigns.exports.streams import csv_chunks, json_chunks
@@ -109,19 +110,24 @@ async def test_an_empty_campaign_streams_as_the_whole_frame_does(sessions, fmt) 
     assert await _streamed(sessions, campaign_id, fmt) == expected
 
 
+async def plain_answers(session: AsyncSession, campaign_id: int) -> pd.DataFrame:
+    """``answers_frame``'s frame the plain way: ``answers_query``'s rows, ``tidy_answers``."""
+    connection = await session.connection()
+    sql = str(
+        answers_query(campaign_id).compile(
+            dialect=connection.dialect, compile_kwargs={"literal_binds": True}
+        )
+    )
+    result = await connection.exec_driver_sql(sql)
+    return tidy_answers(pd.DataFrame(list(map(tuple, result.all())), columns=result.keys()))
+
+
 async def test_fast_frame_chunked_frames_and_plain_reading_agree(sessions) -> None:  # type: ignore[no-untyped-def]
     campaign_id = await seed_awkward(sessions)
     fast = await _whole(sessions, campaign_id)
     async with sessions() as session:
-        connection = await session.connection()
-        sql = str(
-            answers_query(campaign_id).compile(
-                dialect=connection.dialect, compile_kwargs={"literal_binds": True}
-            )
-        )
-        result = await connection.exec_driver_sql(sql)
-        plain = tidy_answers(pd.DataFrame(list(map(tuple, result.all())), columns=result.keys()))
-        engine = connection.engine
+        plain = await plain_answers(session, campaign_id)
+        engine = (await session.connection()).engine
     async with snapshot(engine) as snap:
         chunks = [f async for f in answer_frames(snap, campaign_id, chunk=10)]
     assert len(chunks) > 3
