@@ -208,7 +208,7 @@ def run_coroutine(coroutine: Coroutine[Any, Any, T]) -> T:
     # Imported here: importing either costs every command's start, --help too.
     try:
         import uvloop
-    except ImportError:  # not on Windows
+    except ImportError:  # Windows: uvloop is not installed there
         import asyncio
 
         return asyncio.run(coroutine)

@@ -103,7 +103,8 @@ async def answers_frame(session: AsyncSession, campaign_id: int) -> pd.DataFrame
     The same frame as ``tidy_answers`` of ``answers_query``'s rows, read in less time: each
     respondent's ten columns are read once and repeated by pandas (``take``), and a question
     is split into factor and item once, so the database hands over 8 cells per answer, not 19.
-    PostgreSQL hands the answers' cells over through COPY (``storage.copy_frames``).
+    The answers are read first, unsorted, then the people they name, by id. PostgreSQL hands
+    the cells over through COPY (``storage.copy_frames``), in one snapshot.
     """
     connection = await session.connection()
     if connection.dialect.name == "postgresql":
@@ -129,13 +130,8 @@ async def answers_frame(session: AsyncSession, campaign_id: int) -> pd.DataFrame
 _PERSON = "person"  # the respondent's database id, which joins the two reads
 
 
-def _people_query(campaign_id: int) -> Select[Any]:
-    """The answers' respondent columns (campaign to language) of everyone who answered."""
-    answered = select(Answer.respondent_id).where(*answer_filter(campaign_id))
-    return _people(campaign_id).where(Respondent.id.in_(answered))
-
-
 def _people(campaign: int | BindParameter[int]) -> Select[Any]:
+    """The answers' respondent columns (campaign to language), of the people a caller names."""
     return (
         select(
             Respondent.id.label(_PERSON),
@@ -209,8 +205,8 @@ def _persons(rows: pd.DataFrame) -> list[int]:
 
 
 def _people_in_json(campaign_id: int, ids: list[int]) -> Select[Any]:
-    """``_people_query`` of the respondents ``ids``, passed as one JSON array (SQLite limits
-    a statement's parameters; finding who answered among a million rows costs more)."""
+    """``_people`` of the respondents ``ids``, passed as one JSON array (SQLite limits a
+    statement's parameters; finding who answered among a million rows costs more)."""
     listed = func.json_each(json.dumps(ids)).table_valued("value")
     return _people(campaign_id).where(Respondent.id.in_(select(listed.c.value)))
 
