@@ -168,14 +168,23 @@ async def load_seconds(
     return LoadTimes(t1 - t0, t2 - t1, raw)
 
 
-async def raw_read_seconds(engine: AsyncEngine, campaign_ids: list[int]) -> float:
-    """Seconds to fetch the rows of every campaign's answers and invitations queries through
-    the driver on its own: the floor of loading them."""
+def _floor_sqls(engine: AsyncEngine, campaign_ids: list[int]) -> list[str]:
+    """Every campaign's answers and invitations queries as SQL text, values inlined."""
     statements = [q(i) for i in campaign_ids for q in (answers_query, invitations_query)]
-    sqls = [
+    return [
         str(s.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
         for s in statements
     ]
+
+
+def _asyncpg_url(engine: AsyncEngine) -> str:
+    return engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+async def raw_read_seconds(engine: AsyncEngine, campaign_ids: list[int]) -> float:
+    """Seconds to fetch the rows of every campaign's answers and invitations queries through
+    the driver on its own: the floor of loading them."""
+    sqls = _floor_sqls(engine, campaign_ids)
     url = engine.url
     if url.get_backend_name() == "sqlite":
         connection = sqlite3.connect(str(url.database))
@@ -186,8 +195,7 @@ async def raw_read_seconds(engine: AsyncEngine, campaign_ids: list[int]) -> floa
             return time.perf_counter() - start
         finally:
             connection.close()
-    plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    connection = await asyncpg.connect(plain)
+    connection = await asyncpg.connect(_asyncpg_url(engine))
     try:
         start = time.perf_counter()
         for sql in sqls:
@@ -200,13 +208,8 @@ async def raw_read_seconds(engine: AsyncEngine, campaign_ids: list[int]) -> floa
 async def raw_copy_seconds(engine: AsyncEngine, campaign_ids: list[int]) -> float:
     """Seconds for PostgreSQL to write the same queries' rows as CSV (``COPY (query) TO
     STDOUT``), received and dropped by asyncpg: the other floor the issue names."""
-    statements = [q(i) for i in campaign_ids for q in (answers_query, invitations_query)]
-    sqls = [
-        str(s.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
-        for s in statements
-    ]
-    plain = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-    connection = await asyncpg.connect(plain)
+    sqls = _floor_sqls(engine, campaign_ids)
+    connection = await asyncpg.connect(_asyncpg_url(engine))
 
     async def drop(chunk: bytes) -> None:
         del chunk

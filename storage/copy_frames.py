@@ -44,25 +44,20 @@ class _Column:
         return f"{self.name}__is_null"
 
 
-async def driver_connection(connection: AsyncConnection) -> asyncpg.Connection:
-    """The asyncpg connection under a SQLAlchemy one (the session's own, in its transaction)."""
-    raw = await connection.get_raw_connection()
-    driver: asyncpg.Connection = raw.driver_connection
-    return driver
-
-
 class Reads:
     """Several reads on one asyncpg connection that see the same data: inside the session's
     transaction when it has begun one, else in one repeatable-read, read-only transaction."""
 
-    def __init__(self, connection: AsyncConnection, driver: asyncpg.Connection) -> None:
-        self._connection = connection
-        self._driver = driver
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection  # the session's own; its asyncpg connection is read
         self._stack = AsyncExitStack()
 
     async def __aenter__(self) -> Reads:
-        if not self._driver.is_in_transaction():
-            transaction = self._driver.transaction(isolation="repeatable_read", readonly=True)
+        raw = await self._connection.get_raw_connection()
+        driver: asyncpg.Connection = raw.driver_connection
+        self._driver = driver
+        if not driver.is_in_transaction():
+            transaction = driver.transaction(isolation="repeatable_read", readonly=True)
             await self._stack.enter_async_context(transaction)
         return self
 

@@ -22,8 +22,7 @@ pytestmark = pytest.mark.postgresql_only
 async def _copied(sessions, statement):  # type: ignore[no-untyped-def]
     async with sessions() as session:
         connection = await session.connection()
-        driver = await copy_frames.driver_connection(connection)
-        async with copy_frames.Reads(connection, driver) as reads:
+        async with copy_frames.Reads(connection) as reads:
             return await reads.copied(statement)
 
 
@@ -100,8 +99,7 @@ async def test_reads_outside_a_transaction_share_one_snapshot(sessions) -> None:
     count = select(Answer.id).where(Answer.campaign_id == campaign_id)
     async with sessions() as reader:
         connection = await reader.connection()
-        driver = await copy_frames.driver_connection(connection)
-        async with copy_frames.Reads(connection, driver) as reads:
+        async with copy_frames.Reads(connection) as reads:
             before = await reads.copied(count)
             async with sessions() as writer, writer.begin():
                 row = {
