@@ -9,7 +9,7 @@ of those that apply, so it is past exactly when the ticket is overdue.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import ColumnElement, case, func, select
@@ -99,9 +99,12 @@ def next_deadline(ticket: Ticket, now: datetime, calendar: WorkingCalendar) -> D
     if not candidates:
         return None
     at, kind = min(candidates)
+    # A deadline at midnight ends the day before (a ticket alerted on Saturday with 2 working
+    # days is due at Wednesday 00:00: the end of Tuesday), so count to its last instant's day.
+    last = at - timedelta(microseconds=1)
     if at < now:
-        return Deadline(kind, at, True, calendar.working_days_between(at, now))
-    return Deadline(kind, at, False, calendar.working_days_between(now, at))
+        return Deadline(kind, at, True, calendar.working_days_between(last, now))
+    return Deadline(kind, at, False, calendar.working_days_between(now, last))
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import random
 import socket
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Final
 
 from click.testing import Result
 from sqlalchemy import select
@@ -107,6 +108,9 @@ def free_port() -> int:
             return port
 
 
+REPORT_WAIT: Final = 120.0  # seconds a test's dashboard view waits for its report's build
+
+
 def make_settings(db_url: str, sim: BotApiSimulator, *, port: int | None = None) -> Settings:
     port = port or free_port()
     return Settings(
@@ -117,6 +121,10 @@ def make_settings(db_url: str, sim: BotApiSimulator, *, port: int | None = None)
         webhook_url=f"http://127.0.0.1:{port}/telegram/webhook",
         webhook_secret=WEBHOOK_SECRET,
         port=port,
+        # A view reads the figures right after the data changed: it waits for the build (a
+        # loaded CI machine took over the default 1 s for an empty campaign's first build);
+        # the wait and the "being prepared" page are tested in test_report_snapshots.py.
+        dashboard_report_wait=REPORT_WAIT,
         _env_file=None,  # type: ignore[call-arg]
     )
 

@@ -21,7 +21,7 @@ from survey.settings import Settings
 from survey.vocabulary import ApiKeyRole
 from tests.dashboard.dashing import SECRET, Key, make_key
 from tests.dashboard.seeding import Seeded, seed_dashboard
-from tests.support import free_port, make_settings
+from tests.support import REPORT_WAIT, free_port, make_settings
 
 
 @pytest.fixture
@@ -70,12 +70,11 @@ async def site(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Site]:
     seeded = await seed_dashboard(sessions)
     keys = {role: await make_key(sessions, role) for role in ApiKeyRole}
     # These tests read the figures right after changing the data: each view waits for its
-    # build (a loaded machine can take more than the default 1.5 s); the wait and the older
-    # report it gives up for are tested in test_report_snapshots.py.
+    # build, as with ``make_settings``.
     settings = Settings(
         database_url=url,
         port=free_port(),
-        dashboard_report_wait=120,
+        dashboard_report_wait=REPORT_WAIT,
         _env_file=None,  # type: ignore[call-arg]
     )
     server = AppServer(settings)

@@ -12,6 +12,7 @@ from storage.models import Ticket
 from storage.ticket_board import BoardBy, BoardGroup, DeadlineKind, board_counts, next_deadline
 from storage.ticket_lists import is_overdue, list_tickets, ticket_filters
 from storage.types import utcnow
+from survey.vocabulary import TicketStatus
 from tests.dashboard.ticket_seed import CALENDAR, TAKER, seed_tickets
 
 pytestmark = pytest.mark.both_backends
@@ -78,3 +79,17 @@ def test_a_planned_completion_before_the_plan_deadline_comes_first() -> None:
     assert after.past == is_overdue(ticket, monday + timedelta(days=4))
     ticket.status = "closed"
     assert next_deadline(ticket, monday, CALENDAR) is None
+
+
+def test_a_deadline_at_midnight_counts_the_day_it_ends() -> None:
+    """Alerted on Saturday with 2 working days, the plan is due Wednesday 00:00 in Shanghai —
+    the end of Tuesday: 2 working days left (Mon, Tue), not 3; 1 past on Wednesday morning."""
+    saturday = datetime(2026, 3, 14, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
+    due = CALENDAR.add_working_days(saturday, 2)
+    assert due.astimezone(CALENDAR.zone).isoformat() == "2026-03-18T00:00:00+08:00"
+    ticket = Ticket(status=TicketStatus.OPEN, plan=None, plan_due_at=due, due_at=None)
+    left = next_deadline(ticket, saturday, CALENDAR)
+    assert left is not None and (left.past, left.working_days) == (False, 2)
+    wednesday = due + timedelta(hours=10)
+    late = next_deadline(ticket, wednesday, CALENDAR)
+    assert late is not None and (late.past, late.working_days) == (True, 1)
