@@ -30,6 +30,7 @@ from survey.settings import Settings
 
 log = logging.getLogger(__name__)
 RATE_LIMIT_RETRIES = 5
+CONCURRENT_UPDATES = 16  # updates handled at once, polled or pushed to the webhook
 SCHEDULER_KEY = "scheduler"
 # The only updates the bot reads, asked for in polling and in ``csat webhook set`` alike:
 # edits, channel posts, reactions and the rest never reach a handler.
@@ -58,7 +59,7 @@ def build_application(
                 max_retries=RATE_LIMIT_RETRIES, shared=shared_budget(settings, sessions)
             )
         )
-        .concurrent_updates(16)
+        .concurrent_updates(CONCURRENT_UPDATES)
     )
     replies = request or bot_request()  # a few calls at once (bot/aiohttp_request.py)
     builder = builder.request(replies).get_updates_request(bot_request(get_updates=True))
@@ -142,8 +143,14 @@ class BotService:
         body is not a Telegram update.
         """
         update = parse_update(data, self.application.bot)
+        application = self.application
         with collecting() as failures:
-            await self.application.process_update(update)
+            # Through the update processor, as polled updates go: at most
+            # ``concurrent_updates`` at once, the others waiting here and not for a database
+            # connection (storage.engine.POOL_SIZE).
+            await application.update_processor.process_update(
+                update, application.process_update(update)
+            )
         if failures:
             raise TemporarilyUnavailable(str(failures[0])) from failures[0]
 
