@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -167,6 +168,30 @@ class Survey(_Model):
 
     def questions(self) -> list[Question]:
         """The Likert questions in the order they are asked."""
+        return list(self._asked()[0])
+
+    def question(self, key: str) -> Question | None:
+        """The question with this key, or None."""
+        return self._asked()[1].get(key)
+
+    @cached_property
+    def _flattened(self) -> tuple[object, tuple[Question, ...], dict[str, Question]]:
+        # Built once per survey: every answer asks for the questions several times. Kept
+        # with the factors they come from, which a model_copy(update=...) may replace.
+        questions = tuple(self._build_questions())
+        by_key: dict[str, Question] = {}
+        for question in questions:
+            by_key.setdefault(question.key, question)
+        return self.factors, questions, by_key
+
+    def _asked(self) -> tuple[tuple[Question, ...], dict[str, Question]]:
+        factors, questions, by_key = self._flattened
+        if factors is not self.factors:
+            del self.__dict__["_flattened"]
+            factors, questions, by_key = self._flattened
+        return questions, by_key
+
+    def _build_questions(self) -> list[Question]:
         out: list[Question] = []
         for factor in self.factors:
             if not factor.items:
@@ -198,10 +223,6 @@ class Survey(_Model):
                     )
                 )
         return out
-
-    def question(self, key: str) -> Question | None:
-        """The question with this key, or None."""
-        return next((q for q in self.questions() if q.key == key), None)
 
     def factor(self, key: str) -> Factor | None:
         """The factor with this key, or None."""
