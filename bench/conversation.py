@@ -22,9 +22,11 @@ Server CPU is user + system time of the server processes (/proc/PID/stat) over a
 The echo bot (this file with ``--echo-bot PORT``: Starlette + uvicorn + PTB's
 ``Application.process_update``, one ``sendMessage`` per text) gets the same number of
 updates from the same simulated people, as texts, and gives updates/s, CPU per update and
-its latency. It runs before the csat server and again after it, and the ratios take the mean
-of its two throughput phases: the machine's speed drifts over a run, and a short phase of
-the echo bot alone moved by up to 30 % from run to run. The ratio lines come last, with the
+its latency. It runs as many processes as ``--processes`` asks of csat serve, pushed to in
+turn as they are, so that each side shares the machine with as many servers. It runs before
+the csat server and again after it, and the ratios take the mean of its two throughput
+phases: the machine's speed drifts over a run, and a short phase of the echo bot alone moved
+by up to 30 % from run to run. The ratio lines come last, with the
 targets of issue 12.
 
 The simulator applies no flood limits here (``Limits.unlimited()``): this measures our code,
@@ -453,16 +455,22 @@ async def main(respondents: int, backend: str, processes: int, template: str, th
             return run()
 
         async def echo_bot(when: str) -> tuple[Figures, Figures]:
-            port = free_port()
-            echo = [start_echo(sim.api_root, sim.token, port, logs / f"echo-{when}.log")]
+            # As many echo processes as csat serve ones, pushed to in turn: both sides share
+            # the 2 cores with the same number of servers.
+            ports = [free_port() for _ in range(processes)]
+            echo = [
+                start_echo(sim.api_root, sim.token, port, logs / f"echo-{when}-{port}.log")
+                for port in ports
+            ]
             with running(echo):
-                await wait_listening([port], echo)
-                await point_webhook(sim, [port])
+                await wait_listening(ports, echo)
+                await point_webhook(sim, ports)
                 await asyncio.gather(
                     *(hurrying.deliver(None, lambda u=u: u.send_text("hi")) for u in users)
                 )
+                name = f"echo bot x{processes} ({when})"
                 figures: tuple[Figures, Figures] = await phases(
-                    echo_texts, [p.pid for p in echo], f"echo bot ({when})", keyboard=False
+                    echo_texts, [p.pid for p in echo], name, keyboard=False
                 )
                 return figures
 
