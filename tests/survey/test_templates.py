@@ -228,3 +228,18 @@ def test_labels_are_short_and_keys_leave_room_for_nps_and_comment(
     definition["factors"][0] |= change
     with pytest.raises(SurveyDefinitionError, match=error):
         parse_survey(definition, "test")
+
+
+def test_the_questions_kept_follow_a_copy_with_other_factors() -> None:
+    """``Survey.questions`` is built once per survey; a copy whose factors differ (a
+    ``model_copy(update=...)`` copies what the original kept) gets its own questions."""
+    survey = load_template("service-14")
+    keys = [q.key for q in survey.questions()]
+    assert survey.question(keys[3]) is survey.questions()[3]  # the same objects, kept
+    fewer = survey.model_copy(update={"factors": survey.factors[:1]})
+    expected = [f"{survey.factors[0].key}.{item.key}" for item in survey.factors[0].items]
+    assert [q.key for q in fewer.questions()] == (expected or [survey.factors[0].key])
+    assert fewer.question(keys[-1]) is None
+    assert [q.key for q in survey.questions()] == keys and survey.question(keys[-1]) is not None
+    survey.questions().clear()  # a caller's list is its own
+    assert len(survey.questions()) == len(keys)
