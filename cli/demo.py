@@ -25,7 +25,7 @@ import typer
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from cli.common import console, database_errors
+from cli.common import console, database_errors, run_coroutine
 from cli.demo_manager import CAMPAIGN, Manager
 from cli.demo_respondents import answer_all, chat_invited, remind_and_return
 from cli.demo_seed import Population, daytime_zone, seed_population, zone_label
@@ -82,14 +82,14 @@ def demo(
 ) -> None:
     """Run a campaign of simulated respondents through the simulator and the real bot."""
     if database is not None:
-        asyncio.run(_demo(respondents, survey, seed, database, out, kept=True))
+        run_coroutine(_demo(respondents, survey, seed, database, out, kept=True))
         return
     # Removed however the demo ends: finished, failed, or interrupted with Ctrl-C.
     with tempfile.TemporaryDirectory(prefix="csat-demo-") as folder:
         path = Path(folder) / "demo.db"
         console.print(f"database: {path} (temporary, removed at the end)", highlight=False)
         url = f"sqlite+aiosqlite:///{path}"
-        asyncio.run(_demo(respondents, survey, seed, url, out, kept=False))
+        run_coroutine(_demo(respondents, survey, seed, url, out, kept=False))
 
 
 @dataclass(frozen=True)
