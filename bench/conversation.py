@@ -26,8 +26,7 @@ its latency. It runs as many processes as ``--processes`` asks of csat serve, pu
 turn as they are, so that each side shares the machine with as many servers. It runs before
 the csat server and again after it, and the ratios take the mean of its two throughput
 phases: the machine's speed drifts over a run, and a short phase of the echo bot alone moved
-by up to 30 % from run to run. The ratio lines come last, with the
-targets of issue 12.
+by up to 30 % from run to run. The ratio lines come last, with the targets of issue 12.
 
 The simulator applies no flood limits here (``Limits.unlimited()``): this measures our code,
 not Telegram's limits (bench/group_rate.py and bench/sending.py do those). With two

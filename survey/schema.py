@@ -168,28 +168,26 @@ class Survey(_Model):
 
     def questions(self) -> list[Question]:
         """The Likert questions in the order they are asked."""
-        return list(self._asked()[0])
+        return list(self._by_key().values())
 
     def question(self, key: str) -> Question | None:
         """The question with this key, or None."""
-        return self._asked()[1].get(key)
+        return self._by_key().get(key)
 
     @cached_property
-    def _flattened(self) -> tuple[object, tuple[Question, ...], dict[str, Question]]:
+    def _flattened(self) -> tuple[object, dict[str, Question]]:
         # Built once per survey: every answer asks for the questions several times. Kept
         # with the factors they come from, which a model_copy(update=...) may replace.
-        questions = tuple(self._build_questions())
-        by_key: dict[str, Question] = {}
-        for question in questions:
-            by_key.setdefault(question.key, question)
-        return self.factors, questions, by_key
+        # Question keys are unique: factor keys are, and item keys within a factor.
+        return self.factors, {q.key: q for q in self._build_questions()}
 
-    def _asked(self) -> tuple[tuple[Question, ...], dict[str, Question]]:
-        factors, questions, by_key = self._flattened
+    def _by_key(self) -> dict[str, Question]:
+        """The questions by key, in the order they are asked."""
+        factors, by_key = self._flattened
         if factors is not self.factors:
             del self.__dict__["_flattened"]
-            factors, questions, by_key = self._flattened
-        return questions, by_key
+            factors, by_key = self._flattened
+        return by_key
 
     def _build_questions(self) -> list[Question]:
         out: list[Question] = []
